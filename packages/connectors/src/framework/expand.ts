@@ -1,0 +1,69 @@
+// At a process boundary, in-process batches become plain RECORD messages.
+import { createReadStream } from 'node:fs';
+import { parse } from 'csv-parse';
+import type { AirbyteMessage, JsonSchema } from '@platform/protocol';
+import type { CsvFileBatch, SourceOutput } from './batches';
+
+type Caster = (text: string) => unknown;
+
+function jsonType(schema: JsonSchema): string | undefined {
+  const t = schema.type;
+  if (Array.isArray(t)) return t.find((x) => x !== 'null') as string | undefined;
+  return t as string | undefined;
+}
+
+/** Turns one CSV field into the JSON value its column schema asks for. */
+export function casterFor(schema: JsonSchema): Caster {
+  switch (jsonType(schema)) {
+    case 'integer':
+    case 'number':
+      // Beyond double precision a number stays a decimal string rather than silently rounding.
+      return (s) => {
+        const n = Number(s);
+        return Number.isFinite(n) && String(n) === s.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '') ? n : s;
+      };
+    case 'boolean':
+      return (s) => s === 't' || s === 'true';
+    case 'object':
+    case 'array':
+      return (s) => JSON.parse(s);
+    default:
+      return (s) => s;
+  }
+}
+
+/** Reads a CSV batch file back as records, NULL (empty unquoted) fields becoming null. */
+export async function* csvBatchRecords(batch: CsvFileBatch): AsyncGenerator<Record<string, unknown>> {
+  const casters = batch.columns.map((c) => casterFor(c.schema));
+  // COPY writes NULL as an empty unquoted field and '' as a quoted one; the cast context tells them apart.
+  const parser = createReadStream(batch.path).pipe(
+    parse({ from_line: 2, cast: (value, ctx) => (value === '' && !ctx.quoting ? null : value) }),
+  );
+  for await (const row of parser as AsyncIterable<Array<string | null>>) {
+    const record: Record<string, unknown> = {};
+    for (let i = 0; i < casters.length; i++) {
+      const v = row[i];
+      record[batch.columns[i].name] = v === null || v === undefined ? null : casters[i](v);
+    }
+    yield record;
+  }
+}
+
+/** Expands batches into RECORD messages; other messages pass through unchanged. */
+export async function* toProtocolMessages(items: AsyncIterable<SourceOutput>): AsyncGenerator<AirbyteMessage> {
+  for await (const item of items) {
+    if (item.type === 'RECORD_BATCH') {
+      for (const data of item.records) yield { type: 'RECORD', record: { stream: item.stream, namespace: item.namespace ?? undefined, data, emitted_at: item.emittedAt } };
+    } else if (item.type === 'CSV_FILE_BATCH') {
+      try {
+        for await (const data of csvBatchRecords(item)) {
+          yield { type: 'RECORD', record: { stream: item.stream, namespace: item.namespace ?? undefined, data, emitted_at: item.emittedAt } };
+        }
+      } finally {
+        await item.release();
+      }
+    } else {
+      yield item;
+    }
+  }
+}

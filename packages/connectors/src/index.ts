@@ -1,0 +1,2 @@
+export * from './framework/index';
+export * from './registry';

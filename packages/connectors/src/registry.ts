@@ -1,0 +1,53 @@
+// The explicit, typed connector registry (design example 3). The server and worker know
+// connectors only through these definitions; implementations load lazily on first use.
+import type { Connector } from './framework/connector';
+
+export interface ConnectorDefinition {
+  /** Airbyte's own definition id, so API clients written for Airbyte keep working. */
+  id: string;
+  kind: 'source' | 'destination';
+  /** Short name, also the CLI name: `connector <name> spec`. */
+  name: string;
+  displayName: string;
+  dockerRepository: string;
+  dockerImageTag: string;
+  documentationUrl: string;
+  load(): Promise<Connector>;
+}
+
+export const CONNECTOR_DEFINITIONS: readonly ConnectorDefinition[] = [
+  {
+    id: 'decd338e-5647-4c0b-adf4-da0e75f5a750',
+    kind: 'source',
+    name: 'source-postgres',
+    displayName: 'Postgres',
+    dockerRepository: 'airbyte/source-postgres',
+    dockerImageTag: '3.6.0',
+    documentationUrl: 'https://docs.airbyte.com/integrations/sources/postgres',
+    load: async () => (await import('./source-postgres/index')).sourcePostgres,
+  },
+  {
+    id: '778daa7c-feaf-4db6-96f3-70fd645acc77',
+    kind: 'source',
+    name: 'source-file',
+    displayName: 'File (CSV, JSON, Excel, Feather, Parquet)',
+    dockerRepository: 'airbyte/source-file',
+    dockerImageTag: '0.5.0',
+    documentationUrl: 'https://docs.airbyte.com/integrations/sources/file',
+    load: async () => (await import('./source-file/index')).sourceFile,
+  },
+  {
+    id: '4816b78f-1489-44c1-9060-4b19d5fa9362',
+    kind: 'destination',
+    name: 'destination-s3',
+    displayName: 'S3',
+    dockerRepository: 'airbyte/destination-s3',
+    dockerImageTag: '1.0.0',
+    documentationUrl: 'https://docs.airbyte.com/integrations/destinations/s3',
+    load: async () => (await import('./destination-s3/index')).destinationS3,
+  },
+];
+
+export function findDefinition(idOrName: string): ConnectorDefinition | undefined {
+  return CONNECTOR_DEFINITIONS.find((d) => d.id === idOrName || d.name === idOrName);
+}

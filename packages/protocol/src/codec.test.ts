@@ -1,0 +1,50 @@
+import { Readable, PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { ProtocolParseError, parseMessage, readMessages, writeMessages } from './codec';
+import { recordMessage, streamStateMessage } from './messages';
+import type { AirbyteMessage } from './types';
+
+async function collect(lines: string | Buffer[]): Promise<AirbyteMessage[]> {
+  const out: AirbyteMessage[] = [];
+  for await (const m of readMessages(Readable.from(typeof lines === 'string' ? [lines] : lines))) out.push(m);
+  return out;
+}
+
+describe('protocol codec', () => {
+  it('round-trips every message through JSON lines', async () => {
+    const messages: AirbyteMessage[] = [
+      recordMessage('users', { id: 1, name: 'Zoë' }, 'public', 1),
+      streamStateMessage({ name: 'users', namespace: 'public' }, { cursor: 5 }),
+      { type: 'LOG', log: { level: 'INFO', message: 'hi' } },
+      { type: 'TRACE', trace: { type: 'ERROR', emitted_at: 1, error: { message: 'x', failure_type: 'config_error' } } },
+      { type: 'CONTROL', control: { type: 'CONNECTOR_CONFIG', emitted_at: 1, connectorConfig: { config: {} } } },
+    ];
+    const pipe = new PassThrough();
+    const chunks: Buffer[] = [];
+    pipe.on('data', (c: Buffer) => chunks.push(c));
+    await writeMessages(messages, pipe);
+    pipe.end();
+    expect(await collect(chunks)).toEqual(messages);
+  });
+
+  it('keeps a multi-byte character split across chunks', async () => {
+    const bytes = Buffer.from(JSON.stringify(recordMessage('s', { t: 'привет 🦆' })) + '\n');
+    const [m] = await collect([bytes.subarray(0, 40), bytes.subarray(40)]);
+    expect(m).toMatchObject({ record: { data: { t: 'привет 🦆' } } });
+  });
+
+  it('rejects a malformed line with its line number', async () => {
+    await expect(collect('{"type":"LOG","log":{"level":"INFO","message":"a"}}\n\n{not json\n')).rejects.toMatchObject({
+      name: 'ProtocolParseError',
+      lineNumber: 3,
+    });
+  });
+
+  it('rejects an unknown type with its line number', () => {
+    expect(() => parseMessage('{"type":"BOGUS","bogus":{}}', 7)).toThrowError(/line 7: unknown message type "BOGUS"/);
+  });
+
+  it('rejects a message missing its payload', () => {
+    expect(() => parseMessage('{"type":"RECORD"}', 2)).toThrow(ProtocolParseError);
+  });
+});
