@@ -12,6 +12,21 @@ function jsonType(schema: JsonSchema): string | undefined {
   return t as string | undefined;
 }
 
+/**
+ * A decimal's value as "<sign><significant digits>e<exponent>", so "1e-07", "0.0000001" and
+ * "1.000e-7" compare equal whatever notation printed them.
+ */
+export function canonicalDecimal(text: string): string {
+  const m = /^(?=[+-]?\.?\d)([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text);
+  if (!m) return text;
+  const [, sign, int, frac = '', exp = '0'] = m;
+  const digits = int + frac;
+  const leadingZeros = /^0*/.exec(digits)![0].length;
+  const significant = digits.slice(leadingZeros).replace(/0+$/, '');
+  if (significant === '') return '0';
+  return `${sign === '-' ? '-' : ''}${significant}e${int.length - leadingZeros + Number(exp)}`;
+}
+
 /** Turns one CSV field into the JSON value its column schema asks for. */
 export function casterFor(schema: JsonSchema): Caster {
   switch (jsonType(schema)) {
@@ -20,7 +35,7 @@ export function casterFor(schema: JsonSchema): Caster {
       // Beyond double precision a number stays a decimal string rather than silently rounding.
       return (s) => {
         const n = Number(s);
-        return Number.isFinite(n) && String(n) === s.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '') ? n : s;
+        return Number.isFinite(n) && canonicalDecimal(String(n)) === canonicalDecimal(s) ? n : s;
       };
     case 'boolean':
       return (s) => s === 't' || s === 'true';
