@@ -1,0 +1,30 @@
+// What a route module is: handlers keyed by the document's path (without the /v1 prefix),
+// e.g. `'connections/sync'`. The HTTP layer validates the body against openapi.yaml before
+// calling a handler and serializes what it returns (undefined → 204 No Content).
+import type { PlatformServices } from '../app';
+import type { Logger } from '../logger';
+import type { components } from './openapi-types';
+
+export type ApiSchemas = components['schemas'];
+
+export interface RouteContext {
+  services: PlatformServices;
+  /** Tagged with the request id. */
+  log: Logger;
+}
+
+// The body has passed validation against the operation's request schema, so handlers may
+// type it as the matching ApiSchemas entry.
+export type RouteHandler = (body: any, ctx: RouteContext) => Promise<unknown>;
+
+export type RouteModule = Readonly<Record<string, RouteHandler>>;
+
+/** For the few handlers that answer with something other than 200 JSON. */
+export class HttpResponse {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+    /** Non-JSON bodies (strings) are sent as they are with this content type. */
+    readonly contentType = 'application/json',
+  ) {}
+}

@@ -1,0 +1,20 @@
+import { toConnectionRead } from '../presenters';
+import type { ApiSchemas, RouteModule } from '../route';
+
+export const connectionRoutes: RouteModule = {
+  async 'connections/create'(body: ApiSchemas['ConnectionCreate'], { services }) {
+    return toConnectionRead(await services.connections.create(body));
+  },
+  async 'connections/update'(body: ApiSchemas['ConnectionUpdate'], { services }) {
+    return toConnectionRead(await services.connections.update(body));
+  },
+  async 'connections/list'(body: ApiSchemas['OptionalWorkspaceIdRequestBody'], { services }): Promise<ApiSchemas['ConnectionReadList']> {
+    return { connections: (await services.connections.list(body.workspaceId)).map(toConnectionRead) };
+  },
+  async 'connections/get'(body: ApiSchemas['ConnectionIdRequestBody'], { services }) {
+    return toConnectionRead(await services.connections.get(body.connectionId));
+  },
+  async 'connections/delete'(body: ApiSchemas['ConnectionIdRequestBody'], { services }) {
+    await services.connections.delete(body.connectionId);
+  },
+};

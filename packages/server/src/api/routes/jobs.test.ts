@@ -1,0 +1,103 @@
+// connections/sync|reset, jobs/list|get|cancel and state/get over real HTTP (responses
+// validated against openapi.yaml), with a worker running the jobs.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApi, type TestApi } from '../../test-support/api-harness';
+import { quietLog, useTestConnectors } from '../../worker/testing/harness';
+import { TEST_DESTINATION_ID, TEST_SOURCE_ID } from '../../worker/testing/test-connectors';
+import { Worker } from '../../worker/worker';
+
+let api: TestApi;
+let worker: Worker;
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'jobs-routes-'));
+  api = await startTestApi({ connectorDefinitions: useTestConnectors() });
+  worker = new Worker({ workerId: 'route-test-worker', jobStore: api.services.jobStore, configStore: api.services.configStore, log: quietLog, pollIntervalMs: 100, heartbeatIntervalMs: 300, killGraceMs: 3000 });
+  worker.start();
+});
+afterAll(async () => {
+  await worker?.stop(0);
+  await api?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function createConnection(sourceConfig: Record<string, unknown>): Promise<string> {
+  const source = await api.post('sources/create', { sourceDefinitionId: TEST_SOURCE_ID, name: 'Counter', connectionConfiguration: sourceConfig });
+  const destination = await api.post('destinations/create', { destinationDefinitionId: TEST_DESTINATION_ID, name: 'Files', connectionConfiguration: { directory: dir } });
+  const connection = await api.post('connections/create', {
+    sourceId: source.body.sourceId,
+    destinationId: destination.body.destinationId,
+    syncCatalog: {
+      streams: [{ stream: { name: 'numbers', namespace: 'public' }, config: { syncMode: 'incremental', destinationSyncMode: 'append', cursorField: ['id'] } }],
+    },
+  });
+  expect(connection.status).toBe(200);
+  return connection.body.connectionId;
+}
+
+async function waitForStatus(jobId: number, statuses: string[]) {
+  for (let i = 0; i < 600; i++) {
+    const res = await api.post('jobs/get', { id: jobId });
+    if (statuses.includes(res.body.job.status)) return res.body;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`job ${jobId} never reached ${statuses.join('|')}`);
+}
+
+describe('jobs routes', () => {
+  it('syncs a connection and reports the job, its attempt, stats, logs and state', async () => {
+    const connectionId = await createConnection({ records: 500, batch_size: 100, password: 'route-secret-value' });
+    expect((await api.post('state/get', { connectionId })).body).toEqual({ stateType: 'not_set', connectionId });
+
+    const sync = await api.post('connections/sync', { connectionId });
+    expect(sync.status).toBe(200);
+    expect(sync.body.job).toMatchObject({ configType: 'sync', configId: connectionId, status: expect.stringMatching(/pending|running/) });
+    // A second request while it runs returns the same job instead of stacking another.
+    expect((await api.post('connections/sync', { connectionId })).body.job.id).toBe(sync.body.job.id);
+
+    const info = await waitForStatus(sync.body.job.id, ['succeeded', 'failed']);
+    expect(info.job.status).toBe('succeeded');
+    expect(info.attempts).toHaveLength(1);
+    const { attempt, logs } = info.attempts[0];
+    expect(attempt).toMatchObject({ id: 0, status: 'succeeded', recordsSynced: 500, totalStats: { recordsEmitted: 500, recordsCommitted: 500 } });
+    expect(attempt.streamStats).toEqual([{ streamName: 'numbers', streamNamespace: 'public', stats: expect.objectContaining({ recordsEmitted: 500 }) }]);
+    expect(logs.logLines.length).toBeGreaterThan(2);
+    expect(logs.logLines.join('\n')).not.toContain('route-secret-value');
+
+    const list = await api.post('jobs/list', { configTypes: ['sync', 'reset_connection'], configId: connectionId });
+    expect(list.body.totalJobCount).toBe(1);
+    expect(list.body.jobs[0]).toMatchObject({ job: { id: sync.body.job.id, status: 'succeeded' }, attempts: [{ status: 'succeeded', recordsSynced: 500 }] });
+
+    expect((await api.post('state/get', { connectionId })).body).toEqual({
+      stateType: 'stream',
+      connectionId,
+      streamState: [{ streamDescriptor: { name: 'numbers', namespace: 'public' }, streamState: { cursor: 500 } }],
+    });
+
+    const reset = await api.post('connections/reset', { connectionId });
+    expect(reset.body.job).toMatchObject({ configType: 'reset_connection', resetConfig: { streamsToReset: [{ name: 'numbers', namespace: 'public' }] } });
+    expect((await waitForStatus(reset.body.job.id, ['succeeded', 'failed'])).job.status).toBe('succeeded');
+    expect((await api.post('state/get', { connectionId })).body.stateType).toBe('not_set');
+    expect((await api.post('jobs/list', { configTypes: ['reset_connection'], configId: connectionId })).body.totalJobCount).toBe(1);
+  });
+
+  it('cancels a running job', async () => {
+    const connectionId = await createConnection({ records: 100_000, batch_size: 10, delay_ms: 50 });
+    const sync = await api.post('connections/sync', { connectionId });
+    await waitForStatus(sync.body.job.id, ['running']);
+    const cancelled = await api.post('jobs/cancel', { id: sync.body.job.id });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.job.status).toBe('cancelled');
+    expect(cancelled.body.attempts[0].attempt.failureSummary.failures[0]).toMatchObject({ failureType: 'manual_cancellation' });
+  });
+
+  it('answers 404 for a job that does not exist', async () => {
+    const res = await api.post('jobs/get', { id: 987654 });
+    expect(res.status).toBe(404);
+    expect(res.body.message).toBe('Could not find job with id 987654');
+  });
+});

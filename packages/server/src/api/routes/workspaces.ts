@@ -1,0 +1,20 @@
+import { toWorkspaceRead } from '../presenters';
+import type { ApiSchemas, RouteModule } from '../route';
+
+export const workspaceRoutes: RouteModule = {
+  async 'workspaces/list'(_body, { services }): Promise<ApiSchemas['WorkspaceReadList']> {
+    return { workspaces: (await services.workspaces.list()).map(toWorkspaceRead) };
+  },
+  async 'workspaces/get'(body: ApiSchemas['WorkspaceIdRequestBody'], { services }) {
+    return toWorkspaceRead(await services.workspaces.get(body.workspaceId));
+  },
+  async 'workspaces/get_by_slug'(body: ApiSchemas['SlugRequestBody'], { services }) {
+    return toWorkspaceRead(await services.workspaces.getBySlug(body.slug));
+  },
+  async 'workspaces/create'(body: ApiSchemas['WorkspaceCreate'], { services }) {
+    return toWorkspaceRead(await services.workspaces.create(body));
+  },
+  async 'workspaces/update'({ workspaceId, ...changes }: ApiSchemas['WorkspaceUpdate'], { services }) {
+    return toWorkspaceRead(await services.workspaces.update(workspaceId, changes));
+  },
+};

@@ -1,0 +1,59 @@
+// The platform's service container: one pool, one store, the config services. The API
+// server and the worker both build on it; each process creates one and closes it on exit.
+import type { ConnectorDefinition } from '@platform/connectors';
+import { ActorService, DEFAULT_CONNECTOR_TIMEOUTS, type ConnectorTimeouts } from './config/actors';
+import { ConnectionService } from './config/connections';
+import { ConnectorDefinitions } from './config/definitions';
+import { WorkspaceService } from './config/workspaces';
+import { parseSecretKey, SecretCipher } from './crypto';
+import { createLogger, type Logger } from './logger';
+import { JobService } from './scheduler/job-service';
+import { ConfigStore } from './store/config-store';
+import { createPool, type Pool } from './store/db';
+import { JobStore } from './store/job-store';
+
+export interface PlatformServicesOptions {
+  databaseUrl: string;
+  /** 32 bytes, as hex or base64 (PLATFORM_SECRET_KEY) or raw. */
+  secretKey: string | Buffer;
+  log?: Logger;
+  poolSize?: number;
+  connectorTimeouts?: Partial<ConnectorTimeouts>;
+  /** Defaults to the connectors package's registry; tests and custom builds may pass others. */
+  connectorDefinitions?: readonly ConnectorDefinition[];
+}
+
+export interface PlatformServices {
+  log: Logger;
+  pool: Pool;
+  configStore: ConfigStore;
+  definitions: ConnectorDefinitions;
+  workspaces: WorkspaceService;
+  actors: ActorService;
+  connections: ConnectionService;
+  jobStore: JobStore;
+  jobs: JobService;
+  /** Ends the pool; call once, after the servers using it have stopped. */
+  close(): Promise<void>;
+}
+
+export function createPlatformServices(options: PlatformServicesOptions): PlatformServices {
+  const log = options.log ?? createLogger('platform');
+  // Parse the key first: a bad key must stop the process before anything touches the database.
+  const cipher = new SecretCipher(typeof options.secretKey === 'string' ? parseSecretKey(options.secretKey) : options.secretKey);
+  const pool = createPool(options.databaseUrl, { max: options.poolSize });
+  // An idle client losing its connection (database restart) must not crash the process.
+  pool.on('error', (err) => log.warn('idle database connection failed', { error: err.message }));
+
+  const configStore = new ConfigStore(pool, cipher);
+  const definitions = new ConnectorDefinitions(options.connectorDefinitions);
+  const workspaces = new WorkspaceService(configStore);
+  const actors = new ActorService(configStore, definitions, workspaces, log.child('connectors'), {
+    ...DEFAULT_CONNECTOR_TIMEOUTS,
+    ...options.connectorTimeouts,
+  });
+  const connections = new ConnectionService(configStore, actors, definitions, workspaces);
+  const jobStore = new JobStore(pool);
+  const jobs = new JobService(jobStore, connections);
+  return { log, pool, configStore, definitions, workspaces, actors, connections, jobStore, jobs, close: () => pool.end() };
+}

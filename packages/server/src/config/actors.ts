@@ -1,0 +1,162 @@
+// Sources and destinations ("actors", as Airbyte calls both): configurations validated
+// against the connector's spec, secrets kept across masked updates, and check/discover
+// run in-process.
+import {
+  mergeMaskedSecrets,
+  scrubText,
+  secretPaths,
+  secretValues,
+  validateConfig,
+  type Source,
+} from '@platform/connectors';
+import type { ConnectorSpecification } from '@platform/protocol';
+import type { ApiSchemas } from '../api/route';
+import { InvalidInputError, NotFoundError } from '../errors';
+import type { Logger } from '../logger';
+import type { ActorKind, ActorRecord, ConfigStore } from '../store/config-store';
+import type { JsonObject } from '../store/sealed-config';
+import { schemaErrorsToDetails, specValidator, summarizeDetails } from '../validation';
+import { toApiCatalog } from './catalog';
+import { runSynchronousJob } from './connector-jobs';
+import type { ConnectorDefinitions } from './definitions';
+import type { WorkspaceService } from './workspaces';
+
+export interface ConnectorTimeouts {
+  checkMs: number;
+  discoverMs: number;
+}
+
+export const DEFAULT_CONNECTOR_TIMEOUTS: ConnectorTimeouts = { checkMs: 60_000, discoverMs: 300_000 };
+
+export interface ActorInput {
+  workspaceId?: string;
+  definitionId: string;
+  name: string;
+  configuration: JsonObject;
+}
+
+/** 422 naming each field of connectionConfiguration that does not match the spec. */
+function assertMatchesSpec(spec: ConnectorSpecification, configuration: JsonObject): void {
+  // The validator fills in defaults, so it gets a copy: the stored config is what the client sent.
+  const validate = specValidator(spec.connectionSpecification);
+  if (validate(structuredClone(configuration))) return;
+  const details = schemaErrorsToDetails(validate.errors, 'connectionConfiguration');
+  throw new InvalidInputError(`The configuration does not match the connector's spec: ${summarizeDetails(details)}`, details);
+}
+
+export class ActorService {
+  constructor(
+    private readonly store: ConfigStore,
+    private readonly definitions: ConnectorDefinitions,
+    private readonly workspaces: WorkspaceService,
+    private readonly log: Logger,
+    private readonly timeouts: ConnectorTimeouts = DEFAULT_CONNECTOR_TIMEOUTS,
+  ) {}
+
+  async get(kind: ActorKind, actorId: string): Promise<ActorRecord> {
+    const actor = await this.store.getActor(kind, actorId);
+    if (!actor) throw new NotFoundError(kind, actorId);
+    return actor;
+  }
+
+  async list(kind: ActorKind, workspaceId?: string): Promise<ActorRecord[]> {
+    const workspace = await this.workspaces.resolve(workspaceId);
+    return this.store.listActors(kind, workspace.workspaceId);
+  }
+
+  async create(kind: ActorKind, input: ActorInput): Promise<ActorRecord> {
+    const workspace = await this.workspaces.resolve(input.workspaceId);
+    const { spec } = await this.definitions.load(kind, input.definitionId);
+    assertMatchesSpec(spec, input.configuration);
+    return this.store.createActor(kind, {
+      workspaceId: workspace.workspaceId,
+      definitionId: input.definitionId,
+      name: input.name,
+      configuration: input.configuration,
+      secretPaths: secretPaths(spec.connectionSpecification),
+    });
+  }
+
+  /** A secret sent back as `**********` keeps its stored value. */
+  async update(kind: ActorKind, actorId: string, changes: { name: string; configuration: JsonObject }): Promise<ActorRecord> {
+    const current = await this.get(kind, actorId);
+    const { spec } = await this.definitions.load(kind, current.definitionId);
+    const configuration = mergeMaskedSecrets(spec.connectionSpecification, changes.configuration, current.configuration);
+    assertMatchesSpec(spec, configuration);
+    const updated = await this.store.updateActor(kind, actorId, {
+      name: changes.name,
+      configuration,
+      secretPaths: secretPaths(spec.connectionSpecification),
+    });
+    if (!updated) throw new NotFoundError(kind, actorId);
+    return updated;
+  }
+
+  async delete(kind: ActorKind, actorId: string): Promise<void> {
+    if (!(await this.store.deleteActor(kind, actorId))) throw new NotFoundError(kind, actorId);
+  }
+
+  /** Checks a saved source or destination. */
+  async check(kind: ActorKind, actorId: string): Promise<ApiSchemas['CheckConnectionRead']> {
+    const actor = await this.get(kind, actorId);
+    return this.runCheck(kind, actor.definitionId, actor.configuration, actorId);
+  }
+
+  /**
+   * Checks a configuration before it is saved. With `actorId`, masked secrets take that
+   * saved actor's values (the UI re-checks an edited source without re-typing passwords).
+   */
+  async checkConfiguration(kind: ActorKind, definitionId: string, configuration: JsonObject, actorId?: string): Promise<ApiSchemas['CheckConnectionRead']> {
+    const { spec } = await this.definitions.load(kind, definitionId);
+    let full = configuration;
+    if (actorId) {
+      const saved = await this.get(kind, actorId);
+      full = mergeMaskedSecrets(spec.connectionSpecification, configuration, saved.configuration);
+    }
+    assertMatchesSpec(spec, full);
+    return this.runCheck(kind, definitionId, full, actorId ?? definitionId);
+  }
+
+  private async runCheck(kind: ActorKind, definitionId: string, configuration: JsonObject, configId: string): Promise<ApiSchemas['CheckConnectionRead']> {
+    const { connector, spec } = await this.definitions.load(kind, definitionId);
+    const secrets = secretValues(spec.connectionSpecification, configuration);
+    const result = await runSynchronousJob(
+      {
+        configType: kind === 'source' ? 'check_connection_source' : 'check_connection_destination',
+        configId,
+        failureOrigin: kind,
+        timeoutMs: this.timeouts.checkMs,
+        secrets,
+        log: this.log.child('check', { kind, configId }),
+      },
+      async (ctx) => connector.check(validateConfig(spec, configuration), ctx),
+    );
+    if (!result.ok) return { status: 'failed', message: result.message, jobInfo: result.jobInfo };
+    const { status, message } = result.value;
+    return {
+      status: status === 'SUCCEEDED' ? 'succeeded' : 'failed',
+      ...(message ? { message: scrubText(message, secrets) } : {}),
+      jobInfo: result.jobInfo,
+    };
+  }
+
+  /** Discovers a source's streams and stores the catalog; failures come back in jobInfo, not as errors. */
+  async discover(sourceId: string): Promise<ApiSchemas['SourceDiscoverSchemaRead']> {
+    const source = await this.get('source', sourceId);
+    const { connector, spec } = await this.definitions.load('source', source.definitionId);
+    const result = await runSynchronousJob(
+      {
+        configType: 'discover_schema',
+        configId: sourceId,
+        failureOrigin: 'source',
+        timeoutMs: this.timeouts.discoverMs,
+        secrets: secretValues(spec.connectionSpecification, source.configuration),
+        log: this.log.child('discover', { sourceId }),
+      },
+      async (ctx) => (connector as Source).discover(validateConfig(spec, source.configuration), ctx),
+    );
+    if (!result.ok) return { jobInfo: result.jobInfo };
+    const saved = await this.store.saveCatalog(sourceId, result.value);
+    return { catalog: toApiCatalog(saved.catalog), jobInfo: result.jobInfo, catalogId: saved.catalogId };
+  }
+}

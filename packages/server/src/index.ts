@@ -1,0 +1,13 @@
+// Public API of @platform/server (design example 12): what the launcher, the worker and
+// tests use. Everything else is internal.
+export { createApiServer, type ApiServer, type ApiServerOptions } from './api/http-server';
+export { loadOpenApi, OPENAPI_PATH } from './api/openapi';
+export type { ApiSchemas, RouteContext, RouteHandler, RouteModule } from './api/route';
+export { createPlatformServices, type PlatformServices, type PlatformServicesOptions } from './app';
+export { toApiCatalog, toConfiguredCatalog } from './config/catalog';
+export { cronFor } from './config/schedule';
+export { parseSecretKey, SecretCipher, SecretKeyError } from './crypto';
+export { ApiError, ConflictError, InvalidInputError, NotFoundError, type InvalidInputDetail } from './errors';
+export { createLogger, type Logger } from './logger';
+export { ConfigStore, type ActorRecord, type ConnectionRecord, type ConnectionSchedule, type WorkspaceRecord } from './store/config-store';
+export { createPool, migrate, MIGRATIONS_DIR, withTransaction, type Pool } from './store/db';

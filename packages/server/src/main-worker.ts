@@ -1,0 +1,69 @@
+// The worker process: claims jobs from the Postgres queue and runs each attempt in a
+// replication child; the one worker holding the leader lock also runs the scheduler.
+//
+// Environment:
+//   PLATFORM_DATABASE_URL    the platform's Postgres (required)
+//   PLATFORM_SECRET_KEY      decrypts connector secrets (required)
+//   PLATFORM_STATE_DIR       replication children spill temporary files under <dir>/tmp
+//   PLATFORM_RESOURCES       JSON {source, destination, orchestrator: {memory_limit, ...}};
+//                            see worker/resources.ts for how limits reach the child
+//   WORKER_ID                names this worker in attempts and logs (default host-pid)
+//   WORKER_MAX_JOBS          jobs run at once by this process (default 1)
+//   WORKER_SHUTDOWN_GRACE_MS on SIGTERM, how long running attempts may finish (default 20000)
+//                            before they are stopped and failed as transient (then retried)
+import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { createPlatformServices } from './app';
+import { createLogger } from './logger';
+import { startScheduler } from './scheduler/scheduler';
+import { migrate } from './store/db';
+import { parsePlatformResources } from './worker/resources';
+import { Worker } from './worker/worker';
+
+function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+}
+
+async function main(): Promise<void> {
+  const workerId = process.env.WORKER_ID || `${hostname()}-${process.pid}`;
+  const log = createLogger('worker', {}, { workerId });
+  const services = createPlatformServices({ databaseUrl: requiredEnv('PLATFORM_DATABASE_URL'), secretKey: requiredEnv('PLATFORM_SECRET_KEY'), log });
+  await migrate(services.pool, { log });
+
+  if (process.env.PLATFORM_STATE_DIR) {
+    // Children inherit TMPDIR: spill files of sources and destinations land in the platform's state dir.
+    process.env.TMPDIR = join(process.env.PLATFORM_STATE_DIR, 'tmp');
+    await mkdir(process.env.TMPDIR, { recursive: true });
+  }
+  const worker = new Worker({
+    workerId,
+    jobStore: services.jobStore,
+    configStore: services.configStore,
+    log: log.child('jobs'),
+    resources: parsePlatformResources(process.env.PLATFORM_RESOURCES),
+    concurrency: Number(process.env.WORKER_MAX_JOBS) || 1,
+  });
+  worker.start();
+  const scheduler = startScheduler({ pool: services.pool, jobStore: services.jobStore, log: log.child('scheduler') });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('shutting down', { signal });
+    await scheduler.stop();
+    await worker.stop(Number(process.env.WORKER_SHUTDOWN_GRACE_MS) || 20_000);
+    await services.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  createLogger('worker').error('worker failed to start', { error: err });
+  process.exit(1);
+});

@@ -1,0 +1,63 @@
+// A real API server on a free port over a fresh database, plus a small JSON client.
+// Responses are validated against openapi.yaml, and every log line is kept so tests can
+// assert that no secret was logged.
+import { randomBytes } from 'node:crypto';
+import type { ConnectorDefinition } from '@platform/connectors';
+import type { ConnectorTimeouts } from '../config/actors';
+import { freePort } from '@platform/services';
+import { createApiServer } from '../api/http-server';
+import { createPlatformServices, type PlatformServices } from '../app';
+import { createLogger } from '../logger';
+import { createTestDatabase } from './test-database';
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+}
+
+export interface TestApi {
+  url: string;
+  services: PlatformServices;
+  logLines: string[];
+  /** POSTs JSON (or a raw string, sent as is) to /api/v1/<path>. */
+  post<T = any>(path: string, body?: unknown, init?: RequestInit): Promise<ApiResponse<T>>;
+  close(): Promise<void>;
+}
+
+export async function startTestApi(
+  options: { connectorDefinitions?: readonly ConnectorDefinition[]; connectorTimeouts?: Partial<ConnectorTimeouts> } = {},
+): Promise<TestApi> {
+  const database = await createTestDatabase('api');
+  const logLines: string[] = [];
+  const log = createLogger('test', { level: 'debug', write: (line) => logLines.push(line) });
+  const services = createPlatformServices({
+    databaseUrl: database.url,
+    secretKey: randomBytes(32).toString('hex'),
+    log,
+    poolSize: 4,
+    connectorTimeouts: { checkMs: 15_000, discoverMs: 15_000, ...options.connectorTimeouts },
+    connectorDefinitions: options.connectorDefinitions,
+  });
+  const api = createApiServer(services, { port: await freePort(), validateResponses: true });
+  const url = await api.listen();
+  return {
+    url,
+    services,
+    logLines,
+    async post(path, body, init) {
+      const res = await fetch(`${url}/api/v1/${path}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+        ...init,
+      });
+      const text = await res.text();
+      return { status: res.status, body: text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text };
+    },
+    async close() {
+      await api.close();
+      await services.close();
+      await database.drop();
+    },
+  };
+}

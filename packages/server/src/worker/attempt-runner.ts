@@ -1,0 +1,280 @@
+// The worker's side of one attempt: start the replication child, persist what it reports
+// (acknowledged STATE at once, stats, log lines), heartbeat, obey a cancel, and end the
+// attempt and the job through the retry policy.
+import { asConnectorError } from '@platform/connectors';
+import { readLines } from '@platform/protocol';
+import type { Logger } from '../logger';
+import type { ConfigStore } from '../store/config-store';
+import type { Attempt, AttemptFailureSummary, AttemptProgress, Job, JobOutcome, JobStore } from '../store/job-store';
+import { AttemptLog } from './attempt-log';
+import type { BackoffPolicy } from './backoff';
+import { parseChildReport, type AttemptFailure, type FailureOrigin } from './child-protocol';
+import { loadJobContext } from './job-context';
+import { startReplication, type ReplicationProcess } from './replication-process';
+import type { ChildLimits } from './resources';
+import { decideAfterFailure, RETRY_POLICY, type JobDecision } from './retry-policy';
+import type { StatsSnapshot } from './sync-stats';
+
+export interface AttemptRunnerConfig {
+  workerId: string;
+  jobStore: JobStore;
+  configStore: ConfigStore;
+  log: Logger;
+  limits: ChildLimits;
+  maxAttempts: number;
+  backoff: BackoffPolicy;
+  heartbeatIntervalMs: number;
+  /** An attempt whose heartbeat is older than this is failed by any live worker. */
+  staleAfterMs: number;
+  /** Between SIGTERM and SIGKILL of the child. */
+  killGraceMs: number;
+}
+
+/** Why the worker stopped the child itself. */
+export type Interruption = 'cancelled' | 'shutdown' | 'lost';
+
+type Ending = { kind: 'succeeded' } | { kind: 'failed'; failure: AttemptFailure } | { kind: 'lost' };
+
+const PROGRESS_SAVE_INTERVAL_MS = 1000;
+const STDERR_TAIL_LINES = 30;
+
+export function failureFrom(origin: FailureOrigin, err: unknown): AttemptFailure {
+  const e = asConnectorError(err);
+  return { failureOrigin: origin, failureType: e.failureType, externalMessage: e.message, internalMessage: e.internalMessage, stacktrace: e.stack, timestamp: Date.now() };
+}
+
+export function failureSummary(failure: AttemptFailure, stats?: StatsSnapshot): AttemptFailureSummary {
+  return {
+    failures: [{ ...failure, retryable: RETRY_POLICY[failure.failureType].action === 'retry' }],
+    partialSuccess: (stats?.streams ?? []).some((s) => s.recordsCommitted > 0),
+  };
+}
+
+export function toProgress(stats: StatsSnapshot): AttemptProgress {
+  const sum = (key: 'recordsEmitted' | 'bytesEmitted' | 'recordsCommitted' | 'bytesCommitted') => stats.streams.reduce((n, s) => n + s[key], 0);
+  const totalStats = {
+    recordsEmitted: sum('recordsEmitted'),
+    bytesEmitted: sum('bytesEmitted'),
+    recordsCommitted: sum('recordsCommitted'),
+    bytesCommitted: sum('bytesCommitted'),
+    stateMessagesEmitted: stats.stateMessagesEmitted,
+  };
+  return {
+    recordsSynced: totalStats.recordsCommitted,
+    bytesSynced: totalStats.bytesCommitted,
+    totalStats,
+    streamStats: stats.streams.map((s) => ({
+      streamName: s.name,
+      streamNamespace: s.namespace,
+      stats: { recordsEmitted: s.recordsEmitted, bytesEmitted: s.bytesEmitted, recordsCommitted: s.recordsCommitted, bytesCommitted: s.bytesCommitted },
+    })),
+  };
+}
+
+/** The message for a child that died without reporting, naming the memory limit on OOM. */
+function crashFailure(exit: { code: number | null; signal: NodeJS.Signals | null }, stderrTail: string[], heapMiB: number | undefined): AttemptFailure {
+  const tail = stderrTail.join('\n');
+  const outOfMemory = /heap out of memory|Reached heap limit|Allocation failed/i.test(tail);
+  const externalMessage = outOfMemory
+    ? `The sync ran out of memory${heapMiB ? ` (heap limit ${heapMiB} MiB, from the source and destination memory_limit in config/config.yaml)` : ''}. ` +
+      'Raise the source/destination memory_limit, or sync fewer or smaller streams at once.'
+    : `The replication process exited unexpectedly (${exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`}).`;
+  return { failureOrigin: 'replication', failureType: 'system_error', externalMessage, internalMessage: tail || undefined, timestamp: Date.now() };
+}
+
+export class AttemptRunner {
+  private process?: ReplicationProcess;
+  private interruption?: Interruption;
+  private stats?: StatsSnapshot;
+  private result?: { type: 'succeeded' } | { type: 'failed'; failure: AttemptFailure };
+  private lastProgressSave = 0;
+  private readonly log: AttemptLog;
+
+  constructor(
+    private readonly cfg: AttemptRunnerConfig,
+    private readonly job: Job,
+    private readonly attempt: Attempt,
+  ) {
+    this.log = new AttemptLog(cfg.jobStore, attempt.id, cfg.log);
+  }
+
+  async run(): Promise<void> {
+    const { job, attempt, cfg } = this;
+    this.log.write('worker', 'INFO', `attempt ${attempt.attemptNumber + 1} of ${job.configType} job ${job.id} started on worker ${cfg.workerId}`);
+    const stopHeartbeat = this.startHeartbeat();
+    try {
+      const ending = await this.execute();
+      await this.finish(ending);
+    } catch (err) {
+      // The database is unreachable: leave the attempt to be reaped and retried by a live worker.
+      cfg.log.error('attempt could not be recorded', { jobId: job.id, attemptId: attempt.id, error: err });
+      await this.process?.terminate(cfg.killGraceMs);
+    } finally {
+      stopHeartbeat();
+      await this.log.close();
+    }
+  }
+
+  /** Stops the child; the attempt then ends according to the reason. */
+  interrupt(reason: Interruption): void {
+    this.interruption ??= reason;
+    void this.process?.terminate(this.cfg.killGraceMs);
+  }
+
+  private async execute(): Promise<Ending> {
+    let context;
+    try {
+      context = await loadJobContext(this.job, this.attempt.attemptNumber, this.cfg);
+    } catch (err) {
+      return { kind: 'failed', failure: failureFrom('airbyte_platform', err) };
+    }
+    this.log.addSecrets(context.secrets);
+    if (this.interruption) return this.interrupted();
+
+    const proc = startReplication(context.input, this.cfg.limits);
+    this.process = proc;
+    const stderrTail: string[] = [];
+    const stderrDone = (async () => {
+      for await (const line of readLines(proc.stderr)) {
+        stderrTail.push(line);
+        if (stderrTail.length > STDERR_TAIL_LINES) stderrTail.shift();
+        this.log.write('replication', 'WARN', line);
+      }
+    })();
+    let persistenceFailure: AttemptFailure | undefined;
+    for await (const line of readLines(proc.stdout)) {
+      if (persistenceFailure) continue;
+      try {
+        await this.handleLine(line);
+      } catch (err) {
+        // Without the database, acknowledged state cannot be recorded: stop the sync now.
+        persistenceFailure = { ...failureFrom('persistence', err), failureType: 'transient_error' };
+        void proc.terminate(this.cfg.killGraceMs);
+      }
+    }
+    await stderrDone;
+    const exit = await proc.exited;
+    if (this.interruption) return this.interrupted();
+    if (persistenceFailure) return { kind: 'failed', failure: persistenceFailure };
+    if (this.result?.type === 'succeeded' && exit.code === 0) return { kind: 'succeeded' };
+    if (this.result?.type === 'failed') return { kind: 'failed', failure: this.result.failure };
+    return { kind: 'failed', failure: crashFailure(exit, stderrTail, this.cfg.limits.heapMiB) };
+  }
+
+  private interrupted(): Ending {
+    switch (this.interruption!) {
+      case 'lost':
+        return { kind: 'lost' };
+      case 'cancelled':
+        return { kind: 'failed', failure: { failureOrigin: 'airbyte_platform', failureType: 'manual_cancellation', externalMessage: 'The job was cancelled.', timestamp: Date.now() } };
+      case 'shutdown':
+        return {
+          kind: 'failed',
+          failure: { failureOrigin: 'airbyte_platform', failureType: 'transient_error', externalMessage: `Worker ${this.cfg.workerId} shut down during the attempt; it resumes from the last committed state.`, timestamp: Date.now() },
+        };
+    }
+  }
+
+  private async handleLine(line: string): Promise<void> {
+    const report = parseChildReport(line);
+    if (!report) {
+      this.log.write('replication', 'INFO', line);
+      return;
+    }
+    switch (report.type) {
+      case 'log':
+        this.log.write(report.origin, report.level, report.message, report.at);
+        return;
+      case 'state':
+        // The destination has committed everything before this state: record it before anything else.
+        if (!(await this.cfg.jobStore.saveAcknowledgedState(this.attempt.id, this.cfg.workerId, this.job.connectionId, report.state))) {
+          this.interrupt('lost');
+          return;
+        }
+        this.stats = report.stats;
+        await this.saveProgress(true);
+        return;
+      case 'progress':
+        this.stats = report.stats;
+        await this.saveProgress(false);
+        return;
+      case 'succeeded':
+        this.stats = report.stats;
+        this.result = { type: 'succeeded' };
+        return;
+      case 'failed':
+        this.stats = report.stats;
+        this.result = { type: 'failed', failure: report.failure };
+        return;
+    }
+  }
+
+  private async saveProgress(force: boolean): Promise<void> {
+    if (!this.stats || (!force && Date.now() - this.lastProgressSave < PROGRESS_SAVE_INTERVAL_MS)) return;
+    this.lastProgressSave = Date.now();
+    await this.cfg.jobStore.saveProgress(this.attempt.id, this.cfg.workerId, toProgress(this.stats));
+  }
+
+  private startHeartbeat(): () => void {
+    const { jobStore, workerId, heartbeatIntervalMs, staleAfterMs } = this.cfg;
+    let lastBeat = Date.now();
+    let beating = false;
+    const timer = setInterval(async () => {
+      if (beating) return;
+      beating = true;
+      try {
+        const beat = await jobStore.heartbeat(this.attempt.id, workerId);
+        lastBeat = Date.now();
+        if (!beat) this.interrupt('lost');
+        else if (beat.cancelRequested) this.interrupt('cancelled');
+      } catch {
+        // Cut off from the database: stop writing before another worker takes the attempt over.
+        if (Date.now() - lastBeat > (staleAfterMs * 2) / 3) this.interrupt('lost');
+      } finally {
+        beating = false;
+      }
+    }, heartbeatIntervalMs);
+    return () => clearInterval(timer);
+  }
+
+  private async finish(ending: Ending): Promise<void> {
+    const { job, attempt, cfg } = this;
+    if (ending.kind === 'lost') {
+      this.log.write('worker', 'WARN', 'this worker lost the attempt (heartbeat missed); another worker takes over from the last committed state');
+      return;
+    }
+    const progress = this.stats && toProgress(this.stats);
+    if (ending.kind === 'succeeded') {
+      // A reset has emptied the destination: its streams start over on the next sync.
+      if (job.configType === 'reset_connection') await cfg.jobStore.clearState(job.connectionId, job.resetStreams);
+      const owned = await cfg.jobStore.finishAttempt(attempt.id, cfg.workerId, { status: 'succeeded', progress, decide: () => ({ status: 'succeeded' }) });
+      this.log.write('worker', 'INFO', owned ? `${job.configType} succeeded: ${progress?.recordsSynced ?? 0} records, ${progress?.bytesSynced ?? 0} bytes` : 'attempt was taken over before it could be recorded');
+      return;
+    }
+    const { failure } = ending;
+    this.log.write('worker', 'ERROR', `${failure.failureOrigin} failed (${failure.failureType}): ${failure.externalMessage}`);
+    let decision: JobDecision | { status: 'cancelled' } | undefined;
+    const owned = await cfg.jobStore.finishAttempt(attempt.id, cfg.workerId, {
+      status: 'failed',
+      failureSummary: failureSummary(failure, this.stats),
+      progress,
+      decide: (current): JobOutcome => {
+        decision = current.cancelRequested ? { status: 'cancelled' } : decideAfterFailure(failure.failureType, attempt.attemptNumber, cfg.maxAttempts, cfg.backoff);
+        return decision;
+      },
+    });
+    if (!owned || !decision) return;
+    this.log.write('worker', 'INFO', describeDecision(decision));
+  }
+}
+
+export function describeDecision(decision: JobDecision | { status: 'cancelled' }): string {
+  switch (decision.status) {
+    case 'cancelled':
+      return 'job cancelled';
+    case 'failed':
+      return `job failed, not retried: ${decision.reason}`;
+    case 'incomplete':
+      return `job will be retried in ${Math.round(decision.retryInMs / 1000)} s: ${decision.reason}`;
+  }
+}

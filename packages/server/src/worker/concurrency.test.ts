@@ -1,0 +1,71 @@
+// Two worker processes sharing one queue: the load is shared, and no connection ever runs
+// twice at once (the database allows one unfinished job per connection).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPlatform, type TestPlatform } from './testing/harness';
+import { TEST_DESTINATION_ID, TEST_SOURCE_ID } from './testing/test-connectors';
+
+const MAIN_WORKER = fileURLToPath(new URL('../main-worker.ts', import.meta.url));
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+const CONNECTIONS = 4;
+const ROUNDS = 2;
+
+let platform: TestPlatform;
+const workers: ChildProcess[] = [];
+
+beforeAll(async () => {
+  platform = await startTestPlatform();
+  for (const id of ['worker-a', 'worker-b']) {
+    workers.push(
+      spawn(process.execPath, ['--import', TSX_LOADER, MAIN_WORKER], {
+        env: { ...process.env, PLATFORM_DATABASE_URL: platform.databaseUrl, PLATFORM_SECRET_KEY: platform.secretKey, WORKER_ID: id },
+        stdio: 'ignore',
+      }),
+    );
+  }
+}, 60_000);
+afterAll(async () => {
+  await Promise.all(workers.map((w) => new Promise((resolve) => (w.exitCode !== null ? resolve(null) : (w.once('exit', resolve), w.kill('SIGTERM'))))));
+  await platform?.stop();
+});
+
+describe('several workers', () => {
+  it('share the jobs without running one connection twice at once', async () => {
+    const connections = await Promise.all(
+      Array.from({ length: CONNECTIONS }, async (_, i) => {
+        const dir = join(platform.dir, `c${i}`);
+        await mkdir(dir);
+        return platform.createConnection({
+          source: { definitionId: TEST_SOURCE_ID, config: { records: 40, batch_size: 10, delay_ms: 100 } },
+          destination: { definitionId: TEST_DESTINATION_ID, config: { directory: dir } },
+          streams: [{ name: 'numbers', namespace: 'public', syncMode: 'full_refresh', destinationSyncMode: 'append' }],
+        });
+      }),
+    );
+
+    for (let round = 0; round < ROUNDS; round++) {
+      // Many concurrent requests per connection still make one job each.
+      const requested = await Promise.all(connections.flatMap((c) => Array.from({ length: 5 }, () => platform.services.jobs.sync(c.connectionId))));
+      const jobIds = [...new Set(requested.map((j) => j.id))];
+      expect(jobIds).toHaveLength(CONNECTIONS);
+      const finished = await Promise.all(jobIds.map((id) => platform.waitForJob(id, undefined, 120_000)));
+      expect(finished.map((j) => j.status)).toEqual(jobIds.map(() => 'succeeded'));
+    }
+
+    const overlapping = await platform.sql(
+      `SELECT a1.id, a2.id FROM attempts a1
+       JOIN jobs j1 ON j1.id = a1.job_id
+       JOIN attempts a2 ON a2.id > a1.id
+       JOIN jobs j2 ON j2.id = a2.job_id AND j2.connection_id = j1.connection_id
+       WHERE tstzrange(a1.created_at, a1.ended_at) && tstzrange(a2.created_at, a2.ended_at)`,
+    );
+    expect(overlapping).toEqual([]);
+    const byWorker = await platform.sql<{ worker_id: string; n: number }>('SELECT worker_id, count(*)::int AS n FROM attempts GROUP BY worker_id ORDER BY worker_id');
+    expect(byWorker.map((r) => r.worker_id)).toEqual(['worker-a', 'worker-b']);
+    expect(byWorker.reduce((n, r) => n + r.n, 0)).toBe(CONNECTIONS * ROUNDS);
+  }, 240_000);
+});

@@ -1,0 +1,74 @@
+// The replication child (Airbyte's orchestrator pod): one per attempt, spawned by the
+// worker. Reads a ReplicationInput line on stdin, runs source and destination in this
+// process, and reports ChildReport lines on stdout. It exits at once when the worker goes
+// away (stdin closes or we are re-parented) so no orphan keeps writing.
+import { readLines } from '@platform/protocol';
+import type { ChildReport, ReplicationInput } from './child-protocol';
+import { loadDestination, loadSource } from './connectors';
+import { runReplication } from './replication';
+
+const EXIT_PARENT_GONE = 70;
+const SIGTERM_GRACE_MS = 5_000;
+
+function report(r: ChildReport): void {
+  process.stdout.write(JSON.stringify(r) + '\n');
+}
+
+/**
+ * Everything a library prints to the console goes to stderr; stdout carries reports only.
+ * Process warnings (deprecations, the AWS SDK's Node version notice) become one log line each.
+ */
+function keepStdoutForReports(): void {
+  const toStderr = (...args: unknown[]) => process.stderr.write(args.map(String).join(' ') + '\n');
+  console.log = console.info = console.debug = toStderr;
+  process.removeAllListeners('warning');
+  process.on('warning', (w) => report({ type: 'log', at: Date.now(), level: 'WARN', origin: 'replication', message: `${w.name}: ${w.message.replace(/\s+/g, ' ').trim()}` }));
+}
+
+function reportCrash(err: unknown): void {
+  const e = err instanceof Error ? err : new Error(String(err));
+  report({ type: 'failed', failure: { failureOrigin: 'replication', failureType: 'system_error', externalMessage: e.message, stacktrace: e.stack, timestamp: Date.now() }, stats: { streams: [], stateMessagesEmitted: 0 } });
+}
+
+async function readInput(lines: AsyncIterator<string>): Promise<ReplicationInput> {
+  const first = await lines.next();
+  if (first.done) process.exit(EXIT_PARENT_GONE);
+  return JSON.parse(first.value) as ReplicationInput;
+}
+
+function exitWhenParentGoes(lines: AsyncIterator<string>): void {
+  const parent = process.ppid;
+  void (async () => {
+    while (!(await lines.next()).done);
+    process.exit(EXIT_PARENT_GONE);
+  })();
+  setInterval(() => {
+    if (process.ppid !== parent) process.exit(EXIT_PARENT_GONE);
+  }, 500).unref();
+}
+
+async function main(): Promise<void> {
+  keepStdoutForReports();
+  const abort = new AbortController();
+  process.once('SIGTERM', () => {
+    abort.abort(new Error('cancelled'));
+    setTimeout(() => process.exit(143), SIGTERM_GRACE_MS).unref();
+  });
+
+  let outcome: 'succeeded' | 'failed';
+  try {
+    const lines = readLines(process.stdin)[Symbol.asyncIterator]();
+    const input = await readInput(lines);
+    exitWhenParentGoes(lines);
+    const [source, destination] = await Promise.all([input.source ? loadSource(input.source.connector) : undefined, loadDestination(input.destination.connector)]);
+    outcome = await runReplication(input, { source, destination }, { report, signal: abort.signal });
+  } catch (err) {
+    // Only reading the input or loading a connector can fail here; runReplication reports its own failures.
+    reportCrash(err);
+    outcome = 'failed';
+  }
+  // Let the last report drain before exiting.
+  process.stdout.write('', () => process.exit(outcome === 'succeeded' ? 0 : 1));
+}
+
+void main();

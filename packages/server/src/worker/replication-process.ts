@@ -1,0 +1,49 @@
+// Starts the replication child (./replication-main.ts under tsx's loader, no intermediate
+// tsx process, so signals and the stdin pipe reach it directly) and stops it.
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { createRequire } from 'node:module';
+import type { Readable, Writable } from 'node:stream';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ReplicationInput } from './child-protocol';
+import type { ChildLimits } from './resources';
+
+const REPLICATION_MAIN = fileURLToPath(new URL('./replication-main.ts', import.meta.url));
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+export interface ReplicationProcess {
+  stdout: Readable;
+  stderr: Readable;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** SIGTERM, then SIGKILL if it has not exited after `graceMs`. */
+  terminate(graceMs: number): Promise<void>;
+}
+
+export function startReplication(input: ReplicationInput, limits: ChildLimits): ReplicationProcess {
+  const child: ChildProcessByStdio<Writable, Readable, Readable> = spawn(
+    process.execPath,
+    [...limits.execArgv, '--import', TSX_LOADER, REPLICATION_MAIN],
+    { env: { ...process.env, ...limits.env }, stdio: ['pipe', 'pipe', 'pipe'] },
+  );
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+    // A failed spawn emits 'error' and no 'exit'.
+    child.once('error', () => resolve({ code: null, signal: null }));
+  });
+  // The input goes over stdin (not argv or env, which `ps` shows) and stdin then stays open:
+  // when this process dies, the pipe closes and the child exits.
+  child.stdin.on('error', () => undefined);
+  child.stdin.write(JSON.stringify(input) + '\n');
+
+  return {
+    stdout: child.stdout,
+    stderr: child.stderr,
+    exited,
+    async terminate(graceMs) {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,74 @@
+// PLATFORM_RESOURCES (written by the launcher from config/config.yaml) → limits for the
+// replication child. The child runs source and destination in one Node process, so:
+//
+//   node --max-old-space-size = source.memory_limit + destination.memory_limit   (V8 heap, MiB)
+//   DUCKDB_MEMORY_LIMIT       = destination.memory_limit / 2                     (DuckDB's own
+//                               native memory, outside the V8 heap; DuckDB spills past it;
+//                               also set as DESTINATION_S3_DUCKDB_MEMORY_LIMIT, the name
+//                               destination-s3 reads)
+//
+// When only one side has a limit the other counts as 1 GiB; with neither, Node's and
+// DuckDB's defaults apply. CPU limits and requests are not
+// enforceable on a local process and are ignored; orchestrator limits apply to the worker
+// process itself, which the launcher starts.
+
+export interface ResourceRequirements {
+  cpu_request?: string;
+  cpu_limit?: string;
+  memory_request?: string;
+  memory_limit?: string;
+}
+
+export interface PlatformResources {
+  source?: ResourceRequirements;
+  destination?: ResourceRequirements;
+  orchestrator?: ResourceRequirements;
+}
+
+const UNITS: Record<string, number> = {
+  '': 1,
+  k: 1e3, M: 1e6, G: 1e9, T: 1e12,
+  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40,
+};
+
+/** Kubernetes memory quantity ("512Mi", "1Gi", "2G", "1048576") → bytes. */
+export function parseMemoryQuantity(quantity: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kMGT]i?)?\s*$/.exec(quantity);
+  if (!m) throw new Error(`invalid memory quantity "${quantity}" (expected e.g. 512Mi, 1Gi, 2G)`);
+  return Math.round(Number(m[1]) * UNITS[m[2] ?? '']);
+}
+
+export function parsePlatformResources(json: string | undefined): PlatformResources {
+  if (!json?.trim()) return {};
+  try {
+    return JSON.parse(json) as PlatformResources;
+  } catch (err) {
+    throw new Error(`PLATFORM_RESOURCES is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+export interface ChildLimits {
+  execArgv: string[];
+  env: Record<string, string>;
+  /** For the message when the child runs out of memory. */
+  heapMiB?: number;
+}
+
+const MiB = 2 ** 20;
+const UNSET_SIDE_BYTES = 1024 * MiB;
+
+export function replicationChildLimits(resources: PlatformResources): ChildLimits {
+  const source = resources.source?.memory_limit ? parseMemoryQuantity(resources.source.memory_limit) : undefined;
+  const destination = resources.destination?.memory_limit ? parseMemoryQuantity(resources.destination.memory_limit) : undefined;
+  const limits: ChildLimits = { execArgv: [], env: {} };
+  if (source !== undefined || destination !== undefined) {
+    limits.heapMiB = Math.max(64, Math.floor(((source ?? UNSET_SIDE_BYTES) + (destination ?? UNSET_SIDE_BYTES)) / MiB));
+    limits.execArgv.push(`--max-old-space-size=${limits.heapMiB}`);
+  }
+  if (destination !== undefined) {
+    const duckdb = `${Math.max(64, Math.floor(destination / 2 / MiB))}MiB`;
+    limits.env.DUCKDB_MEMORY_LIMIT = duckdb;
+    limits.env.DESTINATION_S3_DUCKDB_MEMORY_LIMIT = duckdb;
+  }
+  return limits;
+}

@@ -1,0 +1,31 @@
+// What happens to a job after a failed attempt is decided by this table alone
+// (design example 6), not by ifs spread through the worker.
+import type { FailureType } from '@platform/protocol';
+import { backoffDelayMs, type BackoffPolicy } from './backoff';
+
+/** Failure types an attempt can end with: the connector ones plus a user's cancel. */
+export type AttemptFailureType = FailureType | 'manual_cancellation';
+
+export interface RetryRule {
+  action: 'retry' | 'fail';
+  /** Why, in words an operator reads in the job's log. */
+  reason: string;
+}
+
+export const RETRY_POLICY: Readonly<Record<AttemptFailureType, RetryRule>> = {
+  transient_error: { action: 'retry', reason: 'transient errors (network, a service restarting, a dead worker) usually pass' },
+  system_error: { action: 'retry', reason: 'an unexpected error may not recur on a fresh attempt' },
+  config_error: { action: 'fail', reason: 'a wrong configuration fails the same way until a user fixes it' },
+  manual_cancellation: { action: 'fail', reason: 'a user cancelled the job' },
+};
+
+export type JobDecision = { status: 'incomplete'; retryInMs: number; reason: string } | { status: 'failed'; reason: string };
+
+/** `attemptNumber` is the 0-based number of the attempt that just failed. */
+export function decideAfterFailure(failureType: AttemptFailureType, attemptNumber: number, maxAttempts: number, backoff: BackoffPolicy): JobDecision {
+  const rule = RETRY_POLICY[failureType];
+  if (rule.action === 'fail') return { status: 'failed', reason: rule.reason };
+  const attemptsUsed = attemptNumber + 1;
+  if (attemptsUsed >= maxAttempts) return { status: 'failed', reason: `all ${maxAttempts} attempts failed` };
+  return { status: 'incomplete', retryInMs: backoffDelayMs(attemptsUsed, backoff), reason: rule.reason };
+}

@@ -1,0 +1,84 @@
+// Per-stream counters of one attempt. "Emitted" counts what the source produced; a record
+// is "committed" once the destination acknowledges a STATE that came after it.
+import { streamKey, type AirbyteStateMessage, type StreamDescriptor } from '@platform/protocol';
+
+export interface StreamCounters {
+  name: string;
+  namespace: string | null;
+  recordsEmitted: number;
+  bytesEmitted: number;
+  recordsCommitted: number;
+  bytesCommitted: number;
+}
+
+export interface StatsSnapshot {
+  streams: StreamCounters[];
+  stateMessagesEmitted: number;
+}
+
+/** Identity of a STATE across the destination boundary; stats fields may be added on the way back. */
+function stateIdentity(state: AirbyteStateMessage): string {
+  const { sourceStats: _s, destinationStats: _d, ...rest } = state;
+  return JSON.stringify(rest);
+}
+
+export class SyncStats {
+  private readonly streams = new Map<string, StreamCounters>();
+  private stateMessagesEmitted = 0;
+  /** STATEs handed to the destination, oldest first, with the emitted counts at that point. */
+  private readonly inFlight: Array<{ identity: string; emitted: Map<string, [number, number]> }> = [];
+
+  /** Declares the streams up front so every selected stream appears in the stats, even empty. */
+  constructor(streams: StreamDescriptor[]) {
+    for (const s of streams) this.counters(s);
+  }
+
+  emitted(stream: StreamDescriptor, records: number, bytes: number): void {
+    const c = this.counters(stream);
+    c.recordsEmitted += records;
+    c.bytesEmitted += bytes;
+  }
+
+  stateSent(state: AirbyteStateMessage): void {
+    this.stateMessagesEmitted++;
+    const emitted = new Map<string, [number, number]>();
+    for (const [k, c] of this.streams) emitted.set(k, [c.recordsEmitted, c.bytesEmitted]);
+    this.inFlight.push({ identity: stateIdentity(state), emitted });
+  }
+
+  /** Marks everything before this STATE committed; unknown states (rewritten by the destination) change nothing. */
+  stateAcknowledged(state: AirbyteStateMessage): void {
+    const identity = stateIdentity(state);
+    const index = this.inFlight.findIndex((s) => s.identity === identity);
+    if (index < 0) return;
+    const [acked] = this.inFlight.splice(0, index + 1).slice(-1);
+    for (const [k, [records, bytes]] of acked.emitted) {
+      const c = this.streams.get(k)!;
+      c.recordsCommitted = records;
+      c.bytesCommitted = bytes;
+    }
+  }
+
+  /** The destination finished cleanly: everything emitted is committed. */
+  allCommitted(): void {
+    this.inFlight.length = 0;
+    for (const c of this.streams.values()) {
+      c.recordsCommitted = c.recordsEmitted;
+      c.bytesCommitted = c.bytesEmitted;
+    }
+  }
+
+  snapshot(): StatsSnapshot {
+    return { streams: [...this.streams.values()].map((c) => ({ ...c })), stateMessagesEmitted: this.stateMessagesEmitted };
+  }
+
+  private counters(d: StreamDescriptor): StreamCounters {
+    const k = streamKey(d);
+    let c = this.streams.get(k);
+    if (!c) {
+      c = { name: d.name, namespace: d.namespace ?? null, recordsEmitted: 0, bytesEmitted: 0, recordsCommitted: 0, bytesCommitted: 0 };
+      this.streams.set(k, c);
+    }
+    return c;
+  }
+}

@@ -1,0 +1,187 @@
+// Test support for the worker, scheduler and jobs routes: a fresh platform database (and,
+// when asked, a source database) in the test run's embedded Postgres, platform services
+// with the test connectors registered, helpers to create connections and await jobs.
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { CONNECTOR_DEFINITIONS, secretPaths, type ConnectorDefinition } from '@platform/connectors';
+import { createPlatformServices, type PlatformServices } from '../../app';
+import { createLogger, type Logger } from '../../logger';
+import type { ApiSchemas } from '../../api/route';
+import type { ConnectionRecord, ConnectionSchedule } from '../../store/config-store';
+import type { Job } from '../../store/job-store';
+import { createTestDatabase } from '../../test-support/test-database';
+import { findConnectorDefinition } from '../connectors';
+import { Worker, type WorkerOptions } from '../worker';
+import { connectorDefinitions as testDefinitions } from './test-connectors';
+
+/**
+ * Registers the test connectors for this process and the replication children it starts
+ * (through PLATFORM_EXTRA_CONNECTORS); returns every definition, real and test.
+ */
+export function useTestConnectors(): ConnectorDefinition[] {
+  process.env.PLATFORM_EXTRA_CONNECTORS = fileURLToPath(new URL('./test-connectors.ts', import.meta.url));
+  return [...CONNECTOR_DEFINITIONS, ...testDefinitions];
+}
+
+/** Only warnings and errors, so test output stays readable. */
+export const quietLog: Logger = createLogger('test', { level: 'warn', write: (line) => process.stderr.write(line + '\n') });
+
+export interface StreamSpec {
+  name: string;
+  namespace?: string | null;
+  syncMode: 'full_refresh' | 'incremental';
+  destinationSyncMode: 'overwrite' | 'append' | 'append_dedup';
+  cursorField?: string[];
+  primaryKey?: string[][];
+  jsonSchema?: Record<string, unknown>;
+}
+
+export interface ConnectionSpec {
+  source: { definitionId: string; config: Record<string, unknown> };
+  destination: { definitionId: string; config: Record<string, unknown> };
+  streams: StreamSpec[];
+  schedule?: ConnectionSchedule;
+  status?: ApiSchemas['ConnectionStatus'];
+  namespaceDefinition?: ApiSchemas['NamespaceDefinitionType'];
+  namespaceFormat?: string;
+  prefix?: string;
+}
+
+export interface SourceDatabase {
+  /** source-postgres config fields for it, with a login of its own. */
+  config: { host: string; port: number; database: string; username: string; password: string };
+  sql(text: string): Promise<void>;
+}
+
+export interface TestPlatform {
+  dir: string;
+  databaseUrl: string;
+  secretKey: string;
+  services: PlatformServices;
+  /** Runs SQL against the platform database. */
+  sql<R extends pg.QueryResultRow = any>(text: string, params?: unknown[]): Promise<R[]>;
+  /** A database for source-postgres to read, owned by a role with a distinctive password. */
+  createSourceDatabase(): Promise<SourceDatabase>;
+  createConnection(spec: ConnectionSpec): Promise<ConnectionRecord>;
+  startWorker(options?: Partial<WorkerOptions>): Worker;
+  waitForJob(jobId: number, done?: (job: Job) => boolean, timeoutMs?: number): Promise<Job>;
+  stop(): Promise<void>;
+}
+
+const TERMINAL = ['succeeded', 'failed', 'cancelled'];
+
+async function runSql(url: string, text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function startTestPlatform(): Promise<TestPlatform> {
+  // Test destinations and the test S3 server keep their files here.
+  const dir = await mkdtemp(join(tmpdir(), 'platform-worker-test-'));
+  const database = await createTestDatabase('worker');
+  const databases = [database];
+  const secretKey = randomBytes(32).toString('hex');
+  const services = createPlatformServices({ databaseUrl: database.url, secretKey, log: quietLog, connectorDefinitions: useTestConnectors() });
+  const workers: Worker[] = [];
+  const sql = async (text: string, params?: unknown[]) => (await services.pool.query(text, params)).rows;
+
+  const createActor = async (kind: 'source' | 'destination', { definitionId, config }: ConnectionSpec['source']) => {
+    const definition = await findConnectorDefinition(definitionId);
+    const connector = await definition!.load();
+    const workspace = await services.configStore.defaultWorkspace();
+    return services.configStore.createActor(kind, {
+      workspaceId: workspace.workspaceId,
+      definitionId,
+      name: `${kind} ${definition!.name}`,
+      configuration: config,
+      secretPaths: secretPaths(connector.spec().connectionSpecification),
+    });
+  };
+
+  return {
+    dir,
+    databaseUrl: database.url,
+    secretKey,
+    services,
+    sql,
+    async createSourceDatabase() {
+      const source = await createTestDatabase('source', { migrate: false });
+      databases.push(source);
+      const url = new URL(source.url);
+      const database = url.pathname.slice(1);
+      // A password that appears in no other text, so scrubbing it from logs masks nothing else.
+      const config = { host: url.hostname, port: Number(url.port), database, username: `reader_${database}`, password: `pw-${randomBytes(8).toString('hex')}` };
+      await runSql(source.url, `CREATE ROLE ${config.username} LOGIN PASSWORD '${config.password}'; GRANT ALL ON SCHEMA public TO ${config.username};`);
+      const asOwner = new URL(source.url);
+      asOwner.username = config.username;
+      asOwner.password = config.password;
+      return { config, sql: (text) => runSql(asOwner.toString(), text) };
+    },
+    async createConnection(spec) {
+      const [source, destination] = await Promise.all([createActor('source', spec.source), createActor('destination', spec.destination)]);
+      return services.configStore.createConnection({
+        workspaceId: source.workspaceId,
+        name: 'test connection',
+        sourceId: source.actorId,
+        destinationId: destination.actorId,
+        namespaceDefinition: spec.namespaceDefinition ?? 'source',
+        namespaceFormat: spec.namespaceFormat ?? null,
+        prefix: spec.prefix ?? '',
+        syncCatalog: {
+          streams: spec.streams.map((s) => ({
+            stream: { name: s.name, namespace: s.namespace ?? null, jsonSchema: s.jsonSchema ?? {}, supportedSyncModes: ['full_refresh', 'incremental'] },
+            config: { syncMode: s.syncMode, destinationSyncMode: s.destinationSyncMode, cursorField: s.cursorField, primaryKey: s.primaryKey, selected: true },
+          })),
+        },
+        sourceCatalogId: null,
+        schedule: spec.schedule ?? { type: 'manual' },
+        status: spec.status ?? 'active',
+        operationIds: [],
+        geography: 'auto',
+        nonBreakingChangesPreference: 'ignore',
+        notifySchemaChanges: false,
+        resourceRequirements: null,
+      });
+    },
+    startWorker(options = {}) {
+      const worker = new Worker({
+        workerId: `test-worker-${workers.length + 1}`,
+        jobStore: services.jobStore,
+        configStore: services.configStore,
+        log: quietLog,
+        pollIntervalMs: 100,
+        heartbeatIntervalMs: 500,
+        backoff: { initialMs: 200, factor: 2, maxMs: 1000 },
+        killGraceMs: 3000,
+        ...options,
+      });
+      workers.push(worker);
+      worker.start();
+      return worker;
+    },
+    async waitForJob(jobId, done = (job) => TERMINAL.includes(job.status), timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const job = await services.jobStore.getJob(jobId);
+        if (job && done(job)) return job;
+        if (Date.now() > deadline) throw new Error(`job ${jobId} did not reach the expected status in ${timeoutMs} ms (now ${job?.status})`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    async stop() {
+      await Promise.all(workers.map((w) => w.stop(0)));
+      await services.close();
+      for (const db of databases) await db.drop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

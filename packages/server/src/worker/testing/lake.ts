@@ -1,0 +1,89 @@
+// Test support: a real SeaweedFS S3 server that can be stopped and started again on the
+// same port and data, and an independent read-back of the Parquet objects that landed
+// (downloaded with the S3 API, read by a separate DuckDB).
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { freePort, SeaweedService, type StartedSeaweedService } from '@platform/services';
+
+export const BUCKET = 'datalake';
+
+export interface TestLake {
+  server: StartedSeaweedService;
+  /** Stops the S3 server (data kept); `start` brings it back on the same endpoint. */
+  stopServer(): Promise<void>;
+  startServer(): Promise<void>;
+  /** destination-s3 config writing Parquet under `path`. */
+  destinationConfig(path: string): Record<string, unknown>;
+  /** Row count and distinct `id` values of everything under `path`. */
+  idStats(path: string): Promise<{ rows: number; distinctIds: number; minId: number; maxId: number }>;
+  stop(): Promise<void>;
+}
+
+export async function startTestLake(dir: string): Promise<TestLake> {
+  const dataDir = join(dir, 'seaweed');
+  await mkdir(dataDir, { recursive: true });
+  const s3Port = await freePort();
+  let server = await new SeaweedService({ dataDir, s3Port }).start();
+  await server.createBucket(BUCKET);
+  let client: S3Client = server.s3Client();
+
+  return {
+    get server() {
+      return server;
+    },
+    async stopServer() {
+      client.destroy();
+      await server.stop();
+    },
+    async startServer() {
+      server = await new SeaweedService({ dataDir, s3Port }).start();
+      client = server.s3Client();
+    },
+    destinationConfig: (path) => ({
+      s3_bucket_name: BUCKET,
+      s3_bucket_path: path,
+      s3_bucket_region: 'us-east-1',
+      s3_endpoint: server.endpoint,
+      access_key_id: server.accessKeyId,
+      secret_access_key: server.secretAccessKey,
+      format: { format_type: 'Parquet', compression_codec: 'ZSTD' },
+    }),
+    async idStats(path) {
+      const keys: string[] = [];
+      let token: string | undefined;
+      do {
+        const page = await client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `${path}/`, ContinuationToken: token }));
+        keys.push(...(page.Contents ?? []).map((o) => o.Key!));
+        token = page.NextContinuationToken;
+      } while (token);
+      const downloads = await mkdtemp(join(dir, 'download-'));
+      const files = await Promise.all(
+        keys.map(async (key, i) => {
+          const file = join(downloads, `${i}.parquet`);
+          await writeFile(file, await (await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToByteArray());
+          return file;
+        }),
+      );
+      const db = await DuckDBInstance.create(':memory:');
+      const connection = await db.connect();
+      try {
+        const reader = await connection.runAndReadAll(
+          `SELECT count(*)::INT AS rows, count(DISTINCT id)::INT AS distinct_ids, min(id)::INT AS min_id, max(id)::INT AS max_id
+           FROM read_parquet([${files.map((f) => `'${f}'`).join(', ')}])`,
+        );
+        const [row] = reader.getRowObjects() as Array<{ rows: number; distinct_ids: number; min_id: number; max_id: number }>;
+        return { rows: row.rows, distinctIds: row.distinct_ids, minId: row.min_id, maxId: row.max_id };
+      } finally {
+        connection.closeSync();
+        db.closeSync();
+        await rm(downloads, { recursive: true, force: true });
+      }
+    },
+    async stop() {
+      client.destroy();
+      await server.stop();
+    },
+  };
+}
