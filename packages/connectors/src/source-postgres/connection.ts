@@ -1,0 +1,114 @@
+// Opens a pg connection the way libpq's sslmode would, and sets the session up so that
+// every value renders the same way whatever the server's defaults are.
+import type { ConnectionOptions } from 'node:tls';
+import pg from 'pg';
+import type { ConnectorContext } from '../framework/connector';
+import type { PostgresSourceConfig, SslModeConfig } from './config';
+import { errorKey, toConnectorError, type ErrorContext } from './errors';
+
+/** check must answer quickly; a read may wait longer for a busy server. */
+export const CHECK_CONNECT_TIMEOUT_MS = 10_000;
+export const READ_CONNECT_TIMEOUT_MS = 30_000;
+
+type SslOption = false | ConnectionOptions;
+
+interface SslAttempt {
+  ssl: SslOption;
+  /** Whether a failure of this attempt should fall through to the next one. */
+  fallBackOn?: (err: Error) => boolean;
+}
+
+function verifiedTls(mode: SslModeConfig, verifyHostName: boolean): ConnectionOptions {
+  return {
+    rejectUnauthorized: true,
+    ca: mode.ca_certificate,
+    cert: mode.client_certificate,
+    key: mode.client_key,
+    passphrase: mode.client_key_password,
+    ...(verifyHostName ? {} : { checkServerIdentity: () => undefined }),
+  };
+}
+
+/** The connection attempts, in order, that libpq would make for this sslmode. */
+function sslAttempts(mode: SslModeConfig): SslAttempt[] {
+  const encryptedUnverified: ConnectionOptions = { rejectUnauthorized: false };
+  switch (mode.mode) {
+    case 'disable':
+      return [{ ssl: false }];
+    case 'allow':
+      // Plain first; SSL only when the server's pg_hba.conf refuses plain connections.
+      return [{ ssl: false, fallBackOn: (e) => errorKey(e) === '28000' }, { ssl: encryptedUnverified }];
+    case 'prefer':
+      return [{ ssl: encryptedUnverified, fallBackOn: (e) => errorKey(e) === 'SSL_NOT_SUPPORTED' }, { ssl: false }];
+    case 'require':
+      return [{ ssl: encryptedUnverified }];
+    case 'verify-ca':
+      return [{ ssl: verifiedTls(mode, false) }];
+    case 'verify-full':
+      return [{ ssl: verifiedTls(mode, true) }];
+  }
+}
+
+const safeDecode = (text: string) => {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text; // a stray '%' is meant literally
+  }
+};
+
+/** `key1=value1&key2=value2` → map; only keys node-postgres can honour are used. */
+function jdbcParams(config: PostgresSourceConfig, ctx?: ConnectorContext): Partial<pg.ClientConfig> {
+  const out: Partial<pg.ClientConfig> = {};
+  const ignored: string[] = [];
+  for (const pair of (config.jdbc_url_params ?? '').split('&').filter(Boolean)) {
+    const [key, ...rest] = pair.split('=');
+    const value = safeDecode(rest.join('='));
+    if (key === 'ApplicationName' || key === 'applicationName') out.application_name = value;
+    else if (key === 'connectTimeout' && Number(value) > 0) out.connectionTimeoutMillis = Number(value) * 1000;
+    else if (key === 'options') out.options = value;
+    else ignored.push(key);
+  }
+  // Names only: values may hold secrets.
+  if (ignored.length > 0) ctx?.log('WARN', `Ignoring unsupported jdbc_url_params keys: ${ignored.join(', ')}`);
+  return out;
+}
+
+export function errorContext(config: PostgresSourceConfig, stream?: string): ErrorContext {
+  return { host: config.host, port: config.port, database: config.database, username: config.username, stream };
+}
+
+const SESSION_SETUP = "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; SET extra_float_digits = 1";
+
+/** Connects (trying SSL variants per ssl_mode) and prepares the session; throws a mapped ConnectorError. */
+export async function connect(
+  config: PostgresSourceConfig & { ssl_mode: SslModeConfig },
+  options: { connectTimeoutMs: number; ctx?: ConnectorContext },
+): Promise<pg.Client> {
+  const base: pg.ClientConfig = {
+    host: config.host,
+    port: config.port,
+    database: config.database,
+    user: config.username,
+    password: config.password ?? '',
+    connectionTimeoutMillis: options.connectTimeoutMs,
+    keepAlive: true,
+    application_name: 'airlock-source-postgres',
+    ...jdbcParams(config, options.ctx),
+  };
+  const attempts = sslAttempts(config.ssl_mode);
+  for (let i = 0; ; i++) {
+    const client = new pg.Client({ ...base, ssl: attempts[i].ssl });
+    // An idle connection that dies emits 'error'; the next query rejects with it anyway.
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      await client.query(SESSION_SETUP);
+      return client;
+    } catch (err) {
+      await client.end().catch(() => {});
+      const isLast = i === attempts.length - 1;
+      if (isLast || !attempts[i].fallBackOn?.(err as Error)) throw toConnectorError(err, errorContext(config));
+    }
+  }
+}

@@ -1,0 +1,7 @@
+export * from './collect';
+export * from './cli';
+export * from './fixtures';
+export * from './batches';
+export * from './assertions';
+export * from './source-contract';
+export * from './destination-contract';
