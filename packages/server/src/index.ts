@@ -11,3 +11,6 @@ export { ApiError, ConflictError, InvalidInputError, NotFoundError, type Invalid
 export { createLogger, type Logger } from './logger';
 export { ConfigStore, type ActorRecord, type ConnectionRecord, type ConnectionSchedule, type WorkspaceRecord } from './store/config-store';
 export { createPool, migrate, MIGRATIONS_DIR, withTransaction, type Pool } from './store/db';
+export { JobStore, type Job, type Attempt } from './store/job-store';
+export { startScheduler, type SchedulerOptions } from './scheduler/scheduler';
+export { Worker, type WorkerOptions } from './worker/worker';

@@ -1,18 +1,18 @@
 // The worker's side of one attempt: start the replication child, persist what it reports
 // (acknowledged STATE at once, stats, log lines), heartbeat, obey a cancel, and end the
 // attempt and the job through the retry policy.
-import { asConnectorError } from '@platform/connectors';
 import { readLines } from '@platform/protocol';
 import type { Logger } from '../logger';
 import type { ConfigStore } from '../store/config-store';
-import type { Attempt, AttemptFailureSummary, AttemptProgress, Job, JobOutcome, JobStore } from '../store/job-store';
+import type { Attempt, Job, JobOutcome, JobStore } from '../store/job-store';
 import { AttemptLog } from './attempt-log';
+import { crashFailure, describeDecision, failureFrom, failureSummary, toProgress } from './attempt-outcome';
 import type { BackoffPolicy } from './backoff';
-import { parseChildReport, type AttemptFailure, type FailureOrigin } from './child-protocol';
+import { parseChildReport, type AttemptFailure } from './child-protocol';
 import { loadJobContext } from './job-context';
 import { startReplication, type ReplicationProcess } from './replication-process';
 import type { ChildLimits } from './resources';
-import { decideAfterFailure, RETRY_POLICY, type JobDecision } from './retry-policy';
+import { decideAfterFailure, type JobDecision } from './retry-policy';
 import type { StatsSnapshot } from './sync-stats';
 
 export interface AttemptRunnerConfig {
@@ -37,50 +37,6 @@ type Ending = { kind: 'succeeded' } | { kind: 'failed'; failure: AttemptFailure 
 
 const PROGRESS_SAVE_INTERVAL_MS = 1000;
 const STDERR_TAIL_LINES = 30;
-
-export function failureFrom(origin: FailureOrigin, err: unknown): AttemptFailure {
-  const e = asConnectorError(err);
-  return { failureOrigin: origin, failureType: e.failureType, externalMessage: e.message, internalMessage: e.internalMessage, stacktrace: e.stack, timestamp: Date.now() };
-}
-
-export function failureSummary(failure: AttemptFailure, stats?: StatsSnapshot): AttemptFailureSummary {
-  return {
-    failures: [{ ...failure, retryable: RETRY_POLICY[failure.failureType].action === 'retry' }],
-    partialSuccess: (stats?.streams ?? []).some((s) => s.recordsCommitted > 0),
-  };
-}
-
-export function toProgress(stats: StatsSnapshot): AttemptProgress {
-  const sum = (key: 'recordsEmitted' | 'bytesEmitted' | 'recordsCommitted' | 'bytesCommitted') => stats.streams.reduce((n, s) => n + s[key], 0);
-  const totalStats = {
-    recordsEmitted: sum('recordsEmitted'),
-    bytesEmitted: sum('bytesEmitted'),
-    recordsCommitted: sum('recordsCommitted'),
-    bytesCommitted: sum('bytesCommitted'),
-    stateMessagesEmitted: stats.stateMessagesEmitted,
-  };
-  return {
-    recordsSynced: totalStats.recordsCommitted,
-    bytesSynced: totalStats.bytesCommitted,
-    totalStats,
-    streamStats: stats.streams.map((s) => ({
-      streamName: s.name,
-      streamNamespace: s.namespace,
-      stats: { recordsEmitted: s.recordsEmitted, bytesEmitted: s.bytesEmitted, recordsCommitted: s.recordsCommitted, bytesCommitted: s.bytesCommitted },
-    })),
-  };
-}
-
-/** The message for a child that died without reporting, naming the memory limit on OOM. */
-function crashFailure(exit: { code: number | null; signal: NodeJS.Signals | null }, stderrTail: string[], heapMiB: number | undefined): AttemptFailure {
-  const tail = stderrTail.join('\n');
-  const outOfMemory = /heap out of memory|Reached heap limit|Allocation failed/i.test(tail);
-  const externalMessage = outOfMemory
-    ? `The sync ran out of memory${heapMiB ? ` (heap limit ${heapMiB} MiB, from the source and destination memory_limit in config/config.yaml)` : ''}. ` +
-      'Raise the source/destination memory_limit, or sync fewer or smaller streams at once.'
-    : `The replication process exited unexpectedly (${exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`}).`;
-  return { failureOrigin: 'replication', failureType: 'system_error', externalMessage, internalMessage: tail || undefined, timestamp: Date.now() };
-}
 
 export class AttemptRunner {
   private process?: ReplicationProcess;
@@ -115,16 +71,19 @@ export class AttemptRunner {
     }
   }
 
-  /** Stops the child; the attempt then ends according to the reason. */
+  /**
+   * Stops the child; the attempt then ends according to the reason. A worker that lost its
+   * attempt kills at once: another worker may already be writing the same streams.
+   */
   interrupt(reason: Interruption): void {
     this.interruption ??= reason;
-    void this.process?.terminate(this.cfg.killGraceMs);
+    void this.process?.terminate(reason === 'lost' ? 0 : this.cfg.killGraceMs);
   }
 
   private async execute(): Promise<Ending> {
     let context;
     try {
-      context = await loadJobContext(this.job, this.attempt.attemptNumber, this.cfg);
+      context = await loadJobContext(this.job, this.cfg);
     } catch (err) {
       return { kind: 'failed', failure: failureFrom('airbyte_platform', err) };
     }
@@ -154,9 +113,11 @@ export class AttemptRunner {
     }
     await stderrDone;
     const exit = await proc.exited;
+    if (this.interruption === 'lost') return { kind: 'lost' };
+    // A sync that completed before a cancel or shutdown reached it stays a success.
+    if (this.result?.type === 'succeeded' && exit.code === 0 && !persistenceFailure) return { kind: 'succeeded' };
     if (this.interruption) return this.interrupted();
     if (persistenceFailure) return { kind: 'failed', failure: persistenceFailure };
-    if (this.result?.type === 'succeeded' && exit.code === 0) return { kind: 'succeeded' };
     if (this.result?.type === 'failed') return { kind: 'failed', failure: this.result.failure };
     return { kind: 'failed', failure: crashFailure(exit, stderrTail, this.cfg.limits.heapMiB) };
   }
@@ -228,8 +189,8 @@ export class AttemptRunner {
         if (!beat) this.interrupt('lost');
         else if (beat.cancelRequested) this.interrupt('cancelled');
       } catch {
-        // Cut off from the database: stop writing before another worker takes the attempt over.
-        if (Date.now() - lastBeat > (staleAfterMs * 2) / 3) this.interrupt('lost');
+        // Cut off from the database: stop writing well before another worker takes the attempt over.
+        if (Date.now() - lastBeat > staleAfterMs / 2) this.interrupt('lost');
       } finally {
         beating = false;
       }
@@ -265,16 +226,5 @@ export class AttemptRunner {
     });
     if (!owned || !decision) return;
     this.log.write('worker', 'INFO', describeDecision(decision));
-  }
-}
-
-export function describeDecision(decision: JobDecision | { status: 'cancelled' }): string {
-  switch (decision.status) {
-    case 'cancelled':
-      return 'job cancelled';
-    case 'failed':
-      return `job failed, not retried: ${decision.reason}`;
-    case 'incomplete':
-      return `job will be retried in ${Math.round(decision.retryInMs / 1000)} s: ${decision.reason}`;
   }
 }

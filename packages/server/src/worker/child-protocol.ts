@@ -13,8 +13,6 @@ export interface ConnectorInvocation {
 }
 
 export interface ReplicationInput {
-  jobId: number;
-  attemptNumber: number;
   /** Absent for a reset: the destination then overwrites the streams with nothing. */
   source?: ConnectorInvocation;
   destination: ConnectorInvocation;

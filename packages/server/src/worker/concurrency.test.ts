@@ -15,21 +15,17 @@ const CONNECTIONS = 4;
 const ROUNDS = 2;
 
 let platform: TestPlatform;
-const workers: ChildProcess[] = [];
+const workers = new Map<string, ChildProcess>();
 
 beforeAll(async () => {
   platform = await startTestPlatform();
   for (const id of ['worker-a', 'worker-b']) {
-    workers.push(
-      spawn(process.execPath, ['--import', TSX_LOADER, MAIN_WORKER], {
-        env: { ...process.env, PLATFORM_DATABASE_URL: platform.databaseUrl, PLATFORM_SECRET_KEY: platform.secretKey, WORKER_ID: id },
-        stdio: 'ignore',
-      }),
-    );
+    const env = { ...process.env, PLATFORM_DATABASE_URL: platform.databaseUrl, PLATFORM_SECRET_KEY: platform.secretKey, WORKER_ID: id, WORKER_SHUTDOWN_GRACE_MS: '1000' };
+    workers.set(id, spawn(process.execPath, ['--import', TSX_LOADER, MAIN_WORKER], { env, stdio: 'ignore' }));
   }
 }, 60_000);
 afterAll(async () => {
-  await Promise.all(workers.map((w) => new Promise((resolve) => (w.exitCode !== null ? resolve(null) : (w.once('exit', resolve), w.kill('SIGTERM'))))));
+  await Promise.all([...workers.values()].map((w) => new Promise((resolve) => (w.exitCode !== null ? resolve(null) : (w.once('exit', resolve), w.kill('SIGTERM'))))));
   await platform?.stop();
 });
 
@@ -68,4 +64,29 @@ describe('several workers', () => {
     expect(byWorker.map((r) => r.worker_id)).toEqual(['worker-a', 'worker-b']);
     expect(byWorker.reduce((n, r) => n + r.n, 0)).toBe(CONNECTIONS * ROUNDS);
   }, 240_000);
+
+  it('a worker stopped with SIGTERM fails its attempt as transient and exits; another worker finishes the job', async () => {
+    const dir = join(platform.dir, 'slow');
+    await mkdir(dir);
+    const conn = await platform.createConnection({
+      source: { definitionId: TEST_SOURCE_ID, config: { records: 2000, batch_size: 10, state_every: 100, delay_ms: 50 } },
+      destination: { definitionId: TEST_DESTINATION_ID, config: { directory: dir } },
+      streams: [{ name: 'numbers', namespace: 'public', syncMode: 'incremental', destinationSyncMode: 'append', cursorField: ['id'] }],
+    });
+    const job = await platform.services.jobs.sync(conn.connectionId);
+    await platform.waitForJob(job.id, (j) => j.status === 'running');
+    const [{ worker_id: runner }] = await platform.sql<{ worker_id: string }>('SELECT worker_id FROM attempts WHERE job_id = $1', [job.id]);
+    const stopped = workers.get(runner)!;
+    const exited = new Promise<number | null>((resolve) => stopped.once('exit', resolve));
+    stopped.kill('SIGTERM');
+    expect(await exited).toBe(0);
+
+    const done = await platform.waitForJob(job.id, undefined, 120_000);
+    expect(done.status).toBe('succeeded');
+    const attempts = await platform.services.jobStore.attemptsOf([job.id]);
+    expect(attempts[0]).toMatchObject({ workerId: runner, status: 'failed' });
+    expect(attempts[0].failureSummary?.failures[0]).toMatchObject({ failureType: 'transient_error', externalMessage: expect.stringContaining('shut down') });
+    expect(attempts[attempts.length - 1]).toMatchObject({ status: 'succeeded' });
+    expect(attempts[attempts.length - 1].workerId).not.toBe(runner);
+  }, 180_000);
 });

@@ -100,7 +100,7 @@ async function expectAllRows(path: string) {
   expect(stats.rows).toBeGreaterThanOrEqual(ROWS);
 }
 
-describe('faults with real services', () => {
+describe('real connectors and services: faults and reset', () => {
   it('(a) a worker SIGKILLed mid-sync: its replication child dies too, and the next attempt resumes from the committed state without losing rows', async () => {
     const conn = await eventsConnection('fault-a');
     const doomed: ChildProcess = spawn(process.execPath, ['--import', TSX_LOADER, MAIN_WORKER], {
@@ -127,6 +127,17 @@ describe('faults with real services', () => {
     expect(last.totalStats.recordsEmitted).toBeLessThan(ROWS);
     expect(stateAtKill.state).toBeTruthy();
     await expectAllRows('fault-a');
+  }, 150_000);
+
+  it('a reset deletes what the connection wrote to S3 and clears its state', async () => {
+    liveWorker();
+    const conn = await eventsConnection('reset');
+    await platform.waitForJob((await platform.services.jobs.sync(conn.connectionId)).id, undefined, 90_000);
+    expect((await lake.idStats('reset')).distinctIds).toBe(ROWS);
+    const reset = await platform.waitForJob((await platform.services.jobs.reset(conn.connectionId)).id, undefined, 90_000);
+    expect(reset.status).toBe('succeeded');
+    expect(await lake.objectCount('reset')).toBe(0);
+    expect(await committedStates(conn.connectionId)).toEqual([]);
   }, 150_000);
 
   it('(b) the S3 server stopped mid-sync: the attempt fails as transient and the retry succeeds once S3 is back', async () => {

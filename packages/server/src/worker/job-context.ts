@@ -2,7 +2,7 @@
 // connector configs, the configured catalog in protocol shape, the last committed state
 // and the stream mapping. A sync of a changed connection uses the connection as it is now.
 import { configError } from '@platform/connectors';
-import { streamKey, type ConfiguredAirbyteStream } from '@platform/protocol';
+import { streamKey, type AirbyteStateMessage, type ConfiguredAirbyteStream } from '@platform/protocol';
 import { toConfiguredCatalog } from '../config/catalog';
 import type { ActorKind, ActorRecord, ConfigStore } from '../store/config-store';
 import { stateMessagesFrom, type Job, type JobStore } from '../store/job-store';
@@ -30,6 +30,23 @@ function withGeneration(stream: ConfiguredAirbyteStream, jobId: number): Configu
   return { ...stream, sync_id: jobId, generation_id: jobId, minimum_generation_id: stream.destination_sync_mode === 'overwrite' ? jobId : 0 };
 }
 
+/**
+ * The state a source resumes from, minus Full Refresh | Overwrite streams. An overwrite
+ * replaces the stream with what THIS attempt writes, so a full refresh resumed half-way
+ * would drop the rows an earlier attempt (or job) already wrote: those streams start over.
+ * (Resuming them needs destinations that keep the rows of the same sync_id/generation.)
+ */
+function withoutOverwriteStreams(state: AirbyteStateMessage[] | undefined, streams: ConfiguredAirbyteStream[]): AirbyteStateMessage[] | undefined {
+  const restart = new Set(streams.filter((s) => s.sync_mode === 'full_refresh' && s.destination_sync_mode === 'overwrite').map((s) => streamKey(s.stream)));
+  if (!state || restart.size === 0) return state;
+  const kept = state.flatMap((m): AirbyteStateMessage[] => {
+    if (m.stream) return restart.has(streamKey(m.stream.stream_descriptor)) ? [] : [m];
+    if (m.global) return [{ ...m, global: { ...m.global, stream_states: m.global.stream_states.filter((s) => !restart.has(streamKey(s.stream_descriptor))) } }];
+    return [m];
+  });
+  return kept.length > 0 ? kept : undefined;
+}
+
 function valuesAt(config: Record<string, unknown>, paths: string[]): string[] {
   return paths.flatMap((path) => {
     const value = path.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), config);
@@ -45,7 +62,7 @@ async function actor(configStore: ConfigStore, kind: ActorKind, id: string): Pro
   return { ...record, connector: definition.name };
 }
 
-export async function loadJobContext(job: Job, attemptNumber: number, stores: { configStore: ConfigStore; jobStore: JobStore }): Promise<JobContext> {
+export async function loadJobContext(job: Job, stores: { configStore: ConfigStore; jobStore: JobStore }): Promise<JobContext> {
   const connection = await stores.configStore.getConnection(job.connectionId);
   if (!connection || connection.status === 'deprecated') throw configError(`Connection ${job.connectionId} was deleted`);
   const isReset = job.configType === 'reset_connection';
@@ -62,15 +79,13 @@ export async function loadJobContext(job: Job, attemptNumber: number, stores: { 
   const streams = entries.map((e) => mapStream({ name: e.stream.name, namespace: e.stream.namespace ?? null }, connection, e.config.aliasName));
 
   const input: ReplicationInput = {
-    jobId: job.id,
-    attemptNumber,
     destination: { connector: destination.connector, config: destination.configuration },
     catalog,
     streams,
   };
   if (source) {
     input.source = { connector: source.connector, config: source.configuration };
-    input.state = stateMessagesFrom(await stores.jobStore.getState(job.connectionId));
+    input.state = withoutOverwriteStreams(stateMessagesFrom(await stores.jobStore.getState(job.connectionId)), catalog.streams);
   }
   return {
     input,

@@ -14,7 +14,7 @@ export interface ReplicationProcess {
   stdout: Readable;
   stderr: Readable;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** SIGTERM, then SIGKILL if it has not exited after `graceMs`. */
+  /** SIGTERM, then SIGKILL if it has not exited after `graceMs` (at once when 0). */
   terminate(graceMs: number): Promise<void>;
 }
 
@@ -40,7 +40,7 @@ export function startReplication(input: ReplicationInput, limits: ChildLimits): 
     exited,
     async terminate(graceMs) {
       if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
+      child.kill(graceMs > 0 ? 'SIGTERM' : 'SIGKILL');
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       await exited;
       clearTimeout(timer);

@@ -22,8 +22,6 @@ afterEach(() => rm(dir, { recursive: true, force: true }));
 async function replicate(source: Record<string, unknown>, destination: Record<string, unknown> = {}, state?: ReplicationInput['state']) {
   const reports: ChildReport[] = [];
   const input: ReplicationInput = {
-    jobId: 1,
-    attemptNumber: 0,
     source: { connector: testCounterSource.name, config: source },
     destination: { connector: testJsonlDestination.name, config: { directory: dir, ...destination } },
     catalog,

@@ -76,6 +76,18 @@ describe('worker', () => {
     expect(ids()).toEqual(range(1000));
   });
 
+  it('restarts a retried Full Refresh | Overwrite from the beginning, so the overwrite keeps every row', async () => {
+    const { conn, ids } = await connection(
+      { records: 1000, batch_size: 100, state_every: 200 },
+      (dir) => ({ fail: { times: 1, after_records: 500, failure_type: 'transient_error', counter_file: join(dir, 'runs') } }),
+      { streams: [{ name: 'numbers', namespace: 'public', syncMode: 'full_refresh', destinationSyncMode: 'overwrite' }] },
+    );
+    const { job, attempts } = await syncAndWait(conn.connectionId);
+    expect(job.status).toBe('succeeded');
+    expect(attempts.map((a) => a.totalStats.recordsEmitted)).toEqual([500, 1000]);
+    expect(ids()).toEqual(range(1000));
+  });
+
   it('fails a config error at once, without retrying', async () => {
     const { conn } = await connection({ records: 100, fail_after_records: 0, failure_type: 'config_error', password: 'pw-123456' });
     const { job, attempts } = await syncAndWait(conn.connectionId);
@@ -119,6 +131,30 @@ describe('worker', () => {
     // The next sync starts over.
     await syncAndWait(conn.connectionId);
     expect(ids()).toEqual(range(300));
+  });
+
+  it('a reset requested during a sync cancels the sync first', async () => {
+    const { conn } = await connection({ records: 100_000, batch_size: 10, delay_ms: 50 });
+    const sync = await platform.services.jobs.sync(conn.connectionId);
+    await platform.waitForJob(sync.id, (j) => j.status === 'running');
+    const reset = await platform.services.jobs.reset(conn.connectionId);
+    expect((await platform.services.jobStore.getJob(sync.id))!.status).toBe('cancelled');
+    expect((await platform.waitForJob(reset.id)).status).toBe('succeeded');
+  });
+
+  it('Full Refresh | Overwrite replaces the data, Full Refresh | Append and Incremental | Append add to it', async () => {
+    const { conn, dir } = await connection({ records: 50 }, undefined, {
+      streams: [
+        { name: 'replaced', namespace: 'public', syncMode: 'full_refresh', destinationSyncMode: 'overwrite' },
+        { name: 'appended', namespace: 'public', syncMode: 'full_refresh', destinationSyncMode: 'append' },
+        { name: 'incremental', namespace: 'public', syncMode: 'incremental', destinationSyncMode: 'append', cursorField: ['id'] },
+      ],
+    });
+    await syncAndWait(conn.connectionId);
+    const { job } = await syncAndWait(conn.connectionId);
+    expect(job.status).toBe('succeeded');
+    const rows = (stream: string) => readFileSync(join(dir, `production_public.${stream}.jsonl`), 'utf8').trim().split('\n').length;
+    expect({ replaced: rows('replaced'), appended: rows('appended'), incremental: rows('incremental') }).toEqual({ replaced: 50, appended: 100, incremental: 50 });
   });
 
   it('takes over an attempt whose worker stopped heartbeating', async () => {

@@ -5,7 +5,8 @@
 import type { Logger } from '../logger';
 import type { ConfigStore } from '../store/config-store';
 import type { JobStore } from '../store/job-store';
-import { AttemptRunner, describeDecision, failureSummary } from './attempt-runner';
+import { describeDecision, failureSummary } from './attempt-outcome';
+import { AttemptRunner, type AttemptRunnerConfig } from './attempt-runner';
 import { ATTEMPT_BACKOFF, backoffDelayMs, sleep, type BackoffPolicy } from './backoff';
 import { formatLogLine, type AttemptFailure } from './child-protocol';
 import { replicationChildLimits, type PlatformResources } from './resources';
@@ -36,7 +37,7 @@ export class Worker {
   private loops: Promise<void>[] = [];
   private lastReap = 0;
   private readonly options: Required<Omit<WorkerOptions, 'resources'>>;
-  private readonly runnerConfig: ConstructorParameters<typeof AttemptRunner>[0];
+  private readonly runnerConfig: AttemptRunnerConfig;
 
   constructor(options: WorkerOptions) {
     this.options = {

@@ -16,6 +16,7 @@ export interface TestLake {
   startServer(): Promise<void>;
   /** destination-s3 config writing Parquet under `path`. */
   destinationConfig(path: string): Record<string, unknown>;
+  objectCount(path: string): Promise<number>;
   /** Row count and distinct `id` values of everything under `path`. */
   idStats(path: string): Promise<{ rows: number; distinctIds: number; minId: number; maxId: number }>;
   stop(): Promise<void>;
@@ -28,6 +29,17 @@ export async function startTestLake(dir: string): Promise<TestLake> {
   let server = await new SeaweedService({ dataDir, s3Port }).start();
   await server.createBucket(BUCKET);
   let client: S3Client = server.s3Client();
+
+  const listKeys = async (path: string) => {
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `${path}/`, ContinuationToken: token }));
+      keys.push(...(page.Contents ?? []).map((o) => o.Key!));
+      token = page.NextContinuationToken;
+    } while (token);
+    return keys;
+  };
 
   return {
     get server() {
@@ -50,14 +62,11 @@ export async function startTestLake(dir: string): Promise<TestLake> {
       secret_access_key: server.secretAccessKey,
       format: { format_type: 'Parquet', compression_codec: 'ZSTD' },
     }),
+    async objectCount(path) {
+      return (await listKeys(path)).length;
+    },
     async idStats(path) {
-      const keys: string[] = [];
-      let token: string | undefined;
-      do {
-        const page = await client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `${path}/`, ContinuationToken: token }));
-        keys.push(...(page.Contents ?? []).map((o) => o.Key!));
-        token = page.NextContinuationToken;
-      } while (token);
+      const keys = await listKeys(path);
       const downloads = await mkdtemp(join(dir, 'download-'));
       const files = await Promise.all(
         keys.map(async (key, i) => {

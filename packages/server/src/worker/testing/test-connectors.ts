@@ -1,7 +1,9 @@
 // Connectors for worker tests only (design example 11), registered through
 // PLATFORM_EXTRA_CONNECTORS, never in the product's registry:
-//  - test-counter-source: numbered records in batches, STATE every `state_every` records,
-//    resumes after the state's cursor; can fail after N records; has a secret `password`.
+//  - test-counter-source: numbered records in batches, STATE every `state_every` records;
+//    resumes after the state's cursor (a full refresh, like source-postgres's resumable one,
+//    only until it completed); can fail after N records or hold memory until it runs out;
+//    has a secret `password`.
 //  - test-jsonl-destination: appends records to <directory>/<namespace>.<stream>.jsonl and
 //    acknowledges a STATE only after the lines before it are on disk; overwrite streams
 //    are replaced at the end; can fail (counted across attempts in a file) or go slow.
@@ -23,6 +25,8 @@ export interface TestSourceConfig {
   password?: string;
   fail_after_records?: number;
   failure_type?: FailureType;
+  /** Keeps about this many MiB of heap alive before reading, to exceed a heap limit. */
+  hold_mb?: number;
 }
 
 export interface TestDestinationConfig {
@@ -46,6 +50,7 @@ export const testCounterSource: Source<TestSourceConfig> = {
         password: { type: 'string', airbyte_secret: true },
         fail_after_records: { type: 'integer' },
         failure_type: { type: 'string' },
+        hold_mb: { type: 'integer' },
       },
       ['records'],
     ),
@@ -58,9 +63,12 @@ export const testCounterSource: Source<TestSourceConfig> = {
     const batchSize = config.batch_size ?? 100;
     const stateEvery = config.state_every ?? batchSize;
     ctx.log('INFO', `reading with password ${config.password ?? '(none)'}`);
+    // About 1 MiB of heap per array of 128k small integers.
+    const held: number[][] = [];
+    for (let mb = 0; mb < (config.hold_mb ?? 0); mb++) held.push(Array.from({ length: 128 * 1024 }, (_, i) => i + mb));
     for (const { stream, sync_mode } of catalog.streams) {
-      const saved = state?.find((s) => s.stream?.stream_descriptor.name === stream.name)?.stream?.stream_state as { cursor?: number } | undefined;
-      let next = sync_mode === 'incremental' ? (saved?.cursor ?? 0) + 1 : 1;
+      const saved = state?.find((s) => s.stream?.stream_descriptor.name === stream.name)?.stream?.stream_state as { cursor?: number; complete?: boolean } | undefined;
+      let next = sync_mode === 'full_refresh' && saved?.complete ? 1 : (saved?.cursor ?? 0) + 1;
       let sinceState = 0;
       while (next <= config.records) {
         ctx.signal?.throwIfAborted();
@@ -74,7 +82,9 @@ export const testCounterSource: Source<TestSourceConfig> = {
         yield { type: 'RECORD_BATCH', stream: stream.name, namespace: stream.namespace, emittedAt: Date.now(), records };
         if (sinceState >= stateEvery || next > config.records) {
           sinceState = 0;
-          yield { type: 'STATE', state: { type: 'STREAM', stream: { stream_descriptor: { name: stream.name, namespace: stream.namespace }, stream_state: { cursor: next - 1 } } } };
+          const complete = sync_mode === 'full_refresh' && next > config.records;
+          const streamState = complete ? { complete: true } : { cursor: next - 1 };
+          yield { type: 'STATE', state: { type: 'STREAM', stream: { stream_descriptor: { name: stream.name, namespace: stream.namespace }, stream_state: streamState } } };
         }
         if (config.delay_ms) await delay(config.delay_ms);
       }
