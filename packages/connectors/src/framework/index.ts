@@ -2,6 +2,7 @@ export * from './batches';
 export * from './connector';
 export * from './errors';
 export * from './config';
+export * from './schema-errors';
 export * from './secrets';
 export * from './expand';
 export * from './check';

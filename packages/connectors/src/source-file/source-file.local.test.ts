@@ -178,7 +178,7 @@ describe('source-file check', () => {
 
   it.each([
     ['a missing url', { dataset_name: 'x', format: 'csv', provider: { storage: 'local' } }, /url is required/],
-    ['an unsupported format', { dataset_name: 'x', format: 'xml', url: '/x', provider: { storage: 'local' } }, /format must be equal to one of the allowed values \(csv, jsonl\)/],
+    ['an unsupported format', { dataset_name: 'x', format: 'xml', url: '/x', provider: { storage: 'local' } }, /format must be one of csv, jsonl/],
     ['an unknown storage', { dataset_name: 'x', format: 'csv', url: '/x', provider: { storage: 'FTP' } }, /provider.storage must be one of HTTPS, S3, local \(got "FTP"\)/],
   ])('fails for a config that violates the spec: %s', async (_, config, message) => {
     const text = await checkMessage(config);

@@ -8,7 +8,7 @@ import type { PlatformServices } from '../app';
 import { ConnectorLoadError } from '../config/definitions';
 import { ApiError, BadRequestError, InvalidInputError } from '../errors';
 import type { Logger } from '../logger';
-import { schemaErrorsToDetails } from '../validation';
+import { schemaErrorsToDetails } from '@platform/connectors';
 import { loadOpenApi, type OpenApiDocument, type Operation } from './openapi';
 import { HttpResponse, type RouteHandler, type RouteModule } from './route';
 import * as routeModules from './routes/index';

@@ -15,7 +15,7 @@ import { InvalidInputError, NotFoundError } from '../errors';
 import type { Logger } from '../logger';
 import type { ActorKind, ActorRecord, ConfigStore } from '../store/config-store';
 import type { JsonObject } from '../store/sealed-config';
-import { schemaErrorsToDetails, specValidator, summarizeDetails } from '../validation';
+import { schemaErrorsToDetails, summarizeDetails, validatorFor as specValidator } from '@platform/connectors';
 import { toApiCatalog } from './catalog';
 import { runSynchronousJob } from './connector-jobs';
 import type { ConnectorDefinitions } from './definitions';

@@ -1,25 +1,13 @@
 // Turns ajv errors into `{path, message}` details with readable field paths
-// (`syncCatalog.streams[0].config.syncMode`), for request bodies and connector configs alike.
+// (`syncCatalog.streams[0].config.syncMode`), for API request bodies and connector configs alike.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import type { InvalidInputDetail } from './errors';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 /** ajv as every validator here needs it: all errors, OpenAPI/Airbyte keywords tolerated, `verbose` for oneOf pruning. */
 export function createAjv(options: { useDefaults?: boolean } = {}): Ajv {
   return addFormats(new Ajv({ allErrors: true, strict: false, verbose: true, useDefaults: options.useDefaults ?? false }));
-}
-
-// Connector specs fill in defaults while validating, like the connectors' own validateConfig.
-const specAjv = createAjv({ useDefaults: true });
-const specValidators = new WeakMap<object, ValidateFunction>();
-
-/** A cached validator for a connector's connectionSpecification; validate a copy, it applies defaults. */
-export function specValidator(schema: object): ValidateFunction {
-  let validate = specValidators.get(schema);
-  if (!validate) specValidators.set(schema, (validate = specAjv.compile(schema)));
-  return validate;
 }
 
 /** `/syncCatalog/streams/0/config` → ["syncCatalog", "streams", "0", "config"]. */
@@ -89,9 +77,14 @@ function pruneOneOfBranches(errors: ErrorObject[]): ErrorObject[] {
   return kept;
 }
 
+export interface SchemaErrorDetail {
+  path: string;
+  message: string;
+}
+
 /** ajv errors → de-duplicated details; `prefix` roots the paths (e.g. "connectionConfiguration"). */
-export function schemaErrorsToDetails(errors: ErrorObject[] | null | undefined, prefix = ''): InvalidInputDetail[] {
-  const details: InvalidInputDetail[] = [];
+export function schemaErrorsToDetails(errors: ErrorObject[] | null | undefined, prefix = ''): SchemaErrorDetail[] {
+  const details: SchemaErrorDetail[] = [];
   const seen = new Set<string>();
   for (const e of pruneOneOfBranches(errors ?? [])) {
     if (e.keyword === 'if') continue;
@@ -105,6 +98,6 @@ export function schemaErrorsToDetails(errors: ErrorObject[] | null | undefined, 
 }
 
 /** "a.b is required; c must be integer" — for messages that carry every detail. */
-export function summarizeDetails(details: InvalidInputDetail[]): string {
+export function summarizeDetails(details: SchemaErrorDetail[]): string {
   return details.map((d) => `${d.path} ${d.message}`).join('; ');
 }

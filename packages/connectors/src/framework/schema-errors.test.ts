@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createAjv, schemaErrorsToDetails } from './validation';
+import { createAjv, schemaErrorsToDetails } from './schema-errors';
 
 const ajv = createAjv();
 const detailsFor = (schema: object, value: unknown, prefix = '') => {
