@@ -1,0 +1,42 @@
+// The typed Config API client: openapi-fetch over the types generated from the server's
+// OpenAPI document (schema.d.ts, `pnpm --filter @platform/api-client generate`).
+import createClient, { type Client } from 'openapi-fetch';
+import type { components, paths } from './schema';
+
+export type PlatformClient = Client<paths>;
+export type Schemas = components['schemas'];
+
+/**
+ * `apiUrl` may be the server root (`http://localhost:8001`) or, as Airbyte guides write it,
+ * end in `/api` or `/api/v1`: the document's paths start at `/v1`.
+ */
+export function createPlatformClient(apiUrl: string): PlatformClient {
+  const root = apiUrl.replace(/\/+$/, '').replace(/\/api(\/v1)?$/, '');
+  return createClient<paths>({ baseUrl: `${root}/api` });
+}
+
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly operation: string,
+    readonly body: unknown,
+  ) {
+    super(`${operation} failed with HTTP ${status}: ${describeBody(body)}`);
+  }
+}
+
+/** The response data, or an ApiError carrying the server's message and field details. */
+export async function unwrap<T>(operation: string, call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+  const { data, error, response } = await call;
+  if (error !== undefined || !response.ok) throw new ApiError(response.status, operation, error);
+  return data as T;
+}
+
+function describeBody(body: unknown): string {
+  if (body && typeof body === 'object' && 'message' in body) {
+    const { message, details } = body as { message: string; details?: { path: string; message: string }[] };
+    return details?.length ? `${message} (${details.map((d) => `${d.path}: ${d.message}`).join('; ')})` : message;
+  }
+  return typeof body === 'string' ? body : JSON.stringify(body);
+}

@@ -1,0 +1,186 @@
+// The CLI commands. Each returns the process exit code; errors thrown here are printed
+// by cli.ts as one line.
+import { createReadStream, existsSync, statSync, watch } from 'node:fs';
+import path from 'node:path';
+import { findConnection, jobFailureMessage, jobProgress, startSync, unwrap, waitForJob, type JobInfo, type SeededObject } from '@platform/api-client';
+import { checkHealth } from './health';
+import { tail } from './node-service';
+import { connectPlatform, resolveConfig, seedFiles, seedPlatform, startPlatform, stopPlatform, type PlatformHandle, type PlatformOptions } from './platform';
+import { isPidAlive, processTreeMemoryMiB } from './processes';
+import { progressPrinter, step } from './progress';
+import { readRunFile } from './run-file';
+import { formatTable } from './table';
+
+const err = (line: string) => process.stderr.write(`${line}\n`);
+
+export async function runUp(options: PlatformOptions, { seed }: { seed: boolean }): Promise<number> {
+  const startedAt = performance.now();
+  const progress = progressPrinter();
+  const { config } = resolveConfig(options);
+  err(`Starting the platform (${config.runtime} runtime, state in ${config.stateDir})`);
+  const platform = await startPlatform({ ...options, onProgress: progress, onNotice: (message) => err(`  ! ${message}`) });
+  if (platform.alreadyRunning) {
+    err(`Already running (supervisor pid ${platform.run.supervisorPid}); \`platform down\` stops it.`);
+    printEndpoints(platform, config.ports.webapp);
+    return 0;
+  }
+  err(`  healthy in ${Math.round(performance.now() - startedAt)} ms`);
+  let seeded: SeededObject[] = [];
+  if (seed) {
+    try {
+      seeded = await step(progress, 'seed (config/seeds)', () => seedPlatform(platform));
+    } catch (error) {
+      err(`Seeding failed: ${(error as Error).message}\nThe platform is up; fix the seed and run \`platform seed\`.`);
+      printEndpoints(platform, config.ports.webapp);
+      return 1;
+    }
+    for (const object of seeded) err(`    ${object.action} ${object.kind} "${object.name}" ${object.id}`);
+  }
+  printEndpoints(platform, config.ports.webapp, seeded.find((o) => o.kind === 'connection'));
+  return 0;
+}
+
+function printEndpoints({ run }: PlatformHandle, webappPort: number, connection?: SeededObject): void {
+  console.log(`
+  API (Config API v1)  ${run.apiUrl}/api/v1        health: ${run.apiUrl}/api/v1/health
+  S3                   ${run.s3.endpoint}            bucket ${run.s3.bucket}, key ${run.s3.accessKeyId}
+  Postgres             postgresql://${run.postgres.user}@${run.postgres.host}:${run.postgres.port}  databases platform, source_db, analytics_db
+  Web UI               port ${webappPort} reserved (not served yet)
+  State and logs       ${run.stateDir}  (platform logs <service>)
+
+Trigger a sync:
+  pnpm platform sync ${JSON.stringify(connection?.name ?? '<connection name>')}
+  curl -X POST ${run.apiUrl}/api/v1/connections/sync -H "Content-Type: application/json" -d '{"connectionId": "${connection?.id ?? '<connection id>'}"}'`);
+}
+
+export async function runDown(options: PlatformOptions): Promise<number> {
+  const { paths } = resolveConfig(options);
+  const startedAt = performance.now();
+  const wasRunning = await stopPlatform(options);
+  err(wasRunning ? `Stopped in ${Math.round(performance.now() - startedAt)} ms; state kept in ${paths.root}` : `Not running (state in ${paths.root}).`);
+  return 0;
+}
+
+export async function runStatus(options: PlatformOptions): Promise<number> {
+  const { paths } = resolveConfig(options);
+  const run = readRunFile(paths.runFile);
+  if (!run) {
+    console.log(`not running (state in ${paths.root})`);
+    return 1;
+  }
+  if (!isPidAlive(run.supervisorPid)) {
+    console.log(`not running: stale run file ${paths.runFile} (supervisor pid ${run.supervisorPid} is gone); \`platform up\` cleans it up`);
+    return 1;
+  }
+  console.log(`platform ${run.state} since ${run.startedAt} (supervisor pid ${run.supervisorPid}, state in ${run.stateDir})\n`);
+  const health = await Promise.all(run.services.map(checkHealth));
+  const memory = (pid: number) => {
+    const mib = processTreeMemoryMiB(pid);
+    return mib === undefined ? '-' : `${Math.round(mib)} MiB`;
+  };
+  const rows = run.services.map((s, i) => [s.name, health[i].detail, s.port === null ? '-' : String(s.port), String(s.pid), memory(s.pid), s.url ?? '-']);
+  console.log(formatTable(['SERVICE', 'HEALTH', 'PORT', 'PID', 'MEMORY', 'URL'], rows));
+  console.log(`\ntotal memory ${memory(run.supervisorPid)} with the supervisor (PSS of each service's processes)`);
+  return health.every((h) => h.ok) ? 0 : 1;
+}
+
+export async function runLogs(
+  options: PlatformOptions,
+  { service, job, attempt, lines, follow }: { service?: string; job?: number; attempt?: number; lines: number; follow: boolean },
+): Promise<number> {
+  if (job !== undefined) {
+    const platform = requireRunning(options);
+    const info = await unwrap('jobs/get', platform.client.POST('/v1/jobs/get', { body: { id: job } }));
+    const chosen = attempt === undefined ? info.attempts.at(-1) : info.attempts.find((a) => a.attempt.id === attempt);
+    if (!chosen) {
+      throw new Error(info.attempts.length ? `job ${job} has no attempt ${attempt} (attempts: ${info.attempts.map((a) => a.attempt.id).join(', ')})` : `job ${job} has no attempt yet`);
+    }
+    console.log(chosen.logs.logLines.slice(-lines).join('\n'));
+    return 0;
+  }
+  const { paths } = resolveConfig(options);
+  const file = path.join(paths.logsDir, `${service ?? 'supervisor'}.log`);
+  if (!existsSync(file)) throw new Error(`no log ${file} (services: postgres, s3, server, worker, supervisor)`);
+  console.log(tail(file, lines));
+  if (follow) await followFile(file);
+  return 0;
+}
+
+/** Prints what is appended to `file` until the process is interrupted. */
+async function followFile(file: string): Promise<never> {
+  let offset = statSync(file).size;
+  const printNew = () => {
+    const size = statSync(file).size;
+    if (size < offset) offset = 0; // truncated
+    if (size === offset) return;
+    createReadStream(file, { start: offset, end: size - 1 }).pipe(process.stdout, { end: false });
+    offset = size;
+  };
+  watch(file, printNew);
+  return new Promise<never>(() => {});
+}
+
+export async function runSeed(options: PlatformOptions, files: string[]): Promise<number> {
+  const platform = requireRunning(options);
+  const seeded = await seedPlatform(platform, files.length ? files.map((f) => path.resolve(f)) : seedFiles(platform.configDir));
+  for (const object of seeded) console.log(`${object.action} ${object.kind} "${object.name}" ${object.id}`);
+  return 0;
+}
+
+export async function runSync(options: PlatformOptions, nameOrId: string, { wait }: { wait: boolean }): Promise<number> {
+  const platform = requireRunning(options);
+  const connection = await findConnection(platform.client, nameOrId);
+  const started = await startSync(platform.client, connection.connectionId);
+  const jobId = started.job.id;
+  err(`sync of "${connection.name}" started: job ${jobId}`);
+  if (!wait) {
+    console.log(jobId);
+    return 0;
+  }
+  const startedAt = performance.now();
+  const show = jobLinePrinter(jobId, startedAt);
+  const done = await waitForJob(platform.client, jobId, { onUpdate: show });
+  show(done, true);
+  if (done.job.status === 'succeeded') return 0;
+  err(`job ${jobId} ${done.job.status}${jobFailureMessage(done) ? `: ${jobFailureMessage(done)}` : ''}\n  logs: pnpm platform logs --job ${jobId}`);
+  return 1;
+}
+
+/** A progress line for a job: rewritten in place on a TTY, printed on change (at most every 5 s) elsewhere. */
+function jobLinePrinter(jobId: number, startedAt: number): (job: JobInfo, final?: boolean) => void {
+  const interactive = process.stderr.isTTY === true;
+  let lastPrinted = 0;
+  let lastLine = '';
+  return (job, final = false) => {
+    const { records, bytes } = jobProgress(job);
+    const attempts = job.attempts.length > 1 ? `, attempt ${job.attempts.length}` : '';
+    const line = `  job ${jobId} ${job.job.status}${attempts}: ${records.toLocaleString('en-US')} records, ${formatBytes(bytes)}, ${((performance.now() - startedAt) / 1000).toFixed(1)} s`;
+    if (interactive) {
+      process.stderr.write(`\r\x1b[2K${line}${final ? '\n' : ''}`);
+      return;
+    }
+    const content = line.replace(/, [\d.]+ s$/, '');
+    if (final || (content !== lastLine && Date.now() - lastPrinted > 5_000)) {
+      err(line);
+      lastPrinted = Date.now();
+      lastLine = content;
+    }
+  };
+}
+
+function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
+}
+
+function requireRunning(options: PlatformOptions): PlatformHandle {
+  const platform = connectPlatform(options);
+  if (!platform) throw new Error('the platform is not running; start it with `pnpm platform up`');
+  return platform;
+}

@@ -1,0 +1,122 @@
+// Reads config/platform.yaml and config/config.yaml into typed objects. Command-line port
+// overrides win over the file; `${env:...}` references are resolved first.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { interpolateDeep, type Env } from '@platform/api-client';
+
+export type Runtime = 'embedded' | 'docker';
+export type PortName = 'api' | 'webapp' | 'postgres' | 's3';
+export type Ports = Record<PortName, number>;
+
+export interface PlatformConfig {
+  runtime: Runtime;
+  /** Absolute path of the state folder. */
+  stateDir: string;
+  ports: Ports;
+  postgres: { user: string; password: string; sourceDb: { user: string; password: string } };
+  s3: { accessKeyId: string; secretAccessKey: string; region: string; bucket: string };
+}
+
+export interface RoleResources {
+  cpu_limit: string;
+  memory_limit: string;
+  cpu_request?: string;
+  memory_request?: string;
+}
+
+/** The guide's resource limits, keyed by connector role. */
+export interface ResourceLimits {
+  source: RoleResources;
+  destination: RoleResources;
+  orchestrator: RoleResources;
+}
+
+export interface ConfigOverrides {
+  stateDir?: string;
+  runtime?: Runtime;
+  ports?: Partial<Ports>;
+}
+
+/** The repository's config/ folder: the default when no --config-dir is given. */
+export const DEFAULT_CONFIG_DIR = fileURLToPath(new URL('../../../config/', import.meta.url));
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadPlatformConfig(configDir: string, overrides: ConfigOverrides = {}, env: Env = process.env): PlatformConfig {
+  const file = path.join(configDir, 'platform.yaml');
+  const raw = interpolateDeep(readYaml(file), env, 'platform.yaml') as Record<string, any>;
+  const runtime = overrides.runtime ?? raw.runtime ?? 'embedded';
+  if (runtime !== 'embedded' && runtime !== 'docker') throw new ConfigError(`${file}: runtime must be embedded or docker, got ${runtime}`);
+  const ports = {} as Ports;
+  for (const name of ['api', 'webapp', 'postgres', 's3'] as const) {
+    ports[name] = overrides.ports?.[name] ?? toPort(raw.ports?.[name], `${file}: ports.${name}`);
+  }
+  // Relative state folders are taken from the project root (config/'s parent), so the
+  // CLI finds the same state from any working directory.
+  const stateDir = path.resolve(path.dirname(path.resolve(configDir)), overrides.stateDir ?? raw.state_dir ?? '.platform');
+  return {
+    runtime,
+    stateDir,
+    ports,
+    postgres: {
+      user: required(raw.postgres?.user, file, 'postgres.user'),
+      password: required(raw.postgres?.password, file, 'postgres.password'),
+      sourceDb: {
+        user: required(raw.postgres?.source_db?.user, file, 'postgres.source_db.user'),
+        password: required(raw.postgres?.source_db?.password, file, 'postgres.source_db.password'),
+      },
+    },
+    s3: {
+      accessKeyId: required(raw.s3?.access_key_id, file, 's3.access_key_id'),
+      secretAccessKey: required(raw.s3?.secret_access_key, file, 's3.secret_access_key'),
+      region: required(raw.s3?.region, file, 's3.region'),
+      bucket: required(raw.s3?.bucket, file, 's3.bucket'),
+    },
+  };
+}
+
+export function loadResourceLimits(configDir: string): ResourceLimits {
+  const file = path.join(configDir, 'config.yaml');
+  const resources = (readYaml(file) as { resources?: Partial<ResourceLimits> }).resources;
+  for (const role of ['source', 'destination', 'orchestrator'] as const) {
+    const limits = resources?.[role];
+    if (!limits?.cpu_limit || !limits.memory_limit) throw new ConfigError(`${file}: resources.${role} needs cpu_limit and memory_limit`);
+    parseMemoryMiB(limits.memory_limit, `${file}: resources.${role}.memory_limit`);
+  }
+  return resources as ResourceLimits;
+}
+
+const MEMORY_UNITS_MIB: Record<string, number> = { Ki: 1 / 1024, Mi: 1, Gi: 1024, Ti: 1024 * 1024, K: 1000 / 1048576, M: 1e6 / 1048576, G: 1e9 / 1048576 };
+
+/** Kubernetes memory quantity ("512Mi", "1Gi", "1G") → MiB. */
+export function parseMemoryMiB(quantity: string, where: string): number {
+  const match = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|K|M|G)?$/.exec(String(quantity).trim());
+  if (!match) throw new ConfigError(`${where}: "${quantity}" is not a memory quantity like 512Mi or 1Gi`);
+  const bytes = Number(match[1]);
+  return match[2] ? Math.round(bytes * MEMORY_UNITS_MIB[match[2]]) : Math.round(bytes / 1048576);
+}
+
+function readYaml(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new ConfigError(`cannot read ${file} (pass --config-dir to point at the config folder)`);
+  }
+  return parse(text) ?? {};
+}
+
+function toPort(value: unknown, where: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ConfigError(`${where}: "${value}" is not a port number`);
+  return port;
+}
+
+function required(value: unknown, file: string, key: string): string {
+  if (value === undefined || value === null || value === '') throw new ConfigError(`${file}: ${key} is required`);
+  return String(value);
+}

@@ -1,0 +1,33 @@
+// The layout of the state folder. Everything the platform keeps lives under it, so
+// `down` + `up` keeps data and history and deleting it starts from scratch.
+import path from 'node:path';
+
+export interface StatePaths {
+  root: string;
+  runDir: string;
+  /** Written by the supervisor once services are up; removed when it stops. */
+  runFile: string;
+  logsDir: string;
+  secretKeyFile: string;
+  postgresData: string;
+  s3Data: string;
+  /** PLATFORM_STATE_DIR of the worker: job workspaces and attempt logs. */
+  workerDir: string;
+}
+
+export function statePaths(root: string): StatePaths {
+  return {
+    root,
+    runDir: path.join(root, 'run'),
+    runFile: path.join(root, 'run', 'supervisor.json'),
+    logsDir: path.join(root, 'logs'),
+    secretKeyFile: path.join(root, 'secret.key'),
+    postgresData: path.join(root, 'data', 'postgres'),
+    s3Data: path.join(root, 'data', 's3'),
+    workerDir: path.join(root, 'worker'),
+  };
+}
+
+export function logFile(paths: StatePaths, service: string): string {
+  return path.join(paths.logsDir, `${service}.log`);
+}
