@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { interpolateDeep, type Env } from '@platform/api-client';
+import { parseMemoryQuantity } from '@platform/server/resources';
 
 export type Runtime = 'embedded' | 'docker';
 export type PortName = 'api' | 'webapp' | 'postgres' | 's3';
@@ -90,14 +91,13 @@ export function loadResourceLimits(configDir: string): ResourceLimits {
   return resources as ResourceLimits;
 }
 
-const MEMORY_UNITS_MIB: Record<string, number> = { Ki: 1 / 1024, Mi: 1, Gi: 1024, Ti: 1024 * 1024, K: 1000 / 1048576, M: 1e6 / 1048576, G: 1e9 / 1048576 };
-
-/** Kubernetes memory quantity ("512Mi", "1Gi", "1G") → MiB. */
+/** Kubernetes memory quantity ("512Mi", "1Gi", "1G") → MiB, with the config key in the error. */
 export function parseMemoryMiB(quantity: string, where: string): number {
-  const match = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|K|M|G)?$/.exec(String(quantity).trim());
-  if (!match) throw new ConfigError(`${where}: "${quantity}" is not a memory quantity like 512Mi or 1Gi`);
-  const bytes = Number(match[1]);
-  return match[2] ? Math.round(bytes * MEMORY_UNITS_MIB[match[2]]) : Math.round(bytes / 1048576);
+  try {
+    return Math.round(parseMemoryQuantity(String(quantity)) / 2 ** 20);
+  } catch (err) {
+    throw new ConfigError(`${where}: ${(err as Error).message}`);
+  }
 }
 
 function readYaml(file: string): unknown {
