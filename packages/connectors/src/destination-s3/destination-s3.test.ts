@@ -1,0 +1,402 @@
+// destination-s3 against a real SeaweedFS S3 server; what landed is read back independently.
+import { createServer, connect, type Socket } from 'node:net';
+import { mkdtemp } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { freePort } from '@platform/services';
+import type { JsonSchema } from '@platform/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SourceOutput } from '../framework/batches';
+import type { ConnectorError } from '../framework/errors';
+import { expectValidSpec } from '../testing/assertions';
+import { createDestinationS3, destinationS3 } from './index';
+import { spec } from './spec';
+import {
+  catalogOf,
+  configuredStream,
+  csvBatch,
+  getObject,
+  inputOf,
+  lakeConfig,
+  listKeys,
+  queryParquet,
+  runWrite,
+  startLake,
+  stateOf,
+  type Lake,
+} from './test/lake';
+
+const CUSTOMER_SCHEMA: Record<string, JsonSchema> = {
+  id: { type: 'integer' },
+  name: { type: ['null', 'string'] },
+  balance: { type: ['null', 'number'], airbyte_type: 'big_number', precision: 38, scale: 9 },
+  score: { type: ['null', 'number'] },
+  active: { type: ['null', 'boolean'] },
+  // Free-form (like a jsonb column): its keys are found in the data.
+  contact: { type: ['null', 'object'] },
+  address: { type: ['null', 'object'], properties: { city: { type: ['null', 'string'] }, geo: { type: 'object', properties: { lat: { type: 'number' } } } } },
+  tags: { type: ['null', 'array'], items: { type: 'string' } },
+  updated_at: { type: ['null', 'string'], format: 'date-time', airbyte_type: 'timestamp_with_timezone' },
+  local_at: { type: ['null', 'string'], format: 'date-time', airbyte_type: 'timestamp_without_timezone' },
+  birthday: { type: ['null', 'string'], format: 'date' },
+};
+const customers = (mode: 'overwrite' | 'append' = 'overwrite') => configuredStream('customers', CUSTOMER_SCHEMA, mode);
+
+const CUSTOMERS_CSV = [
+  'id,name,balance,score,active,contact,address,tags,updated_at,local_at,birthday',
+  '1,Zoë 🦆,12345678901234567890123456789.123456789,1.5,t,"{""email"": ""a@b.c"", ""phone"": ""+1"", ""visits"": 2}","{""city"": ""Paris"", ""geo"": {""lat"": 48.85}}","[""a"", ""b""]",2024-01-02T03:04:05.123456Z,2024-01-02T03:04:05.123456,2024-01-02',
+  '2,,,,,,,,,,',
+  '3,"",-0.000000001,,f,{},,[],,,',
+].join('\n');
+
+const EXPECTED_COLUMNS = {
+  _airbyte_ab_id: 'VARCHAR',
+  _airbyte_emitted_at: 'TIMESTAMP WITH TIME ZONE',
+  id: 'BIGINT',
+  name: 'VARCHAR',
+  balance: 'DECIMAL(38,9)',
+  score: 'DOUBLE',
+  active: 'BOOLEAN',
+  contact_email: 'VARCHAR',
+  contact_phone: 'VARCHAR',
+  contact_visits: 'BIGINT',
+  address_city: 'VARCHAR',
+  address_geo_lat: 'DOUBLE',
+  tags: 'VARCHAR',
+  updated_at: 'TIMESTAMP WITH TIME ZONE',
+  local_at: 'TIMESTAMP',
+  birthday: 'DATE',
+};
+
+const VALUES_SQL = `SELECT id, name, balance::VARCHAR AS balance, score, active, contact_email, contact_phone, contact_visits, address_city,
+  address_geo_lat, tags, updated_at::VARCHAR AS updated_at, local_at::VARCHAR AS local_at, birthday::VARCHAR AS birthday FROM lake ORDER BY id`;
+
+const EXPECTED_FIRST_ROW = {
+  id: '1',
+  name: 'Zoë 🦆',
+  balance: '12345678901234567890123456789.123456789',
+  score: 1.5,
+  active: true,
+  contact_email: 'a@b.c',
+  contact_phone: '+1',
+  contact_visits: '2',
+  address_city: 'Paris',
+  address_geo_lat: 48.85,
+  tags: '["a","b"]',
+  updated_at: '2024-01-02 03:04:05.123456+00',
+  local_at: '2024-01-02 03:04:05.123456',
+  birthday: '2024-01-02',
+};
+
+let lake: Lake;
+let work: string;
+
+beforeAll(async () => {
+  lake = await startLake();
+  work = await mkdtemp(join(lake.dir, 'chunks-'));
+}, 60_000);
+
+afterAll(async () => {
+  await lake?.stop();
+});
+
+async function columnTypes(keys: string[]): Promise<Record<string, string>> {
+  const rows = await queryParquet(lake, keys, 'DESCRIBE lake');
+  return Object.fromEntries(rows.map((r) => [r.column_name, r.column_type]));
+}
+
+describe('destination-s3 spec and check', () => {
+  it("has Airbyte's field names, secrets and sync modes", () => {
+    expectValidSpec(spec, ['access_key_id', 'secret_access_key']);
+    expect(spec.supported_destination_sync_modes).toEqual(['overwrite', 'append']);
+    const props = spec.connectionSpecification.properties as Record<string, Record<string, unknown>>;
+    expect(Object.keys(props).sort()).toEqual(
+      ['access_key_id', 'file_name_pattern', 'format', 's3_bucket_name', 's3_bucket_path', 's3_bucket_region', 's3_endpoint', 's3_path_format', 'secret_access_key'].sort(),
+    );
+    expect((props.format.oneOf as Array<{ properties: { format_type: { enum: string[] } } }>).map((b) => b.properties.format_type.enum[0])).toEqual(['CSV', 'JSONL', 'Parquet']);
+  });
+
+  it('succeeds against a reachable bucket and leaves no probe object behind', async () => {
+    expect(await destinationS3.check(lakeConfig(lake, { s3_bucket_path: 'checked' }), { log: () => undefined })).toEqual({ status: 'SUCCEEDED' });
+    expect(await listKeys(lake, 'checked')).toEqual([]);
+  });
+
+  it('fails with a message naming the cause', async () => {
+    const check = async (overrides: Record<string, unknown>) => (await destinationS3.check({ ...lakeConfig(lake), ...overrides }, { log: () => undefined })).message;
+    const endpoint = lake.server.endpoint;
+    expect(await check({ s3_bucket_name: 'missing-bucket' })).toBe(`bucket 'missing-bucket' does not exist at ${endpoint}`);
+    expect(await check({ secret_access_key: 'wrong-secret' })).toMatch(/^access denied: check access_key_id \/ secret_access_key/);
+    expect(await check({ access_key_id: 'nobody' })).toMatch(/^access denied: check access_key_id \/ secret_access_key/);
+    const closedPort = await freePort();
+    expect(await check({ s3_endpoint: `http://127.0.0.1:${closedPort}` })).toBe(
+      `cannot reach the S3 endpoint http://127.0.0.1:${closedPort} (ECONNREFUSED); check s3_endpoint and that the server is running`,
+    );
+    expect(await check({ s3_bucket_name: undefined })).toMatch(/s3_bucket_name is required/);
+    expect(await check({ format: { format_type: 'Parquet', compression_codec: 'LZO' } })).toMatch(/compression_codec LZO is not supported.*use UNCOMPRESSED, SNAPPY, GZIP or ZSTD/);
+    expect(await check({ s3_path_format: '${NAMESPACE}/${TABLE}/' })).toMatch(/s3_path_format uses unknown variable "\$\{TABLE\}"/);
+  });
+
+  it('refuses append_dedup, which S3 cannot do', async () => {
+    const { thrown } = await runWrite(destinationS3, lakeConfig(lake), catalogOf(customers('append_dedup' as 'append')), inputOf());
+    expect(thrown).toMatchObject({ failureType: 'config_error', message: expect.stringMatching(/append_dedup is not supported/) });
+  });
+});
+
+describe('destination-s3 Parquet', () => {
+  it('turns a CSV chunk into typed, flattened Parquet (the fast path)', async () => {
+    const config = lakeConfig(lake, { s3_bucket_path: 'fast' });
+    const stream = customers();
+    const batch = await csvBatch(work, stream, CUSTOMERS_CSV, 3);
+    const { messages, thrown } = await runWrite(destinationS3, config, catalogOf(stream), inputOf(batch, stateOf('customers', 1)));
+    expect(thrown).toBeUndefined();
+    expect(messages).toEqual([stateOf('customers', 1)]);
+    expect(batch.released).toBe(true);
+
+    const keys = await listKeys(lake, 'fast/');
+    expect(keys).toEqual([expect.stringMatching(/^fast\/public\/customers\/\d{4}_\d{2}_\d{2}_\d+_0\.parquet$/)]);
+    expect(await columnTypes(keys)).toEqual(EXPECTED_COLUMNS);
+    const rows = await queryParquet(lake, keys, VALUES_SQL);
+    expect(rows[0]).toEqual(EXPECTED_FIRST_ROW);
+    // NULL (unquoted empty) and '' (quoted empty) stay apart.
+    expect(rows[1]).toMatchObject({ id: '2', name: null, balance: null, contact_email: null, address_city: null, tags: null, updated_at: null });
+    expect(rows[2]).toMatchObject({ id: '3', name: '', balance: '-0.000000001', active: false, contact_email: null, tags: '[]' });
+    const [meta] = await queryParquet(lake, keys, `SELECT count(DISTINCT _airbyte_ab_id) AS ids, min(_airbyte_emitted_at)::VARCHAR AS emitted FROM lake`);
+    expect(meta).toEqual({ ids: '3', emitted: '2025-10-16 10:00:00.123+00' });
+  });
+
+  it('types and flattens records (RECORD_BATCH and RECORD messages) the same way, through a local spill', async () => {
+    const config = lakeConfig(lake, { s3_bucket_path: 'records' });
+    const record = {
+      id: 1,
+      name: 'Zoë 🦆',
+      balance: '12345678901234567890123456789.123456789',
+      score: 1.5,
+      active: true,
+      contact: { email: 'a@b.c', phone: '+1', visits: 2 },
+      address: { city: 'Paris', geo: { lat: 48.85 } },
+      tags: ['a', 'b'],
+      updated_at: '2024-01-02T03:04:05.123456Z',
+      local_at: '2024-01-02T03:04:05.123456',
+      birthday: '2024-01-02',
+    };
+    const input = inputOf(
+      { type: 'RECORD_BATCH', stream: 'customers', namespace: 'public', emittedAt: Date.UTC(2025, 9, 16, 10), records: [record, { id: 2 }] },
+      { type: 'RECORD', record: { stream: 'customers', namespace: 'public', emitted_at: Date.UTC(2025, 9, 16, 11), data: { id: 3, name: '', contact: {} } } },
+    );
+    const { thrown } = await runWrite(destinationS3, config, catalogOf(customers()), input);
+    expect(thrown).toBeUndefined();
+    const keys = await listKeys(lake, 'records/');
+    expect(keys).toHaveLength(1);
+    expect(await columnTypes(keys)).toEqual(EXPECTED_COLUMNS);
+    const rows = await queryParquet(lake, keys, VALUES_SQL);
+    expect(rows[0]).toEqual(EXPECTED_FIRST_ROW);
+    expect(rows[1]).toMatchObject({ id: '2', name: null, contact_email: null });
+    expect(rows[2]).toMatchObject({ id: '3', name: '' });
+    const emitted = await queryParquet(lake, keys, 'SELECT id, _airbyte_emitted_at::VARCHAR AS at FROM lake ORDER BY id');
+    expect(emitted.map((r) => r.at)).toEqual(['2025-10-16 10:00:00+00', '2025-10-16 10:00:00+00', '2025-10-16 11:00:00+00']);
+  });
+
+  it('writes every codec so an independent reader opens it', async () => {
+    for (const codec of ['UNCOMPRESSED', 'SNAPPY', 'GZIP', 'ZSTD'] as const) {
+      const prefix = `codec-${codec.toLowerCase()}`;
+      const config = lakeConfig(lake, { s3_bucket_path: prefix, format: { format_type: 'Parquet', compression_codec: codec, block_size_mb: 1 } });
+      const records = Array.from({ length: 50 }, (_, i) => ({ id: i, name: `n${i}` }));
+      const { thrown } = await runWrite(destinationS3, config, catalogOf(customers()), inputOf({ type: 'RECORD_BATCH', stream: 'customers', namespace: 'public', emittedAt: 1, records }));
+      expect(thrown).toBeUndefined();
+      const keys = await listKeys(lake, `${prefix}/`);
+      const [row] = await queryParquet(lake, keys, `SELECT (SELECT count(*) FROM lake) AS n, (SELECT list(DISTINCT compression) FROM lake_meta) AS codecs`);
+      expect(row).toEqual({ n: '50', codecs: [codec] });
+    }
+  });
+
+  it('splits large streams into several files: buffers rotate by rows, chunks by file size', async () => {
+    const config = lakeConfig(lake, { s3_bucket_path: 'split-records' });
+    const batches = Array.from({ length: 5 }, (_, b): SourceOutput => ({
+      type: 'RECORD_BATCH',
+      stream: 'customers',
+      namespace: 'public',
+      emittedAt: 1,
+      records: Array.from({ length: 5 }, (_, i) => ({ id: b * 5 + i })),
+    }));
+    const small = createDestinationS3({ bufferMaxRows: 10 });
+    await runWrite(small, config, catalogOf(customers()), inputOf(...batches));
+    const recordKeys = await listKeys(lake, 'split-records/');
+    expect(recordKeys.map((k) => /_(\d+)\.parquet$/.exec(k)![1]).sort()).toEqual(['0', '1', '2']);
+    expect(await queryParquet(lake, recordKeys, 'SELECT count(*) AS n, sum(id) AS s FROM lake')).toEqual([{ n: '25', s: '300' }]);
+
+    // ~2.5 MB of incompressible text in one chunk, 1 MB row groups, files capped at 1 MB.
+    const rows = 30_000;
+    const csv = ['id,name', ...Array.from({ length: rows }, (_, i) => `${i},${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`)].join('\n');
+    const chunk = await csvBatch(work, customers(), csv, rows);
+    chunk.columns = chunk.columns.slice(0, 2);
+    const capped = createDestinationS3({ maxFileBytes: 1024 * 1024 });
+    const chunkConfig = lakeConfig(lake, { s3_bucket_path: 'split-chunk', format: { format_type: 'Parquet', compression_codec: 'SNAPPY', block_size_mb: 1 } });
+    await runWrite(capped, chunkConfig, catalogOf(customers()), inputOf(chunk));
+    const chunkKeys = await listKeys(lake, 'split-chunk/');
+    expect(chunkKeys.length).toBeGreaterThan(1);
+    expect(await queryParquet(lake, chunkKeys, 'SELECT count(*) AS n, count(DISTINCT id) AS d FROM lake')).toEqual([{ n: String(rows), d: String(rows) }]);
+  });
+});
+
+describe('destination-s3 commit semantics', () => {
+  it('yields each STATE only once the records before it are in S3', async () => {
+    const config = lakeConfig(lake, { s3_bucket_path: 'commits' });
+    const batch = (from: number, n: number): SourceOutput => ({
+      type: 'RECORD_BATCH',
+      stream: 'customers',
+      namespace: 'public',
+      emittedAt: 1,
+      records: Array.from({ length: n }, (_, i) => ({ id: from + i })),
+    });
+    const rowsAtState: string[] = [];
+    for await (const m of destinationS3.write(config, catalogOf(customers()), inputOf(batch(0, 3), stateOf('customers', 1), batch(3, 4), stateOf('customers', 2)), { log: () => undefined })) {
+      expect(m.type).toBe('STATE');
+      const [row] = await queryParquet(lake, await listKeys(lake, 'commits/'), 'SELECT count(*) AS n FROM lake');
+      rowsAtState.push(row.n as string);
+    }
+    expect(rowsAtState).toEqual(['3', '7']);
+  });
+
+  it('overwrite removes earlier files only after the new sync succeeded, and never a neighbour sharing the prefix', async () => {
+    // `customers_` is also the start of `customers_addresses_...`.
+    const config = lakeConfig(lake, { s3_bucket_path: 'overwrite', s3_path_format: '${NAMESPACE}/${STREAM_NAME}_${EPOCH}_' });
+    const neighbour = configuredStream('customers_addresses', { id: { type: 'integer' } }, 'append');
+    const rows = (stream: string, ids: number[]): SourceOutput => ({ type: 'RECORD_BATCH', stream, namespace: 'public', emittedAt: 1, records: ids.map((id) => ({ id })) });
+    const sync = (input: AsyncIterable<SourceOutput>) => runWrite(destinationS3, config, catalogOf(customers(), neighbour), input);
+    const customerKeys = async () => (await listKeys(lake, 'overwrite/public/customers_')).filter((k) => !k.includes('addresses'));
+
+    expect((await sync(inputOf(rows('customers', [1, 2]), rows('customers_addresses', [10])))).thrown).toBeUndefined();
+    const first = await customerKeys();
+    expect(first).toHaveLength(1);
+
+    // A sync that dies after committing part of its data keeps the previous files.
+    async function* dying(): AsyncGenerator<SourceOutput> {
+      yield rows('customers', [3]);
+      yield stateOf('customers', 1);
+      throw new Error('source lost its connection');
+    }
+    const failed = await sync(dying());
+    expect(failed.thrown).toMatchObject({ message: 'source lost its connection' });
+    expect(failed.messages).toEqual([stateOf('customers', 1)]);
+    const afterFailure = await customerKeys();
+    expect(afterFailure).toEqual(expect.arrayContaining(first));
+    expect(afterFailure).toHaveLength(2);
+
+    expect((await sync(inputOf(rows('customers', [4, 5, 6])))).thrown).toBeUndefined();
+    const last = await customerKeys();
+    expect(last).toHaveLength(1);
+    expect(first).not.toContain(last[0]);
+    expect(await queryParquet(lake, last, 'SELECT list(id ORDER BY id) AS ids FROM lake')).toEqual([{ ids: ['4', '5', '6'] }]);
+    expect(await listKeys(lake, 'overwrite/public/customers_addresses_')).toHaveLength(1);
+  });
+
+  it('append keeps the files of earlier syncs', async () => {
+    const config = lakeConfig(lake, { s3_bucket_path: 'append' });
+    const sync = (ids: number[]) =>
+      runWrite(destinationS3, config, catalogOf(customers('append')), inputOf({ type: 'RECORD_BATCH', stream: 'customers', namespace: 'public', emittedAt: 1, records: ids.map((id) => ({ id })) }));
+    await sync([1, 2]);
+    await sync([3]);
+    const keys = await listKeys(lake, 'append/');
+    expect(keys).toHaveLength(2);
+    expect(await queryParquet(lake, keys, 'SELECT list(id ORDER BY id) AS ids FROM lake')).toEqual([{ ids: ['1', '2', '3'] }]);
+  });
+
+  it('fails with a transient error when S3 goes away mid-sync', async () => {
+    // A TCP relay in front of SeaweedFS that the test cuts after the first commit.
+    const target = new URL(lake.server.endpoint);
+    const sockets = new Set<Socket>();
+    const relay = createServer((client) => {
+      const upstream = connect(Number(target.port), target.hostname);
+      for (const s of [client, upstream]) {
+        sockets.add(s);
+        s.on('error', () => undefined).on('close', () => sockets.delete(s));
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    const port = (relay.address() as { port: number }).port;
+    const cut = () => {
+      relay.close();
+      for (const s of sockets) s.destroy();
+    };
+    const records = (ids: number[]): SourceOutput => ({ type: 'RECORD_BATCH', stream: 'customers', namespace: 'public', emittedAt: 1, records: ids.map((id) => ({ id })) });
+    const config = lakeConfig(lake, { s3_bucket_path: 'cut', s3_endpoint: `http://127.0.0.1:${port}` });
+    let firstAcknowledged!: () => void;
+    const acknowledgedOnce = new Promise<void>((resolve) => (firstAcknowledged = resolve));
+    async function* input(): AsyncGenerator<SourceOutput> {
+      yield records([1]);
+      yield stateOf('customers', 1);
+      await acknowledgedOnce;
+      yield records([2]);
+      yield stateOf('customers', 2);
+    }
+    const acknowledged = [];
+    let thrown: unknown;
+    try {
+      for await (const m of destinationS3.write(config, catalogOf(customers('append')), input(), { log: () => undefined })) {
+        acknowledged.push(m);
+        cut();
+        firstAcknowledged();
+      }
+    } catch (err) {
+      thrown = err;
+    }
+    expect(acknowledged).toEqual([stateOf('customers', 1)]);
+    expect((thrown as ConnectorError).failureType).toBe('transient_error');
+    expect((thrown as ConnectorError).message).toMatch(/^cannot reach the S3 endpoint http:\/\/127\.0\.0\.1:\d+/);
+  }, 30_000);
+});
+
+describe('destination-s3 JSON Lines and CSV', () => {
+  const record = { id: 1, name: 'Zoë', contact: { email: 'a@b.c' }, tags: ['x'] };
+  const textWrite = async (prefix: string, format: Record<string, unknown>, input: AsyncIterable<SourceOutput>) => {
+    const config = lakeConfig(lake, { s3_bucket_path: prefix, format: format as never });
+    const { thrown } = await runWrite(destinationS3, config, catalogOf(customers()), input);
+    expect(thrown).toBeUndefined();
+    const keys = await listKeys(lake, `${prefix}/`);
+    expect(keys).toHaveLength(1);
+    const body = await getObject(lake, keys[0]);
+    return { key: keys[0], text: (keys[0].endsWith('.gz') ? gunzipSync(body) : body).toString('utf8') };
+  };
+  const recordInput = () =>
+    inputOf(
+      { type: 'RECORD_BATCH', stream: 'customers', namespace: 'public', emittedAt: 1700000000000, records: [record] },
+      { type: 'RECORD', record: { stream: 'customers', namespace: 'public', emitted_at: 1700000000001, data: { id: 2, name: '' } } },
+    );
+
+  it('writes JSON Lines with _airbyte_data, gzipped', async () => {
+    const { key, text } = await textWrite('jsonl-gz', { format_type: 'JSONL', compression: { compression_type: 'GZIP' } }, recordInput());
+    expect(key).toMatch(/\.jsonl\.gz$/);
+    const lines = text.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toEqual([
+      { _airbyte_ab_id: expect.stringMatching(/^[0-9a-f-]{36}$/), _airbyte_emitted_at: 1700000000000, _airbyte_data: record },
+      { _airbyte_ab_id: expect.any(String), _airbyte_emitted_at: 1700000000001, _airbyte_data: { id: 2, name: '' } },
+    ]);
+  });
+
+  it('writes JSON Lines with root-level fields', async () => {
+    const { key, text } = await textWrite('jsonl-flat', { format_type: 'JSONL', flattening: 'Root level flattening' }, recordInput());
+    expect(key).toMatch(/\.jsonl$/);
+    expect(JSON.parse(text.split('\n')[0])).toEqual({ _airbyte_ab_id: expect.any(String), _airbyte_emitted_at: 1700000000000, ...record });
+  });
+
+  it('writes CSV with root-level columns from a CSV chunk, gzipped, NULL apart from empty', async () => {
+    const stream = customers();
+    const chunk = await csvBatch(work, stream, CUSTOMERS_CSV, 3);
+    const { key, text } = await textWrite('csv-gz', { format_type: 'CSV', flattening: 'Root level flattening', compression: { compression_type: 'GZIP' } }, inputOf(chunk));
+    expect(key).toMatch(/\.csv\.gz$/);
+    expect(chunk.released).toBe(true);
+    const lines = text.trim().split('\n');
+    expect(lines[0]).toBe('_airbyte_ab_id,_airbyte_emitted_at,id,name,balance,score,active,contact,address,tags,updated_at,local_at,birthday');
+    expect(lines[1]).toMatch(/^[0-9a-f-]{36},1760608800123,1,Zoë 🦆,12345678901234567890123456789\.123456789,1\.5,true,"\{""email"":""a@b\.c"",""phone"":""\+1"",""visits"":2\}",/);
+    expect(lines[2]).toMatch(/^[0-9a-f-]{36},1760608800123,2,,,,,,,,,,$/);
+    expect(lines[3]).toMatch(/^[0-9a-f-]{36},1760608800123,3,"",/);
+  });
+
+  it('writes CSV with one _airbyte_data JSON column without flattening', async () => {
+    const { text } = await textWrite('csv-plain', { format_type: 'CSV', flattening: 'No flattening' }, recordInput());
+    const lines = text.trim().split('\n');
+    expect(lines[0]).toBe('_airbyte_ab_id,_airbyte_emitted_at,_airbyte_data');
+    expect(lines[1]).toMatch(/^[0-9a-f-]{36},1700000000000,"\{""id"":1,""name"":""Zoë"",""contact"":\{""email"":""a@b\.c""\},""tags"":\[""x""\]\}"$/);
+  });
+});

@@ -1,0 +1,35 @@
+// One DuckDB per sync, bounded so memory stays flat however large the stream: a fixed memory
+// limit (spilling to the sync's temp dir beyond it), a fixed thread count, and no insertion
+// order to preserve (files are unordered sets of rows; this also lets DuckDB stream row
+// groups out instead of buffering).
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+
+export const DEFAULT_DUCKDB_MEMORY_LIMIT = '256MB';
+
+export interface DuckDb {
+  connection: DuckDBConnection;
+  close(): void;
+}
+
+export async function openDuckDb(tempDir: string): Promise<DuckDb> {
+  const instance = await DuckDBInstance.create(':memory:', {
+    memory_limit: process.env.DESTINATION_S3_DUCKDB_MEMORY_LIMIT || DEFAULT_DUCKDB_MEMORY_LIMIT,
+    threads: process.env.DESTINATION_S3_DUCKDB_THREADS || String(availableParallelism()),
+    preserve_insertion_order: 'false',
+    temp_directory: join(tempDir, 'duckdb-spill'),
+    // json and parquet are built in; nothing may be fetched from the network.
+    autoinstall_known_extensions: 'false',
+  });
+  const connection = await instance.connect();
+  // Timestamps are written in UTC whatever the host's zone (ICU loads only after startup).
+  await connection.run(`SET TimeZone = 'UTC'`);
+  return {
+    connection,
+    close() {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}

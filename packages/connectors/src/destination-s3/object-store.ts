@@ -1,0 +1,104 @@
+// The only place that talks to S3. Every call maps its failure through s3-errors.ts.
+import { createReadStream } from 'node:fs';
+import { DeleteObjectsCommand, DeleteObjectCommand, HeadBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import type { S3Settings } from './config';
+import { s3Error } from './s3-errors';
+
+const PART_SIZE = 8 * 1024 * 1024;
+/** Parts in flight per upload; PART_SIZE × this bounds the memory an upload takes. */
+const PARTS_IN_FLIGHT = 2;
+const DELETE_BATCH = 1000;
+
+export class ObjectStore {
+  readonly bucket: string;
+  private readonly client: S3Client;
+  private readonly where: string;
+
+  constructor(private readonly settings: S3Settings) {
+    this.bucket = settings.bucket;
+    this.where = settings.endpoint || `AWS S3 (${settings.region})`;
+    this.client = new S3Client({
+      region: settings.region,
+      endpoint: settings.endpoint || undefined,
+      // S3-compatible servers (MinIO, SeaweedFS) serve buckets by path, not by DNS name.
+      forcePathStyle: true,
+      credentials: { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey },
+      // Newer SDKs add CRC32 checksums that many S3-compatible servers reject.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+      maxAttempts: 3,
+      requestHandler: { connectionTimeout: 5_000, requestTimeout: 120_000 },
+    });
+  }
+
+  /** `s3://bucket/key`, for messages. */
+  url(key: string): string {
+    return `s3://${this.bucket}/${key}`;
+  }
+
+  async assertBucketExists(): Promise<void> {
+    await this.call(`bucket check of s3://${this.bucket}`, () => this.client.send(new HeadBucketCommand({ Bucket: this.bucket })));
+  }
+
+  /** Streams a local file up (multipart when large) without reading it into memory. */
+  async uploadFile(key: string, localPath: string, contentType: string): Promise<void> {
+    await this.call(`upload of ${this.url(key)}`, () =>
+      new Upload({
+        client: this.client,
+        params: { Bucket: this.bucket, Key: key, Body: createReadStream(localPath), ContentType: contentType },
+        partSize: PART_SIZE,
+        queueSize: PARTS_IN_FLIGHT,
+        leavePartsOnError: false,
+      }).done(),
+    );
+  }
+
+  async putText(key: string, body: string): Promise<void> {
+    await this.call(`write of ${this.url(key)}`, () => this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body })));
+  }
+
+  async listKeys(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.call(`list of ${this.url(prefix)}`, () =>
+        this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token })),
+      );
+      for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key);
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return keys;
+  }
+
+  async deleteKey(key: string): Promise<void> {
+    await this.call(`delete of ${this.url(key)}`, () => this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key })));
+  }
+
+  async deleteKeys(keys: string[]): Promise<void> {
+    for (let i = 0; i < keys.length; i += DELETE_BATCH) {
+      const batch = keys.slice(i, i + DELETE_BATCH);
+      const result = await this.call(`delete of ${batch.length} objects in s3://${this.bucket}`, () =>
+        this.client.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } })),
+      );
+      const failed = result.Errors?.[0];
+      if (failed) throw s3Error({ name: failed.Code, message: failed.Message }, this.context(`delete of ${this.url(failed.Key ?? '')}`));
+    }
+  }
+
+  destroy(): void {
+    this.client.destroy();
+  }
+
+  private context(operation: string) {
+    return { bucket: this.bucket, endpoint: this.where, region: this.settings.region, operation };
+  }
+
+  private async call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw s3Error(err, this.context(operation));
+    }
+  }
+}

@@ -1,0 +1,123 @@
+// Everything written for one stream in one sync: its record buffer, its CSV chunks, the part
+// numbers of its files, the keys it uploaded, and (overwrite) the removal of older objects.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ConfiguredAirbyteStream, JsonSchema, LogLevel } from '@platform/protocol';
+import type { CsvFileBatch } from '../framework/batches';
+import { csvBatchRecords } from '../framework/expand';
+import type { InputColumn } from './columns';
+import type { OutputFormat, RecordBuffer } from './formats/index';
+import type { ObjectStore } from './object-store';
+import type { StreamObjectKeys } from './object-keys';
+import type { UploadQueue } from './uploads';
+
+export interface SinkLimits {
+  /** A record buffer becomes files past this many rows... */
+  bufferMaxRows: number;
+  /** ...or this many (uncompressed) bytes. */
+  bufferMaxBytes: number;
+}
+
+export interface SinkDeps {
+  store: ObjectStore;
+  uploads: UploadQueue;
+  format: OutputFormat;
+  limits: SinkLimits;
+  /** A directory this sink may fill with numbered working directories. */
+  workDir: string;
+  log(level: LogLevel, message: string): void;
+}
+
+/** Records handed on in groups of this size when a format reads a CSV chunk's records. */
+const RECORD_GROUP = 1000;
+
+export class StreamSink {
+  readonly label: string;
+  private readonly columns: InputColumn[];
+  private buffer?: RecordBuffer;
+  private nextPart?: number;
+  private workDirs = 0;
+  private readonly uploaded = new Set<string>();
+
+  constructor(
+    readonly configured: ConfiguredAirbyteStream,
+    private readonly keys: StreamObjectKeys,
+    private readonly deps: SinkDeps,
+  ) {
+    const { name, namespace, json_schema } = configured.stream;
+    this.label = `stream ${namespace ? `${namespace}.` : ''}${name}`;
+    const properties = (json_schema.properties ?? {}) as Record<string, JsonSchema>;
+    this.columns = Object.entries(properties).map(([column, schema]) => ({ name: column, schema }));
+  }
+
+  async writeRecords(records: Record<string, unknown>[], emittedAt: number): Promise<void> {
+    this.buffer ??= await this.deps.format.openBuffer(this.columns, await this.newWorkDir(), this.label);
+    await this.buffer.append(records, emittedAt);
+    const { bufferMaxRows, bufferMaxBytes } = this.deps.limits;
+    if (this.buffer.rows >= bufferMaxRows || this.buffer.bytes >= bufferMaxBytes) await this.flush();
+  }
+
+  /** The fast path: a CSV chunk becomes its own file(s), never rows in JS (for Parquet). */
+  async writeCsvBatch(batch: CsvFileBatch): Promise<void> {
+    try {
+      const { format } = this.deps;
+      if (format.convertCsvBatch) {
+        await this.upload(await format.convertCsvBatch(batch, await this.newWorkDir(), `${this.label} chunk of ${batch.rowCount} rows`));
+        return;
+      }
+      let group: Record<string, unknown>[] = [];
+      for await (const record of csvBatchRecords(batch)) {
+        group.push(record);
+        if (group.length === RECORD_GROUP) {
+          await this.writeRecords(group, batch.emittedAt);
+          group = [];
+        }
+      }
+      if (group.length > 0) await this.writeRecords(group, batch.emittedAt);
+    } finally {
+      await batch.release();
+    }
+  }
+
+  /** Turns buffered records into files and queues their upload. */
+  async flush(): Promise<void> {
+    const buffer = this.buffer;
+    if (!buffer) return;
+    this.buffer = undefined;
+    await this.upload(await buffer.finish());
+  }
+
+  /** Overwrite: removes the stream's objects from earlier syncs; only call once this sync's are all uploaded. */
+  async replacePreviousObjects(): Promise<void> {
+    const { store } = this.deps;
+    const stale = (await store.listKeys(this.keys.listPrefix)).filter((key) => this.keys.isStreamObject(key) && !this.uploaded.has(key));
+    await store.deleteKeys(stale);
+    if (stale.length > 0) this.deps.log('INFO', `${this.label}: overwrite removed ${stale.length} object(s) of earlier syncs`);
+  }
+
+  private async upload(files: string[]): Promise<void> {
+    for (const file of files) {
+      const key = this.keys.keyFor(await this.allocatePart());
+      await this.deps.uploads.add(file, key, this.deps.format.contentType, () => {
+        this.uploaded.add(key);
+        this.deps.log('INFO', `${this.label}: uploaded ${this.deps.store.url(key)}`);
+      });
+    }
+  }
+
+  /** Part numbers continue after any this sync's naming already produced (same names on a rerun). */
+  private async allocatePart(): Promise<number> {
+    if (this.nextPart === undefined) {
+      let highest = -1;
+      for (const key of await this.deps.store.listKeys(this.keys.thisSyncPrefix)) highest = Math.max(highest, this.keys.partNumberOf(key) ?? -1);
+      this.nextPart = highest + 1;
+    }
+    return this.nextPart++;
+  }
+
+  private async newWorkDir(): Promise<string> {
+    const dir = join(this.deps.workDir, String(this.workDirs++));
+    await mkdir(dir, { recursive: true });
+    return dir;
+  }
+}

@@ -1,0 +1,156 @@
+// The write loop. Commit rule: a STATE is yielded only after every record before it (of the
+// streams it covers) is in S3. Overwrite removes a stream's older objects only after the whole
+// input was consumed and every new file uploaded; a failed sync never deletes anything.
+// Pipelined: while chunk N uploads, chunk N+1 converts and the source produces chunk N+2;
+// a STATE is acknowledged as soon as the uploads before it finish.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { streamKey, type AirbyteMessage, type AirbyteStateMessage, type ConfiguredAirbyteCatalog, type StreamDescriptor } from '@platform/protocol';
+import type { SourceOutput } from '../framework/batches';
+import type { ConnectorContext } from '../framework/connector';
+import { configError, systemError } from '../framework/errors';
+import type { S3Settings } from './config';
+import { openDuckDb, type DuckDb } from './duckdb';
+import { readAhead } from './read-ahead';
+import { StateAcks } from './state-acks';
+import { outputFormat } from './formats/index';
+import { ObjectStore } from './object-store';
+import { StreamObjectKeys } from './object-keys';
+import { StreamSink, type SinkLimits } from './stream-sink';
+import { UploadQueue } from './uploads';
+
+export interface S3WriteLimits extends SinkLimits {
+  /** Parquet files split past this size (Airbyte targets about 200 MB). */
+  maxFileBytes: number;
+  /** Files uploading at once. */
+  uploadsInFlight: number;
+}
+
+export const DEFAULT_WRITE_LIMITS: S3WriteLimits = {
+  bufferMaxRows: 1_000_000,
+  bufferMaxBytes: 128 * 1024 * 1024,
+  maxFileBytes: 200 * 1024 * 1024,
+  uploadsInFlight: 2,
+};
+
+function assertSupportedModes(catalog: ConfiguredAirbyteCatalog): void {
+  for (const { stream, destination_sync_mode } of catalog.streams) {
+    if (destination_sync_mode !== 'overwrite' && destination_sync_mode !== 'append') {
+      throw configError(`stream ${stream.name}: destination sync mode ${destination_sync_mode} is not supported by S3 (objects cannot be deduplicated); use overwrite or append`);
+    }
+  }
+}
+
+const descriptorOf = (item: { stream: string; namespace?: string | null }): StreamDescriptor => ({ name: item.stream, namespace: item.namespace });
+
+/** The streams a STATE speaks for: its own stream, or all of them for GLOBAL and LEGACY state. */
+function coveredStreams(state: AirbyteStateMessage): StreamDescriptor | 'all' {
+  return state.type === 'STREAM' && state.stream ? state.stream.stream_descriptor : 'all';
+}
+
+export async function* writeToS3(
+  settings: S3Settings,
+  catalog: ConfiguredAirbyteCatalog,
+  input: AsyncIterable<SourceOutput>,
+  ctx: ConnectorContext,
+  limits: S3WriteLimits,
+): AsyncGenerator<AirbyteMessage> {
+  assertSupportedModes(catalog);
+  const workDir = await mkdtemp(join(tmpdir(), 'destination-s3-'));
+  const store = new ObjectStore(settings);
+  const uploads = new UploadQueue(store, limits.uploadsInFlight);
+  let duckdb: Promise<DuckDb> | undefined;
+  const format = outputFormat(settings.format, {
+    duckdb: async () => (await (duckdb ??= openDuckDb(workDir))).connection,
+    maxFileBytes: limits.maxFileBytes,
+  });
+  // One timestamp names every file of this sync, as Airbyte's ${EPOCH} etc. do.
+  const syncTime = new Date();
+  const sinks = new Map<string, StreamSink>();
+  catalog.streams.forEach((configured, i) => {
+    const keys = new StreamObjectKeys(settings.keyTemplate, configured.stream, format.extension, syncTime, configured.sync_id);
+    const sinkDir = join(workDir, `stream-${i}`);
+    sinks.set(streamKey(configured.stream), new StreamSink(configured, keys, { store, uploads, format, limits, workDir: sinkDir, log: ctx.log }));
+  });
+  const sinkFor = (d: StreamDescriptor) => {
+    const sink = sinks.get(streamKey(d));
+    if (!sink) throw systemError(`received data for stream ${d.namespace ? `${d.namespace}.` : ''}${d.name}, which is not in the configured catalog`);
+    return sink;
+  };
+  /** Turns the buffered records of the covered streams into files queued for upload. */
+  const flush = async (covered: StreamDescriptor | 'all') => {
+    // A state of a stream outside the catalog flushes everything rather than failing the sync.
+    const only = covered === 'all' ? undefined : sinks.get(streamKey(covered));
+    for (const sink of only ? [only] : sinks.values()) await sink.flush();
+  };
+  const writeItem = async (item: SourceOutput) => {
+    switch (item.type) {
+      case 'CSV_FILE_BATCH':
+        // The sink releases the chunk's file; for an unknown stream nobody would.
+        if (!sinks.has(streamKey(descriptorOf(item)))) await item.release();
+        await sinkFor(descriptorOf(item)).writeCsvBatch(item);
+        break;
+      case 'RECORD_BATCH':
+        await sinkFor(descriptorOf(item)).writeRecords(item.records, item.emittedAt);
+        break;
+      case 'RECORD':
+        await sinkFor(descriptorOf(item.record)).writeRecords([item.record.data], item.record.emitted_at);
+        break;
+      case 'STATE':
+        await flush(coveredStreams(item.state));
+        acks.add(item);
+        break;
+      default:
+        // LOG and TRACE messages of the source are the platform's business, not the destination's.
+        break;
+    }
+  };
+  const acks = new StateAcks(uploads);
+  const items = readAhead(input)[Symbol.asyncIterator]();
+
+  try {
+    for (;;) {
+      const next = items.next();
+      // Acknowledge states as their uploads finish, even while the source works on its next item.
+      for (let ready = acks.whenNextReady(); ready; ready = acks.whenNextReady()) {
+        // A failed `next` counts as arrived; awaiting it below throws the failure.
+        const arrived = next.then(
+          () => 'item' as const,
+          () => 'item' as const,
+        );
+        if ((await Promise.race([arrived, ready.then(() => 'ack' as const)])) === 'item') break;
+        for (const state of acks.takeReady()) yield state;
+      }
+      let result: IteratorResult<SourceOutput>;
+      try {
+        result = await next;
+      } catch (err) {
+        // The source failed: still acknowledge what is already in S3, so a retry resumes from there.
+        await uploads.barrier();
+        if (!uploads.hasFailed) for (const state of acks.takeReady()) yield state;
+        throw err;
+      }
+      const { done, value } = result;
+      if (done) break;
+      await writeItem(value);
+      for (const state of acks.takeReady()) yield state;
+      // Checked after the item is written, so a cancelled sync leaves no chunk unreleased.
+      ctx.signal?.throwIfAborted();
+    }
+    await flush('all');
+    await uploads.drain();
+    for (const state of acks.takeReady()) yield state;
+    for (const sink of sinks.values()) {
+      if (sink.configured.destination_sync_mode === 'overwrite') await sink.replacePreviousObjects();
+    }
+  } finally {
+    // Stops the source and frees any chunk fetched ahead, when the write ends early.
+    await items.return(undefined);
+    await uploads.barrier();
+    // A DuckDB that failed to open has already failed the sync; do not mask that error here.
+    await duckdb?.then((db) => db.close(), () => undefined);
+    store.destroy();
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
