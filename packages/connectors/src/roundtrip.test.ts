@@ -85,7 +85,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([postgres?.stop(), lake?.stop()]);
   await rm(root, { recursive: true, force: true });
-});
+}, 60_000);
 
 describe('Postgres → S3 Parquet round trip', () => {
   it('lands every row, NULL, exact decimal, timestamp and unicode text in typed, flattened Parquet', async () => {

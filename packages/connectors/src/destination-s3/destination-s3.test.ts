@@ -98,7 +98,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await lake?.stop();
-});
+}, 60_000);
 
 async function columnTypes(keys: string[]): Promise<Record<string, string>> {
   const rows = await queryParquet(lake, keys, 'DESCRIBE lake');
@@ -248,13 +248,16 @@ describe('destination-s3 commit semantics', () => {
       emittedAt: 1,
       records: Array.from({ length: n }, (_, i) => ({ id: from + i })),
     });
-    const rowsAtState: string[] = [];
+    const rowsAtState: number[] = [];
     for await (const m of destinationS3.write(config, catalogOf(customers()), inputOf(batch(0, 3), stateOf('customers', 1), batch(3, 4), stateOf('customers', 2)), { log: () => undefined })) {
       expect(m.type).toBe('STATE');
       const [row] = await queryParquet(lake, await listKeys(lake, 'commits/'), 'SELECT count(*) AS n FROM lake');
-      rowsAtState.push(row.n as string);
+      rowsAtState.push(Number(row.n));
     }
-    expect(rowsAtState).toEqual(['3', '7']);
+    // Later records may already be in too (uploads run ahead of acknowledgements), never fewer.
+    expect(rowsAtState).toHaveLength(2);
+    expect(rowsAtState[0]).toBeGreaterThanOrEqual(3);
+    expect(rowsAtState[1]).toBe(7);
   });
 
   it('overwrite removes earlier files only after the new sync succeeded, and never a neighbour sharing the prefix', async () => {

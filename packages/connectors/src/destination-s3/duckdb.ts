@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 
-export const DEFAULT_DUCKDB_MEMORY_LIMIT = '256MB';
+const DEFAULT_DUCKDB_MEMORY_LIMIT = '256MB';
 
 export interface DuckDb {
   connection: DuckDBConnection;
