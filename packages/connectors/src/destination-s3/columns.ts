@@ -142,7 +142,7 @@ export function flattenedColumns(columns: InputColumn[], ref: (name: string) => 
     const keys = discovered.get(name);
     const declared = isObjectColumn(schema) ? declaredProperties(schema) : undefined;
     if (declared) flattenDeclared(names, name, value, '$', declared, out);
-    else if (keys && keys.length <= MAX_DISCOVERED_KEYS) {
+    else if (keys && keys.length > 0 && keys.length <= MAX_DISCOVERED_KEYS) {
       for (const k of keys) out.push({ name: names.take(`${name}_${k.key}`), sql: extract(value, '$' + jsonPathKey(k.key), discoveredKeyType(k.jsonTypes)) });
     } else out.push({ name: names.take(name), sql: duckType(schema) === 'JSON' ? jsonText(value) : value });
   }
