@@ -59,7 +59,7 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-// Airbyte's file source has no incremental sync, so the suite's incremental cases skip themselves.
+// Airbyte's file source has no incremental sync (spec supportsIncremental: false), so the suite checks that it refuses one.
 runSourceContractSuite<FileSourceConfig>({
   name: 'source-file',
   connector: sourceFile,

@@ -100,6 +100,8 @@ runSourceContractSuite({
       invalidConfig: { token: 'bad' },
       configuredCatalog: catalog,
       expectedRecords: rows.map((data) => ({ stream: 'items', namespace: 'mem', data })),
+      state: [{ type: 'STREAM', stream: { stream_descriptor: { name: 'items', namespace: 'mem' }, stream_state: { cursor: 1 } } }],
+      expectedRecordsAfterState: [{ stream: 'items', namespace: 'mem', data: { id: 2, name: null } }],
       addRecords: async () => {
         rows.push({ id: 3, name: 'c' });
         return [{ stream: 'items', namespace: 'mem', data: { id: 3, name: 'c' } }];

@@ -126,24 +126,36 @@ export function runSourceContractSuite<C>(options: SourceContractOptions<C>): vo
       }
     }, SLOW);
 
-    it('an incremental read from the state fixture returns only the rows after it', async (ctx) => {
-      if (!fixture.state || !fixture.expectedRecordsAfterState) return ctx.skip();
-      const output = await read(incrementalOnly(fixture.configuredCatalog), fixture.state);
-      expect(output.thrown).toBeUndefined();
-      expectSameRecords(output.records, fixture.expectedRecordsAfterState);
-    }, SLOW);
+    if (connector.spec().supportsIncremental === false) {
+      it('an incremental request is refused with a config_error', async () => {
+        const [first] = fixture.configuredCatalog.streams;
+        const output = await read({ streams: [{ ...first, sync_mode: 'incremental' }] });
+        expect(output.thrown).toMatchObject({ failureType: 'config_error' });
+        expect(output.records).toEqual([]);
+      }, SLOW);
+    } else {
+      // A connector that supports incremental must prove it: missing fixtures fail, they never skip.
+      it('an incremental read from the state fixture returns only the rows after it', async () => {
+        expect(fixture.state, 'fixture.state').toBeDefined();
+        expect(fixture.expectedRecordsAfterState, 'fixture.expectedRecordsAfterState').toBeDefined();
+        const output = await read(incrementalOnly(fixture.configuredCatalog), fixture.state);
+        expect(output.thrown).toBeUndefined();
+        expectSameRecords(output.records, fixture.expectedRecordsAfterState!);
+      }, SLOW);
 
-    it('an incremental read resumed from a state file returns only the new rows', async (ctx) => {
-      const catalog = incrementalOnly(fixture.configuredCatalog);
-      if (catalog.streams.length === 0 || !fixture.addRecords) return ctx.skip();
-      const first = await read(catalog);
-      expect(first.thrown).toBeUndefined();
-      const added = await fixture.addRecords();
-      const state = latestStates(first.states);
-      const resumed = cli ? await runCli('read', { config: fixture.config, catalog, state }) : await read(catalog, state);
-      expect(resumed.errors).toEqual([]);
-      expectSameRecords(resumed.records, added);
-    }, SLOW);
+      it('an incremental read resumed from a state file returns only the new rows', async () => {
+        const catalog = incrementalOnly(fixture.configuredCatalog);
+        expect(catalog.streams.length, 'incremental streams in the configured catalog').toBeGreaterThan(0);
+        expect(fixture.addRecords, 'fixture.addRecords').toBeDefined();
+        const first = await read(catalog);
+        expect(first.thrown).toBeUndefined();
+        const added = await fixture.addRecords!();
+        const state = latestStates(first.states);
+        const resumed = cli ? await runCli('read', { config: fixture.config, catalog, state }) : await read(catalog, state);
+        expect(resumed.errors).toEqual([]);
+        expectSameRecords(resumed.records, added);
+      }, SLOW);
+    }
 
     it('a catalog naming a missing stream fails with a config_error naming it', async () => {
       const stream = { ...fixture.configuredCatalog.streams[0].stream, name: 'no_such_stream_xyz' };
