@@ -10,11 +10,12 @@ import {
   type StreamDescriptor,
 } from '@platform/protocol';
 import type { SourceOutput } from '../framework/batches';
-import type { ConnectorContext, Destination } from '../framework/connector';
+import type { Destination } from '../framework/connector';
 import { expectUserMessage, expectValidSpec, recordLines } from './assertions';
 import { csvFileBatch, recordBatch } from './batches';
 import { runConnectorProcess } from './cli';
 import type { ExpectedRecord } from './fixtures';
+import { quietContext, SLOW, type ContractOptions } from './contract-options';
 
 export interface DestinationContractFixture<C> {
   config: C;
@@ -27,21 +28,10 @@ export interface DestinationContractFixture<C> {
   readBack(stream: StreamDescriptor): Promise<Record<string, unknown>[]>;
 }
 
-export interface DestinationContractOptions<C> {
-  name: string;
-  connector: Destination<C>;
-  setup(): Promise<DestinationContractFixture<C>>;
-  teardown?(): Promise<void>;
-  expectedSecrets?: string[];
-  cli?: boolean;
-  cliEnv?: Record<string, string>;
-}
-
-const SLOW = 120_000;
+export type DestinationContractOptions<C> = ContractOptions<Destination<C>, DestinationContractFixture<C>>;
 
 /** A destination that failed mid-way may not have released its files; release() is idempotent. */
 const releaseAll = (items: SourceOutput[]) => Promise.all(items.map((i) => (i.type === 'CSV_FILE_BATCH' ? i.release() : undefined)));
-const quietContext: ConnectorContext = { log: () => {} };
 
 export function runDestinationContractSuite<C>(options: DestinationContractOptions<C>): void {
   const { connector, name } = options;

@@ -3,12 +3,13 @@
 // running an Airbyte image does).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AirbyteStateMessage, ConfiguredAirbyteCatalog } from '@platform/protocol';
-import type { ConnectorContext, Source } from '../framework/connector';
+import type { Source } from '../framework/connector';
 import { ConnectorError } from '../framework/errors';
 import { expectSameRecords, expectUserMessage, expectValidSpec } from './assertions';
 import { runConnectorProcess } from './cli';
 import { collectOutput, latestStates } from './collect';
 import type { ExpectedRecord } from './fixtures';
+import { quietContext, SLOW, type ContractOptions } from './contract-options';
 
 export interface SourceContractFixture<C> {
   config: C;
@@ -25,22 +26,7 @@ export interface SourceContractFixture<C> {
   addRecords?(): Promise<ExpectedRecord[]>;
 }
 
-export interface SourceContractOptions<C> {
-  /** Registry name; the CLI tests run `connector <name> ...`. */
-  name: string;
-  connector: Source<C>;
-  setup(): Promise<SourceContractFixture<C>>;
-  teardown?(): Promise<void>;
-  /** Spec paths that must be airbyte_secret. */
-  expectedSecrets?: string[];
-  /** Set false for connectors that are not in the registry (the CLI cannot load them). */
-  cli?: boolean;
-  /** Environment for the CLI child processes. */
-  cliEnv?: Record<string, string>;
-}
-
-const SLOW = 120_000;
-const quietContext: ConnectorContext = { log: () => {} };
+export type SourceContractOptions<C> = ContractOptions<Source<C>, SourceContractFixture<C>>;
 
 function asFullRefresh(catalog: ConfiguredAirbyteCatalog): ConfiguredAirbyteCatalog {
   return { streams: catalog.streams.map((s) => ({ ...s, sync_mode: 'full_refresh', cursor_field: undefined })) };

@@ -60,9 +60,9 @@ export function destinationSyncModes(spec: ConnectorSpecification): DestinationS
   return spec.supported_destination_sync_modes ?? ['overwrite', 'append'];
 }
 
-export function toSourceDefinitionRead(d: ConnectorDefinition): ApiSchemas['SourceDefinitionRead'] {
+/** What a source and a destination definition read have in common; only the id's key differs. */
+function definitionFields(d: ConnectorDefinition) {
   return {
-    sourceDefinitionId: d.id,
     name: d.displayName,
     dockerRepository: d.dockerRepository,
     dockerImageTag: d.dockerImageTag,
@@ -72,14 +72,10 @@ export function toSourceDefinitionRead(d: ConnectorDefinition): ApiSchemas['Sour
   };
 }
 
+export function toSourceDefinitionRead(d: ConnectorDefinition): ApiSchemas['SourceDefinitionRead'] {
+  return { sourceDefinitionId: d.id, ...definitionFields(d) };
+}
+
 export function toDestinationDefinitionRead(d: ConnectorDefinition): ApiSchemas['DestinationDefinitionRead'] {
-  return {
-    destinationDefinitionId: d.id,
-    name: d.displayName,
-    dockerRepository: d.dockerRepository,
-    dockerImageTag: d.dockerImageTag,
-    documentationUrl: d.documentationUrl,
-    protocolVersion: PROTOCOL_VERSION,
-    custom: false,
-  };
+  return { destinationDefinitionId: d.id, ...definitionFields(d) };
 }
