@@ -1,6 +1,7 @@
 export { MissingDependencyError, PortInUseError, ReadinessTimeoutError } from './errors.js';
 export { assertPortFree, freePort, freePorts, isPortFree } from './ports.js';
 export { wait, type WaitStrategy } from './wait.js';
-export { seaweedPipRequirement, versions } from './versions.js';
+export { httpfsPipRequirement, seaweedPipRequirement, versions } from './versions.js';
+export { findHttpfsExtension } from './duckdb-httpfs.js';
 export { PostgresService, type PostgresOptions, type StartedPostgresService } from './postgres.js';
 export { SeaweedService, findWeedBinary, type SeaweedOptions, type StartedSeaweedService } from './seaweedfs.js';
