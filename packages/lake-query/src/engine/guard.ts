@@ -18,9 +18,10 @@ export async function prepareReadOnly(connection: DuckDBConnection, sql: string)
   if (extracted.count === 0) throw new QueryRefusedError('the query is empty');
   if (extracted.count > 1) throw new QueryRefusedError(`send one statement at a time (got ${extracted.count})`);
   const prepared = await extracted.prepare(0);
-  if (prepared.statementType !== StatementType.SELECT) {
+  const type = prepared.statementType;
+  if (type !== StatementType.SELECT) {
     prepared.destroySync();
-    throw new QueryRefusedError(`${StatementType[prepared.statementType] ?? 'this'} statements are refused: ${READ_ONLY}`);
+    throw new QueryRefusedError(`${StatementType[type] ?? 'this'} statements are refused: ${READ_ONLY}`);
   }
   const functions = await calledFunctions(connection, sql);
   const refused = functions.find((name) => REFUSED_FUNCTIONS.has(name.toLowerCase()));
