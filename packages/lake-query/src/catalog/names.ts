@@ -11,5 +11,5 @@ export const sameName = (a: string, b: string): boolean => a.toLowerCase() === b
 
 export const samePath = (a: string[], b: string[]): boolean => a.length === b.length && a.every((part, i) => sameName(part, b[i]));
 
-/** Lower-cased path joined with a separator no name contains: the unique key of a view. */
-export const pathKey = (path: string[]): string => path.map((p) => p.toLowerCase()).join('\u0000');
+/** Lower-cased path joined with a control character names do not contain (Postgres text has no NUL): the unique key of a view. */
+export const pathKey = (path: string[]): string => path.map((p) => p.toLowerCase()).join('\u001f');

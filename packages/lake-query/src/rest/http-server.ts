@@ -9,7 +9,7 @@ import type { QueryService } from '../engine/query-service';
 import { classifyStatement } from '../sql/dremio-statements';
 import type { Sessions } from './auth';
 import { nodeJson, pathOfId, rootJson, sourceJson, spaceJson, viewJson } from './catalog-json';
-import { JobManager, JobNotFoundError, JobResultsError, MAX_RESULTS_LIMIT, type Job } from './jobs';
+import { errorMessage, JobManager, JobNotFoundError, JobResultsError, MAX_RESULTS_LIMIT, type Job } from './jobs';
 
 export class HttpError extends Error {
   constructor(readonly status: number, message: string) {
@@ -103,7 +103,10 @@ async function catalogRoute(req: Request, rest: string[], service: QueryService)
         }
         const context = Array.isArray(body.sqlContext) ? (body.sqlContext as string[]) : [];
         if (classifyStatement(body.sql).kind !== 'query') throw new HttpError(400, 'sql: a view is defined by a query');
-        await service.run(`CREATE VIEW ${(body.path as string[]).map((p) => `"${p.replaceAll('"', '""')}"`).join('.')} AS ${body.sql}`, { context }, async () => undefined);
+        const create = `CREATE VIEW ${(body.path as string[]).map((p) => `"${p.replaceAll('"', '""')}"`).join('.')} AS ${body.sql}`;
+        await service.run(create, { context }, async () => undefined).catch((error: unknown) => {
+          throw error instanceof CatalogError ? error : new HttpError(400, errorMessage(error));
+        });
         return { json: await viewJson(catalog.findView(body.path as string[])!, service) };
       }
       default:
