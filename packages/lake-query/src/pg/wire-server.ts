@@ -66,7 +66,81 @@ export function createWireServer(service: QueryService, credentials: Credentials
       });
     };
 
-    new PostgresConnection(socket, {
+    const handle = async (data: Buffer): Promise<void> => {
+      const type = String.fromCharCode(data[0]);
+      const body = new msg.Reader(data.subarray(5));
+      try {
+        if (type === 'X') {
+          socket.end();
+        } else if (type === 'Q') {
+          const sql = body.cstring();
+          const parts = splitStatements(sql);
+          if (parts.length === 0) socket.write(msg.emptyQueryResponse());
+          for (const part of parts) {
+            try {
+              await run(part, [], true);
+            } catch (error) {
+              fail(error);
+              break;
+            }
+          }
+          socket.write(msg.readyForQuery());
+        } else if (type === 'S') {
+          failedUntilSync = false;
+          socket.write(msg.readyForQuery());
+        } else if (type === 'H') {
+          // Flush: every reply is already written.
+        } else if (failedUntilSync) {
+          // After an error the extended protocol skips messages until Sync.
+        } else if (type === 'P') {
+          const name = body.cstring();
+          statements.set(name, body.cstring());
+          socket.write(msg.parseComplete());
+        } else if (type === 'B') {
+          const portal = body.cstring();
+          const statement = body.cstring();
+          const formats = Array.from({ length: body.int16() }, () => body.int16());
+          if (formats.some((f) => f !== 0)) throw new Error('binary parameters are not supported; send parameters as text');
+          const params = Array.from({ length: body.int16() }, () => {
+            const length = body.int32();
+            return length < 0 ? null : body.bytes(length).toString('utf8');
+          });
+          const sql = statements.get(statement);
+          if (sql === undefined) throw new Error(`prepared statement "${statement}" does not exist`);
+          portals.set(portal, { sql, params });
+          socket.write(msg.bindComplete());
+        } else if (type === 'D') {
+          const kind = body.byte();
+          const name = body.cstring();
+          if (kind === 'S') {
+            const sql = statements.get(name);
+            if (sql === undefined) throw new Error(`prepared statement "${name}" does not exist`);
+            const count = (sql.match(/\$\d+/g) ?? []).reduce((max, p) => Math.max(max, Number(p.slice(1))), 0);
+            socket.write(msg.parameterDescription(Array(count).fill(25)));
+            await describePortal({ sql, params: [] });
+          } else {
+            const portal = portals.get(name);
+            if (!portal) throw new Error(`portal "${name}" does not exist`);
+            await describePortal(portal);
+          }
+        } else if (type === 'E') {
+          const portal = portals.get(body.cstring());
+          if (!portal) throw new Error('portal does not exist');
+          await run(portal.sql, portal.params, false);
+        } else if (type === 'C') {
+          const kind = body.byte();
+          (kind === 'S' ? statements : portals).delete(body.cstring());
+          socket.write(msg.closeComplete());
+        } else {
+          throw new Error(`message type "${type}" is not supported`);
+        }
+      } catch (error) {
+        failedUntilSync = type !== 'Q';
+        fail(error);
+      }
+    };
+
+    const connection = new PostgresConnection(socket, {
       serverVersion: SERVER_VERSION,
       authMode: 'md5Password',
       async validateCredentials(c) {
@@ -74,84 +148,12 @@ export function createWireServer(service: QueryService, credentials: Credentials
         return c.hash === (await hashMd5Password(credentials.user, credentials.password, c.salt));
       },
       onAuthenticated() {
+        // From here on messages are framed and handled here, strictly one after another
+        // (pg-gateway 0.2.4 loses pipelined messages when a handler awaits).
+        connection.detach().on('data', frames((message) => handle(message)));
         for (const [name, value] of Object.entries({ client_encoding: 'UTF8', server_encoding: 'UTF8', DateStyle: 'ISO, MDY', integer_datetimes: 'on', standard_conforming_strings: 'on', TimeZone: 'UTC' })) {
           socket.write(msg.parameterStatus(name, value));
         }
-      },
-      async onMessage(data, state) {
-        if (!state.isAuthenticated) return false;
-        const type = String.fromCharCode(data[0]);
-        const body = new msg.Reader(Buffer.from(data.buffer, data.byteOffset, data.byteLength).subarray(5));
-        try {
-          if (type === 'X') {
-            socket.end();
-          } else if (type === 'Q') {
-            const sql = body.cstring();
-            const parts = splitStatements(sql);
-            if (parts.length === 0) socket.write(msg.emptyQueryResponse());
-            for (const part of parts) {
-              try {
-                await run(part, [], true);
-              } catch (error) {
-                fail(error);
-                break;
-              }
-            }
-            socket.write(msg.readyForQuery());
-          } else if (type === 'S') {
-            failedUntilSync = false;
-            socket.write(msg.readyForQuery());
-          } else if (type === 'H') {
-            // Flush: every reply is already written.
-          } else if (failedUntilSync) {
-            // After an error the extended protocol skips messages until Sync.
-          } else if (type === 'P') {
-            const name = body.cstring();
-            statements.set(name, body.cstring());
-            socket.write(msg.parseComplete());
-          } else if (type === 'B') {
-            const portal = body.cstring();
-            const statement = body.cstring();
-            const formats = Array.from({ length: body.int16() }, () => body.int16());
-            if (formats.some((f) => f !== 0)) throw new Error('binary parameters are not supported; send parameters as text');
-            const params = Array.from({ length: body.int16() }, () => {
-              const length = body.int32();
-              return length < 0 ? null : body.bytes(length).toString('utf8');
-            });
-            const sql = statements.get(statement);
-            if (sql === undefined) throw new Error(`prepared statement "${statement}" does not exist`);
-            portals.set(portal, { sql, params });
-            socket.write(msg.bindComplete());
-          } else if (type === 'D') {
-            const kind = body.byte();
-            const name = body.cstring();
-            if (kind === 'S') {
-              const sql = statements.get(name);
-              if (sql === undefined) throw new Error(`prepared statement "${name}" does not exist`);
-              const count = (sql.match(/\$\d+/g) ?? []).reduce((max, p) => Math.max(max, Number(p.slice(1))), 0);
-              socket.write(msg.parameterDescription(Array(count).fill(25)));
-              await describePortal({ sql, params: [] });
-            } else {
-              const portal = portals.get(name);
-              if (!portal) throw new Error(`portal "${name}" does not exist`);
-              await describePortal(portal);
-            }
-          } else if (type === 'E') {
-            const portal = portals.get(body.cstring());
-            if (!portal) throw new Error('portal does not exist');
-            await run(portal.sql, portal.params, false);
-          } else if (type === 'C') {
-            const kind = body.byte();
-            (kind === 'S' ? statements : portals).delete(body.cstring());
-            socket.write(msg.closeComplete());
-          } else {
-            throw new Error(`message type "${type}" is not supported`);
-          }
-        } catch (error) {
-          failedUntilSync = type !== 'Q';
-          fail(error);
-        }
-        return true;
       },
     });
   }).on('error', (error) => log(`postgres wire server: ${error.message}`));
@@ -180,4 +182,20 @@ function describe(error: unknown): [code: string, message: string] {
   if (error instanceof QueryCanceledError) return ['57014', error.message];
   if (error instanceof QueryRefusedError) return ['42501', error.message];
   return ['42000', errorMessage(error)];
+}
+
+/** Splits the byte stream into whole messages (type byte + int32 length) and handles them in order. */
+function frames(handle: (message: Buffer) => Promise<void>): (chunk: Buffer) => void {
+  let pending: Buffer = Buffer.alloc(0);
+  let chain = Promise.resolve();
+  return (chunk) => {
+    pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+    while (pending.length >= 5) {
+      const length = pending.readInt32BE(1) + 1;
+      if (pending.length < length) break;
+      const message = Buffer.from(pending.subarray(0, length));
+      pending = pending.subarray(length);
+      chain = chain.then(() => handle(message)).catch(() => undefined);
+    }
+  };
 }
