@@ -13,11 +13,12 @@ export interface TableRef {
   hasAlias: boolean;
 }
 
-/** Keywords that end a FROM list. */
-const END_OF_FROM = ['WHERE', 'GROUP', 'HAVING', 'ORDER', 'LIMIT', 'OFFSET', 'QUALIFY', 'WINDOW', 'UNION', 'INTERSECT', 'EXCEPT', 'SELECT', 'ON', 'USING', 'VALUES', 'FETCH', 'SET'];
+/** Keywords that end a FROM list (a join's ON / USING condition does not: a comma may follow it). */
+const END_OF_FROM = ['WHERE', 'GROUP', 'HAVING', 'ORDER', 'LIMIT', 'OFFSET', 'QUALIFY', 'WINDOW', 'UNION', 'INTERSECT', 'EXCEPT', 'SELECT', 'VALUES', 'FETCH', 'SET'];
 /** Words that may follow a table name without being its alias. */
 const NOT_AN_ALIAS = new Set([
   ...END_OF_FROM,
+  'ON',
   'JOIN', 'INNER', 'LEFT', 'RIGHT', 'FULL', 'OUTER', 'CROSS', 'NATURAL', 'ASOF', 'POSITIONAL', 'ANTI', 'SEMI', 'LATERAL',
   'TABLESAMPLE', 'USING', 'PIVOT', 'UNPIVOT', 'RETURNING', 'FOR', 'AT',
 ]);
