@@ -1,6 +1,6 @@
 export { createPlatformClient, unwrap, ApiError, type PlatformClient, type Schemas } from './client';
 export type { paths, components, operations } from '@platform/server/openapi-types';
-export { seed, selectStreams, SeedError, type SeededObject, type SeedAction } from './seed';
-export { readSeedFile, SeedFileError, type SeedFile, type SeedWorkspace, type SeedActor, type SeedConnection, type SeedStream } from './seed-file';
+export { seed, selectStreams, SeedError, type SeededObject, type SeedAction, type SeedOptions } from './seed';
+export { readSeedFile, SeedFileError, type SeedFile, type SeedWorkspace, type SeedActor, type SeedConnection, type SeedStream, type SeedDremioSource } from './seed-file';
 export { interpolateString, interpolateDeep, MissingEnvVarError, type Env } from './interpolate';
 export { findConnection, startSync, waitForJob, jobProgress, jobFailureMessage, ConnectionNotFoundError, type JobInfo } from './jobs';

@@ -37,6 +37,22 @@ test("config/seeds/default.yaml is the guide's demo: PostgreSQL → MinIO S3 wit
     s3_endpoint: 'http://127.0.0.1:9000',
     format: { format_type: 'Parquet', compression_codec: 'GZIP', block_size_mb: 128 },
   });
+  expect(seed.dremioSources).toEqual([
+    {
+      name: 'AirbyteData',
+      type: 'S3',
+      config: {
+        accessKey: 'minioadmin',
+        accessSecret: 'minioadmin',
+        rootPath: '/',
+        propertyList: [
+          { name: 'fs.s3a.endpoint', value: 'http://127.0.0.1:9000' },
+          { name: 'fs.s3a.path.style.access', value: 'true' },
+          { name: 'dremio.s3.compat', value: 'true' },
+        ],
+      },
+    },
+  ]);
   const [connection] = seed.connections;
   expect(connection).toMatchObject({ name: 'PostgreSQL → MinIO', source: 'PostgreSQL', destination: 'MinIO S3' });
   expect(connection.settings).toMatchObject({ namespaceDefinition: 'customformat', namespaceFormat: 'production_${SOURCE_NAMESPACE}', schedule: { units: 24, timeUnit: 'hours' } });

@@ -38,6 +38,13 @@ export interface SeedConnection {
   settings: Record<string, unknown>;
 }
 
+/** A source of the query service's Dremio catalog (`POST /api/v3/catalog`, entityType source). */
+export interface SeedDremioSource {
+  name: string;
+  type: string;
+  config: Record<string, unknown>;
+}
+
 export interface SeedFile {
   file: string;
   /** Found by slug when given (`default`: the workspace requests without workspaceId use), else by name. */
@@ -45,6 +52,7 @@ export interface SeedFile {
   sources: SeedActor[];
   destinations: SeedActor[];
   connections: SeedConnection[];
+  dremioSources: SeedDremioSource[];
 }
 
 export class SeedFileError extends Error {
@@ -64,6 +72,7 @@ export function readSeedFile(file: string, env: Env): SeedFile {
     sources: list(raw.sources, at('sources')).map((item, i) => actor(item, at(`sources[${i}]`))),
     destinations: list(raw.destinations, at('destinations')).map((item, i) => actor(item, at(`destinations[${i}]`))),
     connections: list(raw.connections, at('connections')).map((item, i) => connection(item, at(`connections[${i}]`))),
+    dremioSources: list(raw.dremio_sources, at('dremio_sources')).map((item, i) => dremioSource(item, at(`dremio_sources[${i}]`))),
   };
 }
 
@@ -78,6 +87,11 @@ function workspace(raw: any, where: string): SeedWorkspace {
 function actor(raw: any, where: string): SeedActor {
   if (typeof raw?.configuration !== 'object' || raw.configuration === null) throw new SeedFileError(`${where}.configuration must be a mapping`);
   return { name: text(raw.name, `${where}.name`), definition: text(raw.definition, `${where}.definition`), configuration: raw.configuration };
+}
+
+function dremioSource(raw: any, where: string): SeedDremioSource {
+  if (typeof raw?.config !== 'object' || raw.config === null) throw new SeedFileError(`${where}.config must be a mapping`);
+  return { name: text(raw.name, `${where}.name`), type: text(raw.type, `${where}.type`), config: raw.config };
 }
 
 function connection(raw: any, where: string): SeedConnection {

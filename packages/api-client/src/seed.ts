@@ -3,12 +3,13 @@
 import { unwrap, type PlatformClient, type Schemas } from './client';
 import { coerceToSchema } from './coerce';
 import type { Env } from './interpolate';
-import { readSeedFile, type SeedActor, type SeedConnection, type SeedStream, type SeedWorkspace } from './seed-file';
+import type { DremioClient, S3SourceInput } from '@platform/lake-query/client';
+import { readSeedFile, type SeedActor, type SeedConnection, type SeedDremioSource, type SeedStream, type SeedWorkspace } from './seed-file';
 
 export type SeedAction = 'created' | 'updated';
 
 export interface SeededObject {
-  kind: 'workspace' | 'source' | 'destination' | 'connection';
+  kind: 'workspace' | 'source' | 'destination' | 'connection' | 'dremio source';
   name: string;
   id: string;
   action: SeedAction;
@@ -18,8 +19,13 @@ export class SeedError extends Error {
   override name = 'SeedError';
 }
 
+export interface SeedOptions {
+  /** A logged-in client of the query service, for the files' dremio_sources. */
+  query?: () => Promise<DremioClient>;
+}
+
 /** Seeds each file in order; later files may refer to objects of earlier ones by name. */
-export async function seed(client: PlatformClient, files: string[], env: Env = process.env): Promise<SeededObject[]> {
+export async function seed(client: PlatformClient, files: string[], env: Env = process.env, options: SeedOptions = {}): Promise<SeededObject[]> {
   // Read every file before writing anything, so a missing variable changes nothing.
   const contents = files.map((file) => readSeedFile(file, env));
   const seeded: SeededObject[] = [];
@@ -30,6 +36,8 @@ export async function seed(client: PlatformClient, files: string[], env: Env = p
     for (const source of content.sources) seeded.push(await upsertActor(client, SOURCES, source, workspaceId));
     for (const destination of content.destinations) seeded.push(await upsertActor(client, DESTINATIONS, destination, workspaceId));
     for (const connection of content.connections) seeded.push(await upsertConnection(client, connection, workspaceId));
+    if (content.dremioSources.length && !options.query) throw new SeedError(`${content.file}: dremio_sources need the query service, which this seeding was not given`);
+    for (const source of content.dremioSources) seeded.push(await upsertDremioSource(await options.query!(), source));
   }
   return seeded;
 }
@@ -178,6 +186,19 @@ async function upsertConnection(client: PlatformClient, wanted: SeedConnection, 
     }),
   );
   return { kind: 'connection', name: wanted.name, id: created.connectionId, action: 'created' };
+}
+
+/** Creates or updates, by name (ignoring case, as Dremio names are), a source of the query service's catalog. */
+async function upsertDremioSource(query: DremioClient, wanted: SeedDremioSource): Promise<SeededObject> {
+  const body = { entityType: 'source', name: wanted.name, type: wanted.type, config: wanted.config } as S3SourceInput;
+  const { data } = await query.catalog();
+  const existing = data.find((e) => e.containerType === 'SOURCE' && e.path[0].toLowerCase() === wanted.name.toLowerCase());
+  if (existing) {
+    await query.updateCatalogEntity(existing.id, body);
+    return { kind: 'dremio source', name: wanted.name, id: existing.id, action: 'updated' };
+  }
+  const created = await query.createCatalogEntity(body);
+  return { kind: 'dremio source', name: wanted.name, id: created.id, action: 'created' };
 }
 
 /** The discovered catalog with only the seed's streams selected, configured as the seed says. */

@@ -1,7 +1,8 @@
 // `platform up|down|status|logs|seed|sync`: the developer's entry point (`pnpm platform ...`).
 import { parseArgs } from 'node:util';
 import { ConfigError, type Ports, type Runtime } from './config';
-import { runDown, runLogs, runSeed, runStatus, runSync, runUp } from './commands';
+import { runDown, runLogs, runSeed, runSql, runStatus, runSync, runUp } from './commands';
+import { sqlFormat } from './sql-output';
 import type { PlatformOptions } from './platform';
 
 const USAGE = `usage: platform <command> [options]
@@ -10,16 +11,17 @@ commands:
   up                       start the platform (detached) and seed it
   down                     stop every service; state, data and history are kept
   status                   every service with port, health and PID
-  logs [service]           a service's log (postgres, s3, server, worker, supervisor)
+  logs [service]           a service's log (postgres, s3, server, worker, query, supervisor)
   logs --job N             a job attempt's log (--attempt K, default the last)
   seed [file...]           create or update the seeded objects (default config/seeds/*.yaml)
   sync <connection>        run a sync of a connection (name or id) and follow it
+  sql "<SQL>"              run SQL on the query service (Dremio's REST API); --format table|csv|json
 
 options:
   --state-dir DIR          state folder (default: platform.yaml state_dir, .platform)
   --config-dir DIR         folder with platform.yaml, config.yaml, seeds/ (default: config/)
   --runtime embedded|docker
-  --api-port N  --postgres-port N  --s3-port N  --webapp-port N
+  --api-port N  --postgres-port N  --s3-port N  --webapp-port N  --query-port N  --query-pg-port N
   --no-seed                (up) skip seeding
   -n, --lines N            (logs) how many lines, default 200
   -f, --follow             (logs) keep printing new lines
@@ -36,6 +38,9 @@ const { values, positionals } = parseArgs({
     'postgres-port': { type: 'string' },
     's3-port': { type: 'string' },
     'webapp-port': { type: 'string' },
+    'query-port': { type: 'string' },
+    'query-pg-port': { type: 'string' },
+    format: { type: 'string' },
     'no-seed': { type: 'boolean', default: false },
     job: { type: 'string' },
     attempt: { type: 'string' },
@@ -48,8 +53,8 @@ const { values, positionals } = parseArgs({
 
 function platformOptions(): PlatformOptions {
   const ports: Partial<Ports> = {};
-  for (const name of ['api', 'postgres', 's3', 'webapp'] as const) {
-    const raw = values[`${name}-port`];
+  for (const name of ['api', 'postgres', 's3', 'webapp', 'query', 'query_pg'] as const) {
+    const raw = values[`${name.replace('_', '-')}-port` as `${'api' | 'postgres' | 's3' | 'webapp' | 'query' | 'query-pg'}-port`];
     if (raw === undefined) continue;
     const port = Number(raw);
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ConfigError(`--${name}-port: "${raw}" is not a port number`);
@@ -92,6 +97,9 @@ async function main(): Promise<number> {
     case 'sync':
       if (!rest[0]) throw new ConfigError('sync needs a connection name or id, e.g. platform sync "PostgreSQL → MinIO"');
       return runSync(options, rest[0], { wait: !values['no-wait'] });
+    case 'sql':
+      if (!rest[0]) throw new ConfigError('sql needs a statement, e.g. platform sql "SELECT count(*) FROM AirbyteData.datalake.\"airbyte-data\".production_public.customers"');
+      return runSql(options, rest.join(' '), sqlFormat(values.format));
     default:
       console.error(`unknown command "${command}"\n\n${USAGE}`);
       return 2;

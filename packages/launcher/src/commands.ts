@@ -10,6 +10,8 @@ import { isPidAlive, processTreeMemoryMiB } from './processes';
 import { progressPrinter, step } from './progress';
 import { readRunFile } from './run-file';
 import { formatTable } from './table';
+import { formatRows, type SqlFormat } from './sql-output';
+import { DremioClient, DremioQueryError } from '@platform/lake-query/client';
 
 const err = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -45,6 +47,7 @@ function printEndpoints({ run }: PlatformHandle, webappPort: number, connection?
   API (Config API v1)  ${run.apiUrl}/api/v1        health: ${run.apiUrl}/api/v1/health
   S3                   ${run.s3.endpoint}            bucket ${run.s3.bucket}, key ${run.s3.accessKeyId}
   Postgres             postgresql://${run.postgres.user}@${run.postgres.host}:${run.postgres.port}  databases platform, source_db, analytics_db
+  Query (Dremio API)   ${run.query.url}/api/v3        user ${run.query.user}; Postgres wire: psql -h ${run.postgres.host} -p ${run.query.pgPort} -U ${run.query.user}
   Web UI               port ${webappPort} reserved (not served yet)
   State and logs       ${run.stateDir}  (platform logs <service>)
 
@@ -177,6 +180,19 @@ function formatBytes(bytes: number): string {
     unit++;
   }
   return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
+}
+
+export async function runSql(options: PlatformOptions, sql: string, format: SqlFormat): Promise<number> {
+  const { run } = requireRunning(options);
+  const client = await DremioClient.login(run.query.url, run.query.user, run.query.password);
+  try {
+    const result = await client.query(sql);
+    console.log(formatRows(result.schema.map((f) => f.name), result.rows, format));
+    return 0;
+  } catch (error) {
+    if (error instanceof DremioQueryError) throw new Error(`query ${error.jobState.toLowerCase()}: ${error.message.replace(/\s*\n\s*/g, ' ')}`);
+    throw error;
+  }
 }
 
 function requireRunning(options: PlatformOptions): PlatformHandle {

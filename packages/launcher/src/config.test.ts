@@ -7,7 +7,8 @@ import { ConfigError, DEFAULT_CONFIG_DIR, loadPlatformConfig, loadResourceLimits
 test('config/platform.yaml gives the guide’s ports and local credentials by default', () => {
   const config = loadPlatformConfig(DEFAULT_CONFIG_DIR, {}, {});
   expect(config.runtime).toBe('embedded');
-  expect(config.ports).toEqual({ api: 8001, webapp: 8000, postgres: 5432, s3: 9000 });
+  expect(config.ports).toEqual({ api: 8001, webapp: 8000, postgres: 5432, s3: 9000, query: 9047, query_pg: 15432 });
+  expect(config.query).toEqual({ user: 'dremio_user', password: 'dremio_password', queryTimeoutSeconds: 300, maxConcurrentQueries: 4 });
   expect(config.s3).toMatchObject({ bucket: 'datalake', region: 'us-east-1', accessKeyId: 'minioadmin' });
   expect(config.stateDir).toBe(path.resolve(DEFAULT_CONFIG_DIR, '..', '.platform'));
 });
@@ -34,6 +35,7 @@ test('config/config.yaml holds the guide’s resource limits per role', () => {
   expect(resources.source).toEqual({ cpu_limit: '1.0', memory_limit: '1Gi', cpu_request: '0.25', memory_request: '256Mi' });
   expect(resources.destination).toEqual(resources.source);
   expect(resources.orchestrator).toEqual({ cpu_limit: '0.5', memory_limit: '512Mi' });
+  expect(resources.query).toEqual({ cpu_limit: '1.0', memory_limit: '1Gi' });
 });
 
 test('memory quantities convert to MiB', () => {

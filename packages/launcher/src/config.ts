@@ -8,8 +8,10 @@ import { interpolateDeep, type Env } from '@platform/api-client';
 import { parseMemoryQuantity } from '@platform/server/resources';
 
 export type Runtime = 'embedded' | 'docker';
-export type PortName = 'api' | 'webapp' | 'postgres' | 's3';
+export type PortName = 'api' | 'webapp' | 'postgres' | 's3' | 'query' | 'query_pg';
 export type Ports = Record<PortName, number>;
+
+export const PORT_NAMES: PortName[] = ['api', 'webapp', 'postgres', 's3', 'query', 'query_pg'];
 
 export interface PlatformConfig {
   runtime: Runtime;
@@ -18,6 +20,8 @@ export interface PlatformConfig {
   ports: Ports;
   postgres: { user: string; password: string; sourceDb: { user: string; password: string } };
   s3: { accessKeyId: string; secretAccessKey: string; region: string; bucket: string };
+  /** The query service (Dremio's part): its one user and its limits. */
+  query: { user: string; password: string; queryTimeoutSeconds: number; maxConcurrentQueries: number };
 }
 
 export interface RoleResources {
@@ -32,6 +36,8 @@ export interface ResourceLimits {
   source: RoleResources;
   destination: RoleResources;
   orchestrator: RoleResources;
+  /** The query service's process (DuckDB gets half of memory_limit). */
+  query: RoleResources;
 }
 
 export interface ConfigOverrides {
@@ -53,7 +59,7 @@ export function loadPlatformConfig(configDir: string, overrides: ConfigOverrides
   const runtime = overrides.runtime ?? raw.runtime ?? 'embedded';
   if (runtime !== 'embedded' && runtime !== 'docker') throw new ConfigError(`${file}: runtime must be embedded or docker, got ${runtime}`);
   const ports = {} as Ports;
-  for (const name of ['api', 'webapp', 'postgres', 's3'] as const) {
+  for (const name of PORT_NAMES) {
     ports[name] = overrides.ports?.[name] ?? toPort(raw.ports?.[name], `${file}: ports.${name}`);
   }
   // Relative state folders are taken from the project root (config/'s parent), so the
@@ -77,13 +83,19 @@ export function loadPlatformConfig(configDir: string, overrides: ConfigOverrides
       region: required(raw.s3?.region, file, 's3.region'),
       bucket: required(raw.s3?.bucket, file, 's3.bucket'),
     },
+    query: {
+      user: required(raw.query?.user, file, 'query.user'),
+      password: required(raw.query?.password, file, 'query.password'),
+      queryTimeoutSeconds: positive(raw.query?.query_timeout_seconds ?? 300, `${file}: query.query_timeout_seconds`),
+      maxConcurrentQueries: positive(raw.query?.max_concurrent_queries ?? 4, `${file}: query.max_concurrent_queries`),
+    },
   };
 }
 
 export function loadResourceLimits(configDir: string): ResourceLimits {
   const file = path.join(configDir, 'config.yaml');
   const resources = (readYaml(file) as { resources?: Partial<ResourceLimits> }).resources;
-  for (const role of ['source', 'destination', 'orchestrator'] as const) {
+  for (const role of ['source', 'destination', 'orchestrator', 'query'] as const) {
     const limits = resources?.[role];
     if (!limits?.cpu_limit || !limits.memory_limit) throw new ConfigError(`${file}: resources.${role} needs cpu_limit and memory_limit`);
     parseMemoryMiB(limits.memory_limit, `${file}: resources.${role}.memory_limit`);
@@ -114,6 +126,12 @@ function toPort(value: unknown, where: string): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ConfigError(`${where}: "${value}" is not a port number`);
   return port;
+}
+
+function positive(value: unknown, where: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new ConfigError(`${where}: "${value}" is not a whole number of at least 1`);
+  return number;
 }
 
 function required(value: unknown, file: string, key: string): string {

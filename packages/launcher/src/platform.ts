@@ -5,7 +5,8 @@ import { closeSync, mkdirSync, openSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPlatformClient, seed, type Env, type PlatformClient, type SeededObject } from '@platform/api-client';
-import { assertPortFree, findWeedBinary, PortInUseError } from '@platform/services';
+import { DremioClient } from '@platform/lake-query/client';
+import { assertPortFree, findHttpfsExtension, findWeedBinary, PortInUseError } from '@platform/services';
 import { DEFAULT_CONFIG_DIR, loadPlatformConfig, type ConfigOverrides, type PlatformConfig, type PortName, type Ports, type Runtime } from './config';
 import { tail, TSX_LOADER } from './node-service';
 import { isPidAlive, stopPid } from './processes';
@@ -49,7 +50,7 @@ export class RuntimeNotAvailableError extends Error {
   override name = 'RuntimeNotAvailableError';
 }
 
-const PORT_FLAGS: Record<PortName, string> = { api: '--api-port', webapp: '--webapp-port', postgres: '--postgres-port', s3: '--s3-port' };
+const PORT_FLAGS: Record<PortName, string> = { api: '--api-port', webapp: '--webapp-port', postgres: '--postgres-port', s3: '--s3-port', query: '--query-port', query_pg: '--query-pg-port' };
 
 /** A taken port, named with the config key and flag that choose it. */
 export class ConfiguredPortInUseError extends PortInUseError {
@@ -88,7 +89,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     );
   }
 
-  await step(options.onProgress, 'preflight (ports, SeaweedFS binary)', () => preflight(config));
+  await step(options.onProgress, 'preflight (ports, SeaweedFS binary, DuckDB httpfs)', () => preflight(config));
   const run = await runSupervisor({ configDir, overrides: overridesOf(options) }, paths, options.onProgress);
   return handle(run, configDir, false);
 }
@@ -111,7 +112,8 @@ export async function stopPlatform(options: PlatformOptions = {}): Promise<boole
 
 /** Seeds the running platform from seed files (default: every config/seeds/*.yaml). */
 export async function seedPlatform(platform: PlatformHandle, files = seedFiles(platform.configDir), env: Env = process.env): Promise<SeededObject[]> {
-  return seed(platform.client, files, { ...env, ...seedEnvironment(platform.run) });
+  const { url, user, password } = platform.run.query;
+  return seed(platform.client, files, { ...env, ...seedEnvironment(platform.run) }, { query: () => DremioClient.login(url, user, password) });
 }
 
 export function seedFiles(configDir: string): string[] {
@@ -164,9 +166,9 @@ function handle(run: RunFile, configDir: string, alreadyRunning: boolean): Platf
   };
 }
 
-/** Fails before anything starts: a taken port (named with its config key) or no `weed`. */
+/** Fails before anything starts: a taken port (named with its config key), no `weed` or no httpfs extension. */
 async function preflight(config: PlatformConfig): Promise<void> {
-  for (const name of ['postgres', 's3', 'api'] as const) {
+  for (const name of ['postgres', 's3', 'api', 'query', 'query_pg'] as const) {
     const port = config.ports[name];
     try {
       await assertPortFree(port);
@@ -176,6 +178,7 @@ async function preflight(config: PlatformConfig): Promise<void> {
     }
   }
   findWeedBinary();
+  findHttpfsExtension();
 }
 
 function runSupervisor(options: SupervisorOptions, paths: StatePaths, onProgress?: ProgressListener): Promise<RunFile> {

@@ -3,7 +3,7 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { isPidAlive, stopPid } from './processes';
 
-export type ServiceName = 'postgres' | 's3' | 'server' | 'worker';
+export type ServiceName = 'postgres' | 's3' | 'server' | 'worker' | 'query';
 
 export interface ServiceRecord {
   name: ServiceName;
@@ -28,6 +28,8 @@ export interface RunFile {
   /** The demo source database's read-only login. */
   sourceDb: { user: string; password: string };
   s3: { endpoint: string; region: string; bucket: string; accessKeyId: string; secretAccessKey: string };
+  /** The query service: Dremio's REST API and the Postgres wire port, with its login. */
+  query: { url: string; pgPort: number; user: string; password: string };
   services: ServiceRecord[];
 }
 

@@ -13,6 +13,8 @@ export interface StatePaths {
   s3Data: string;
   /** PLATFORM_STATE_DIR of the worker: job workspaces and attempt logs. */
   workerDir: string;
+  /** Where the query service's DuckDB spills beyond its memory limit. */
+  querySpill: string;
 }
 
 export function statePaths(root: string): StatePaths {
@@ -25,6 +27,7 @@ export function statePaths(root: string): StatePaths {
     postgresData: path.join(root, 'data', 'postgres'),
     s3Data: path.join(root, 'data', 's3'),
     workerDir: path.join(root, 'worker'),
+    querySpill: path.join(root, 'data', 'query-spill'),
   };
 }
 

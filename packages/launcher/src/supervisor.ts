@@ -25,9 +25,10 @@ export type SupervisorMessage = { type: 'progress'; event: ProgressEvent } | { t
 // The server's entries, beside this package in the monorepo.
 const SERVER_ENTRY = fileURLToPath(new URL('../../server/src/main-server.ts', import.meta.url));
 const WORKER_ENTRY = fileURLToPath(new URL('../../server/src/main-worker.ts', import.meta.url));
+const QUERY_ENTRY = fileURLToPath(new URL('../../lake-query/src/main.ts', import.meta.url));
 const HOST = '127.0.0.1';
 /** Start order; services stop in reverse. */
-const SERVICE_ORDER: ServiceName[] = ['postgres', 's3', 'server', 'worker'];
+const SERVICE_ORDER: ServiceName[] = ['postgres', 's3', 'server', 'worker', 'query'];
 
 interface Running {
   record: ServiceRecord;
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
       accessKeyId: config.s3.accessKeyId,
       secretAccessKey: config.s3.secretAccessKey,
     },
+    query: { url: `http://${HOST}:${config.ports.query}`, pgPort: config.ports.query_pg, user: config.query.user, password: config.query.password },
     services: [],
   };
   const record = (service: Running) => {
@@ -124,7 +126,8 @@ interface StartContext {
 
 /**
  * Starts what depends on nothing first and everything else as soon as what it needs is up:
- * the server needs Postgres; the worker needs Postgres and S3 (it moves the data).
+ * the server needs Postgres; the worker needs Postgres and S3 (it moves the data); the query
+ * service keeps its catalog in Postgres and reads S3.
  */
 async function startAll(context: StartContext): Promise<void> {
   const postgres = startPostgres(context);
@@ -136,7 +139,8 @@ async function startAll(context: StartContext): Promise<void> {
   }));
   const server = platformEnv.then((env) => startServer(context, env));
   const worker = Promise.all([platformEnv, s3]).then(([env]) => startWorker(context, env));
-  await settleAll([postgres, s3, server, worker]);
+  const query = Promise.all([platformEnv, s3]).then(([env]) => startQuery(context, env));
+  await settleAll([postgres, s3, server, worker, query]);
 }
 
 function startPostgres({ config, paths, record, onProgress }: StartContext): Promise<StartedPostgresService> {
@@ -202,6 +206,36 @@ async function startWorker({ resources, paths, record, save, onProgress }: Start
     }),
   );
   record({ record: service('worker', worker.pid, null, null, paths, WORKER_ENTRY), stop: () => worker.stop() });
+}
+
+async function startQuery({ config, resources, paths, record, save, onProgress }: StartContext, env: NodeJS.ProcessEnv): Promise<void> {
+  const url = `http://${HOST}:${config.ports.query}`;
+  // Half the role's memory for DuckDB (it spills beyond it), half for the V8 heap.
+  const halfMiB = Math.floor(parseMemoryMiB(resources.query.memory_limit, 'resources.query.memory_limit') / 2);
+  const query = await step(onProgress, `query (Dremio API) on :${config.ports.query}, Postgres wire on :${config.ports.query_pg}`, () =>
+    startNodeService({
+      name: 'query',
+      entry: QUERY_ENTRY,
+      env: {
+        ...env,
+        LAKE_QUERY_HOST: HOST,
+        LAKE_QUERY_PORT: String(config.ports.query),
+        LAKE_QUERY_PG_PORT: String(config.ports.query_pg),
+        LAKE_QUERY_USER: config.query.user,
+        LAKE_QUERY_PASSWORD: config.query.password,
+        LAKE_QUERY_DUCKDB_MEMORY_MIB: String(halfMiB),
+        LAKE_QUERY_TIMEOUT_SECONDS: String(config.query.queryTimeoutSeconds),
+        LAKE_QUERY_MAX_CONCURRENT: String(config.query.maxConcurrentQueries),
+        LAKE_QUERY_TEMP_DIR: paths.querySpill,
+      },
+      nodeFlags: [`--max-old-space-size=${halfMiB}`],
+      ready: wait.forHttp(`${url}/apiv2/server_status`),
+      logFile: logFile(paths, 'query'),
+      log,
+      onRestart: (pid) => save({ name: 'query', pid }),
+    }),
+  );
+  record({ record: service('query', query.pid, config.ports.query, url, paths, QUERY_ENTRY), stop: () => query.stop() });
 }
 
 /** Like Promise.all, but waits for every branch, so nothing still starting is left behind on failure. */
