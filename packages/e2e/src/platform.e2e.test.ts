@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { S3Client } from '@aws-sdk/client-s3';
+import pg from 'pg';
+import { DremioClient, type Field } from '@platform/lake-query/client';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { findConnection, jobProgress, startSync, unwrap, waitForJob, type Schemas } from '@platform/api-client';
 import { connectPlatform, stopPlatform, type PlatformHandle } from '@platform/launcher';
@@ -53,6 +55,21 @@ function lakeRecords(rows: Record<string, unknown>[], stream: Stream): Map<unkno
   return byKey(records, STREAMS[stream]);
 }
 
+/** Rows from the query service's REST API keyed like lakeRecords; its TIMESTAMPs are UTC wall-clock strings. */
+function restRecords(rows: Record<string, unknown>[], schema: Field[], stream: Stream): Map<unknown, unknown> {
+  const timestamps = schema.filter((f) => f.type.name === 'TIMESTAMP').map((f) => f.name);
+  const utc = rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, timestamps.includes(k) && typeof v === 'string' ? `${v.replace(' ', 'T')}Z` : v])));
+  return lakeRecords(utc, stream);
+}
+
+function pick(row: Record<string, unknown>, columns: string[]): Record<string, unknown> {
+  return Object.fromEntries(columns.map((c) => [c, row[c]]));
+}
+
+function dremioClient(): Promise<DremioClient> {
+  return DremioClient.login(platform.run.query.url, platform.run.query.user, platform.run.query.password);
+}
+
 async function sourceRecords(stream: Stream): Promise<Map<unknown, unknown>> {
   const rows = await withSourceDb(sourceDbUrl, (db) => tableRows(db, stream));
   return byKey(rows.map(flattenObjects), STREAMS[stream]);
@@ -68,8 +85,8 @@ async function syncThroughApi(): Promise<Schemas['JobInfoRead']> {
 beforeAll(async () => {
   stateDir = mkdtempSync(path.join(tmpdir(), 'platform-e2e-'));
   chmodSync(stateDir, 0o755); // Postgres runs as the `postgres` user when we are root
-  const [api, postgres, s3Port, webapp] = await freePorts(4);
-  flags = ['--state-dir', stateDir, '--api-port', String(api), '--postgres-port', String(postgres), '--s3-port', String(s3Port), '--webapp-port', String(webapp)];
+  const [api, postgres, s3Port, webapp, query, queryPg] = await freePorts(6);
+  flags = ['--state-dir', stateDir, '--api-port', String(api), '--postgres-port', String(postgres), '--s3-port', String(s3Port), '--webapp-port', String(webapp), '--query-port', String(query), '--query-pg-port', String(queryPg)];
   await up();
   sourceDbUrl = platform.postgres.connectionUrl('source_db');
   connectionId = (await findConnection(platform.client, CONNECTION)).connectionId;
@@ -97,7 +114,7 @@ describe.sequential('the platform, end to end', () => {
       expect(line).toContain(String(service.pid));
       if (service.port) expect(line).toContain(String(service.port));
     }
-    expect(platform.run.services.map((s) => s.name)).toEqual(['postgres', 's3', 'server', 'worker']);
+    expect(platform.run.services.map((s) => s.name)).toEqual(['postgres', 's3', 'server', 'worker', 'query']);
   });
 
   test('`up` seeded the guide’s demo once; seeding again duplicates nothing', async () => {
@@ -140,6 +157,72 @@ describe.sequential('the platform, end to end', () => {
       expect(lakeRecords(rows, stream)).toEqual(await sourceRecords(stream));
       for (const row of rows) expect(Object.keys(row)).toEqual(expect.arrayContaining(AIRBYTE_COLUMNS));
     }
+  });
+
+  test('the query service answers the guide’s Dremio query and its CREATE VDS as written', async () => {
+    const dremio = await dremioClient();
+    const guide = await dremio.query(`SELECT *
+FROM AirbyteData.datalake."airbyte-data".production_public.customers
+LIMIT 100`);
+    const customers = await sourceRecords('customers');
+    expect(guide.rowCount).toBe(Math.min(100, customers.size));
+    for (const row of restRecords(guide.rows, guide.schema, 'customers').entries()) expect(row[1]).toEqual(customers.get(row[0]));
+
+    const vds = await dremio.query(`CREATE VDS airbyte_customers AS
+SELECT
+  id as customer_id,
+  name as customer_name,
+  contact_email as email,
+  contact_phone as phone,
+  _airbyte_emitted_at as last_updated
+FROM AirbyteData.datalake."airbyte-data".production_public.customers`);
+    expect(vds.rows).toEqual([{ ok: true, summary: 'View [airbyte_customers] has been created' }]);
+    const view = await dremio.query('SELECT customer_id, customer_name, email, phone FROM airbyte_customers');
+    expect(new Map(view.rows.map((r) => [canonical(r.customer_id), canonical({ name: r.customer_name, contact_email: r.email, contact_phone: r.phone })]))).toEqual(
+      new Map([...customers].map(([id, c]) => [id, pick(c as Record<string, unknown>, ['name', 'contact_email', 'contact_phone'])])),
+    );
+  });
+
+  test('every stream read through the query service (REST and the Postgres port, pg and psql) equals source_db: rows, counts and checksums', async () => {
+    const dremio = await dremioClient();
+    const wire = new pg.Client({ host: platform.run.postgres.host, port: platform.run.query.pgPort, user: platform.run.query.user, password: platform.run.query.password, database: 'dremio' });
+    await wire.connect();
+    try {
+      for (const stream of Object.keys(STREAMS) as Stream[]) {
+        const dataset = `AirbyteData.datalake."airbyte-data".production_public.${stream}`;
+        const source = await sourceRecords(stream);
+        const viaRest = await dremio.query(`SELECT * FROM ${dataset}`);
+        expect(restRecords(viaRest.rows, viaRest.schema, stream), `${stream} via REST`).toEqual(source);
+        const viaWire = await wire.query(`SELECT * FROM ${dataset}`);
+        expect(lakeRecords(viaWire.rows, stream), `${stream} via the Postgres port`).toEqual(source);
+
+        const key = STREAMS[stream];
+        const sums = await withSourceDb(sourceDbUrl, async (db) => (await db.query(`SELECT count(*)::text AS n, sum(${key})::text AS keys FROM ${stream}`)).rows[0]);
+        const checksum = await dremio.query(`SELECT count(*) AS n, sum(${key}) AS keys FROM ${dataset}`);
+        expect(checksum.rows[0], `${stream} count and key checksum`).toEqual({ n: Number(sums.n), keys: Number(sums.keys) });
+        const { stdout } = await run('psql', ['-h', platform.run.postgres.host, '-p', String(platform.run.query.pgPort), '-U', platform.run.query.user, '-d', 'dremio', '-X', '-A', '-t', '-c', `SELECT count(*) FROM ${dataset}`], {
+          env: { ...process.env, PGPASSWORD: platform.run.query.password },
+        });
+        expect(stdout.trim(), `${stream} count via psql`).toBe(sums.n);
+      }
+    } finally {
+      await wire.end();
+    }
+  });
+
+  test('`platform sql` prints the query’s rows as a table, CSV or JSON, and a failed query as one line', async () => {
+    const count = (await withSourceDb(sourceDbUrl, (db) => db.query('SELECT count(*)::int AS n FROM products'))).rows[0].n;
+    const sql = 'SELECT count(*) AS n FROM AirbyteData.datalake."airbyte-data".production_public.products';
+    const table = await platformCli(['sql', sql, ...flags]);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout.trim().split('\n')).toEqual(['n', String(count), '(1 row)']);
+    const csv = await platformCli(['sql', sql, '--format', 'csv', ...flags]);
+    expect(csv.stdout.trim()).toBe(`n\n${count}`);
+    const json = await platformCli(['sql', sql, '--format', 'json', ...flags]);
+    expect(JSON.parse(json.stdout)).toEqual([{ n: count }]);
+    const failed = await platformCli(['sql', 'SELECT * FROM AirbyteData.datalake.nothing', ...flags]);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^error: query failed: Table 'AirbyteData\.datalake\.nothing' not found/)]);
   });
 
   test('after source changes, incremental append adds exactly the new orders and full refresh replaces customers and products', async () => {
@@ -232,5 +315,8 @@ print(f"Statut sync: {status['job']['status']}")
     const lakeAfter = await lakeRows('orders');
     expect(lakeAfter.keys).toEqual(lakeBefore.keys);
     expect(lakeRecords(lakeAfter.rows, 'orders')).toEqual(await sourceRecords('orders'));
+    // The query service's catalog (the seeded source, the guide's VDS) is kept too.
+    const view = await (await dremioClient()).query('SELECT count(*) AS n FROM airbyte_customers');
+    expect(view.rows).toEqual([{ n: (await sourceRecords('customers')).size }]);
   });
 });
