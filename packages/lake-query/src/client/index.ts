@@ -112,13 +112,13 @@ export class DremioClient {
   }
 
   /** Polls until the job is COMPLETED, FAILED or CANCELED. */
-  async waitForJob(id: string, { pollMs = 50, maxPollMs = 500 }: { pollMs?: number; maxPollMs?: number } = {}): Promise<JobStatus> {
+  async waitForJob(id: string, { pollMs = 20, maxPollMs = 250 }: { pollMs?: number; maxPollMs?: number } = {}): Promise<JobStatus> {
     let delay = pollMs;
     for (;;) {
       const status = await this.job(id);
       if (FINAL_STATES.includes(status.jobState)) return status;
       await sleep(delay);
-      delay = Math.min(delay * 2, maxPollMs);
+      delay = Math.min(Math.ceil(delay * 1.5), maxPollMs);
     }
   }
 
