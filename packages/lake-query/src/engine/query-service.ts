@@ -68,7 +68,7 @@ export class QueryService {
       connection.interrupt();
       interrupter ??= setInterval(() => connection.interrupt(), 50);
     };
-    const timer = setTimeout(() => cancel(`Query exceeded the time limit of ${this.limits.timeoutMs / 1000} s (lake_query.query_timeout_seconds in config/platform.yaml)`), this.limits.timeoutMs);
+    const timer = setTimeout(() => cancel(`Query exceeded the time limit of ${this.limits.timeoutMs / 1000} s (query.query_timeout_seconds in config/platform.yaml)`), this.limits.timeoutMs);
     const onAbort = () => cancel(cancelMessage(options.signal!.reason));
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (options.signal?.aborted) onAbort();

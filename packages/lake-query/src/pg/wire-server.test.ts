@@ -46,6 +46,8 @@ it('returns the same rows as the REST API to the pg client, any database name ac
     // Parameters go through the extended protocol.
     const param = await client.query('SELECT name FROM AirbyteData.datalake."airbyte-data".production_public.customers WHERE id = $1', ['42']);
     expect(param.rows).toEqual([{ name: 'name 42' }]);
+    // A view statement over the extended protocol is described without being run twice.
+    expect((await client.query({ name: 'create-view', text: 'CREATE VDS wire_extended AS SELECT 1 AS one' })).rows).toEqual([{ ok: true, summary: 'View [wire_extended] has been created' }]);
     // Views created over REST are there too, with the same names.
     await rest.query('CREATE VDS wire_view AS SELECT id, name FROM AirbyteData.datalake."airbyte-data".production_public.customers WHERE id <= 3');
     expect((await client.query('SELECT * FROM wire_view ORDER BY id')).rows.map((r) => r.name)).toEqual(['name 1', 'name 2', 'name 3']);

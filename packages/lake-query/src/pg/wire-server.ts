@@ -10,6 +10,7 @@ import { QueryCanceledError, type QueryService } from '../engine/query-service';
 import { pgTypeOid } from '../engine/types';
 import { errorMessage } from '../rest/jobs';
 import type { Credentials } from '../rest/auth';
+import { classifyStatement } from '../sql/dremio-statements';
 import { isKeyword, isTrivia, splitStatements, tokenize } from '../sql/tokens';
 import * as msg from './messages';
 
@@ -59,6 +60,10 @@ export function createWireServer(service: QueryService, credentials: Credentials
 
     const describePortal = async (portal: Portal): Promise<void> => {
       if (sessionCommand(portal.sql)) return void socket.write(msg.noData());
+      // Describing a view statement must not carry it out (Execute does): its result is one summary row.
+      if (classifyStatement(portal.sql).kind !== 'query') {
+        return void socket.write(msg.rowDescription([{ name: 'ok', typeOid: 16 }, { name: 'summary', typeOid: 25 }]));
+      }
       await service.run(portal.sql, { signal: abort.signal }, async ({ statement }) => {
         const names = Array.from({ length: statement.columnCount }, (_, i) => statement.columnName(i));
         const types = Array.from({ length: statement.columnCount }, (_, i) => statement.columnType(i));
