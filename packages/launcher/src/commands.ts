@@ -103,7 +103,7 @@ export async function runLogs(
   }
   const { paths } = resolveConfig(options);
   const file = path.join(paths.logsDir, `${service ?? 'supervisor'}.log`);
-  if (!existsSync(file)) throw new Error(`no log ${file} (services: postgres, s3, server, worker, supervisor)`);
+  if (!existsSync(file)) throw new Error(`no log ${file} (services: postgres, s3, server, worker, query, supervisor)`);
   console.log(tail(file, lines));
   if (follow) await followFile(file);
   return 0;
