@@ -131,14 +131,22 @@ export class Catalog {
       if (view) return { kind: 'view', view };
       const source = this.sources.find((s) => sameName(s.name, candidate[0]));
       if (source && candidate.length > 1) {
-        const entry = await this.lake(source).resolve(candidate.slice(1));
-        if (entry && entry.path.length > 0) {
-          const files = await this.lake(source).dataFiles(entry);
-          if (files.length) return { kind: 'dataset', source, path: [source.name, ...entry.path], files };
-        }
+        const found = await this.datasetIn(source, candidate.slice(1));
+        if (found) return found;
       }
     }
     return undefined;
+  }
+
+  private async datasetIn(source: SourceRecord, path: string[]): Promise<ResolvedName | undefined> {
+    try {
+      const entry = await this.lake(source).resolve(path);
+      if (!entry || entry.path.length === 0) return undefined;
+      const files = await this.lake(source).dataFiles(entry);
+      return files.length ? { kind: 'dataset', source, path: [source.name, ...entry.path], files } : undefined;
+    } catch (error) {
+      throw new CatalogError(`source ${source.name} cannot be read: S3 answered ${(error as Error).name}: ${(error as Error).message} (check the source's access key, secret and fs.s3a.endpoint)`);
+    }
   }
 
   /** The node at a path (by-path), with the stored spelling of each part. */

@@ -81,10 +81,10 @@ export class LakeSource {
     if (path.length === 0) return { kind: 'folder', path: [] };
     if (this.root.length === 0 && this.buckets && !this.buckets.some((b) => b.toLowerCase() === path[0].toLowerCase())) return undefined;
     // The common case, names spelled as stored: one request.
-    if (await this.hasKeysUnder([...this.root, ...path]).catch(() => false)) return { kind: 'folder', path };
+    if (await this.hasKeysUnder([...this.root, ...path]).catch(notFoundAsFalse)) return { kind: 'folder', path };
     const resolved: string[] = [];
     for (let i = 0; i < path.length; i++) {
-      const listing = await this.list(resolved).catch(() => undefined);
+      const listing = await this.list(resolved).catch((error: unknown) => (notFoundAsFalse(error), undefined));
       if (!listing) return undefined;
       const pick = (names: string[]) => names.find((n) => n === path[i]) ?? names.find((n) => n.toLowerCase() === path[i].toLowerCase());
       const folder = pick(listing.folders);
@@ -151,6 +151,12 @@ export class LakeSource {
     const page = await this.client.send(new ListObjectsV2Command({ Bucket: full[0], Prefix: keyPrefix(full), MaxKeys: 1 }));
     return (page.KeyCount ?? 0) > 0;
   }
+}
+
+/** A bucket that does not exist is "nothing there"; any other S3 error (credentials, endpoint) is thrown. */
+function notFoundAsFalse(error: unknown): false {
+  if ((error as Error).name === 'NoSuchBucket') return false;
+  throw error;
 }
 
 /** `bucket/a/b` → key prefix `a/b/` ('' at the bucket's root). */

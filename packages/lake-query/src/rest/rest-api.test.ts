@@ -167,6 +167,21 @@ describe('catalog', () => {
   });
 });
 
+describe('a source S3 refuses', () => {
+  it('fails the query naming the source and what to check, instead of "not found"', async () => {
+    await client.createCatalogEntity({
+      entityType: 'source',
+      name: 'BadKeys',
+      type: 'S3',
+      config: { accessKey: lake.s3.accessKeyId, accessSecret: 'not-the-secret', propertyList: [{ name: 'fs.s3a.endpoint', value: new URL(lake.s3.endpoint).host }, { name: 'fs.s3a.path.style.access', value: 'true' }] },
+    });
+    const { id } = await client.submitSql('SELECT * FROM BadKeys.datalake."airbyte-data".production_public.customers');
+    const status = await client.waitForJob(id);
+    expect(status).toMatchObject({ jobState: 'FAILED', errorMessage: expect.stringMatching(/^source BadKeys cannot be read: S3 answered \w+: .*check the source's access key, secret and fs\.s3a\.endpoint/) });
+    expect(status.errorMessage).not.toContain('not-the-secret');
+  });
+});
+
 async function token(): Promise<string> {
   const login = (await (await fetch(`${service.restUrl}/apiv2/login`, { method: 'POST', body: JSON.stringify({ userName: USER, password: PASSWORD }) })).json()) as { token: string };
   return login.token;
