@@ -1,22 +1,7 @@
-import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../test-support/api-harness';
 import { TEST_CONNECTOR_DEFINITIONS } from '../test-support/fake-connectors';
-
-/** fetch refuses GET with a body, which is exactly what the guide's curl sends. */
-function rawRequest(url: string, method: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; text: string }> {
-  return new Promise((resolve, reject) => {
-    // Content-Length as curl sends it; without it Node would not frame a GET body.
-    const length = body === undefined ? {} : { 'Content-Length': String(Buffer.byteLength(body)) };
-    const req = request(url, { method, headers: { 'Content-Type': 'application/json', ...length, ...headers } }, (res) => {
-      let text = '';
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, text }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+import { rawRequest } from '../test-support/raw-request';
 
 describe('HTTP transport', () => {
   let api: TestApi;
@@ -109,10 +94,11 @@ describe('HTTP transport', () => {
       'Access-Control-Request-Headers': 'content-type',
     });
     expect(preflight.status).toBe(204);
-    expect(preflight.headers['access-control-allow-origin']).toBe('*');
+    // The UI's own origin, never `*` (any page could then drive the API).
+    expect(preflight.headers['access-control-allow-origin']).toBe('http://localhost:8000');
     expect(preflight.headers['access-control-allow-methods']).toContain('POST');
     const res = await fetch(`${api.url}/api/v1/workspaces/list`, { method: 'POST', headers: { Origin: 'http://localhost:8000' } });
-    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('access-control-allow-origin')).toBe('http://localhost:8000');
   });
 
   it('answers 413 for an oversized body', async () => {
