@@ -11,6 +11,9 @@ import { normalizeOrigin } from './cors';
 import { isLoopbackHost } from './host-names';
 import type { ApiServerOptions } from './http-server';
 
+// For the launcher, which writes these settings (imported without the server's dependencies).
+export { hostForUrl, isLoopbackHost, isWildcardHost } from './host-names';
+
 export type AuthMode = 'auto' | 'basic' | 'none';
 const AUTH_MODES: readonly AuthMode[] = ['auto', 'basic', 'none'];
 
