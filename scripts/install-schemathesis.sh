@@ -8,9 +8,16 @@ cd "$(dirname "$0")/.."
 version="4.32.5"
 venv=".tools/schemathesis"
 
-installed="$("$venv/bin/python" -m pip show schemathesis 2>/dev/null | sed -n 's/^Version: //p' || true)"
+installed="$("$venv/bin/schemathesis" --version 2>/dev/null | sed -n 's/^schemathesis, version //p' || true)"
 if [ "$installed" != "$version" ]; then
-  python3 -m venv "$venv"
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "schemathesis==$version"
+  export PIP_ROOT_USER_ACTION=ignore PIP_DISABLE_PIP_VERSION_CHECK=1
+  # A Python without ensurepip (Debian's python3 without python3-venv) still makes a bare
+  # venv; the system's pip then installs into it.
+  if python3 -m venv --clear "$venv" 2>/dev/null && [ -x "$venv/bin/pip" ]; then
+    "$venv/bin/python" -m pip install --quiet "schemathesis==$version"
+  else
+    python3 -m venv --clear --without-pip "$venv"
+    python3 -m pip --python "$venv/bin/python" install --quiet "schemathesis==$version"
+  fi
 fi
 "$venv/bin/schemathesis" --version
