@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../test-support/api-harness';
 import { TEST_CONNECTOR_DEFINITIONS } from '../test-support/fake-connectors';
@@ -99,6 +100,18 @@ describe('HTTP transport', () => {
     expect(preflight.headers['access-control-allow-methods']).toContain('POST');
     const res = await fetch(`${api.url}/api/v1/workspaces/list`, { method: 'POST', headers: { Origin: 'http://localhost:8000' } });
     expect(res.headers.get('access-control-allow-origin')).toBe('http://localhost:8000');
+  });
+
+  it('answers a request target that is no URL with 400, not 500', async () => {
+    const { port } = new URL(api.url);
+    const statusLine = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.write(`GET http://[ HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`));
+      let answer = '';
+      socket.on('data', (chunk) => (answer += chunk));
+      socket.on('close', () => resolve(answer.split('\r\n')[0]));
+      socket.on('error', reject);
+    });
+    expect(statusLine).toBe('HTTP/1.1 400 Bad Request');
   });
 
   it('answers 413 for an oversized body', async () => {

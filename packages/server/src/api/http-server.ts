@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { PlatformServices } from '../app';
 import { ConnectorLoadError } from '../config/definitions';
-import { ApiError } from '../errors';
+import { ApiError, BadRequestError } from '../errors';
 import type { Logger } from '../logger';
 import { schemaErrorsToDetails } from '@platform/connectors';
 import { createHostCheck } from './allowed-hosts';
@@ -75,6 +75,15 @@ function buildRoutes(document: OpenApiDocument, modules: RouteModule[]): Map<str
   return routes;
 }
 
+/** The path of a request target, origin-form (`/api/v1/x`) or absolute-form (`http://host/api/v1/x`). */
+function requestPath(target: string): string {
+  try {
+    return new URL(target.startsWith('/') ? `http://localhost${target}` : target).pathname.replace(/\/+$/, '');
+  } catch {
+    throw new BadRequestError(`Malformed request target ${JSON.stringify(target.slice(0, 100))}`);
+  }
+}
+
 export function createApiServer(services: PlatformServices, options: ApiServerOptions = {}): ApiServer {
   const log = options.log ?? services.log.child('api');
   const document = loadOpenApi();
@@ -114,7 +123,7 @@ export function createApiServer(services: PlatformServices, options: ApiServerOp
     }
     cors.check(req, res);
     const method = req.method ?? 'GET';
-    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '');
+    const pathname = requestPath(req.url ?? '/');
     if (!PUBLIC_PATHS.has(pathname)) authenticate(req.headers.authorization, authenticators);
 
     const found = pathname.startsWith(`${API_PREFIX}/`) ? routes.get(pathname.slice(API_PREFIX.length)) : undefined;

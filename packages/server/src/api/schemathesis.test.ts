@@ -16,7 +16,7 @@ import { startTestApi, type TestApi } from '../test-support/api-harness';
 import { FAKE_DESTINATION_ID, FAKE_SOURCE_ID, TEST_CONNECTOR_DEFINITIONS } from '../test-support/fake-connectors';
 
 const SCHEMATHESIS = fileURLToPath(new URL('../../../../.tools/schemathesis/bin/schemathesis', import.meta.url));
-const MAX_EXAMPLES = process.env.SCHEMATHESIS_MAX_EXAMPLES ?? '25';
+const MAX_EXAMPLES = process.env.SCHEMATHESIS_MAX_EXAMPLES ?? '15';
 const SEED = process.env.SCHEMATHESIS_SEED ?? '6';
 
 let api: TestApi;
