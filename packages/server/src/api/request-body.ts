@@ -19,7 +19,7 @@ export interface BodyLimits {
 /** A body is present when it has a length above 0 or chunked framing. */
 function hasBody(req: IncomingMessage): boolean {
   const length = req.headers['content-length'];
-  return length !== undefined ? length !== '0' : req.headers['transfer-encoding'] !== undefined;
+  return length !== undefined ? Number(length) > 0 : req.headers['transfer-encoding'] !== undefined;
 }
 
 /**
