@@ -57,7 +57,7 @@ describe('runReplication', () => {
     const { outcome, of } = await replicate({ records: 500, batch_size: 50, state_every: 100, password: 'hunter2-secret', fail_after_records: 230, failure_type: 'config_error' });
     expect(outcome).toBe('failed');
     const [failed] = of('failed');
-    expect(failed.failure).toMatchObject({ failureOrigin: 'source', failureType: 'config_error', externalMessage: 'injected source failure (password **********)' });
+    expect(failed.failures[0]).toMatchObject({ failureOrigin: 'source', failureType: 'config_error', externalMessage: 'injected source failure (password **********)' });
     expect(failed.stats.streams[0]).toMatchObject({ recordsCommitted: 200 });
     expect(JSON.stringify(of('log'))).not.toContain('hunter2-secret');
     // Only what the destination committed before the failure was acknowledged.
@@ -70,6 +70,6 @@ describe('runReplication', () => {
       { fail: { times: 1, after_records: 100, failure_type: 'transient_error', counter_file: join(dir, 'runs') } },
     );
     expect(outcome).toBe('failed');
-    expect(of('failed')[0].failure).toMatchObject({ failureOrigin: 'destination', failureType: 'transient_error' });
+    expect(of('failed')[0].failures[0]).toMatchObject({ failureOrigin: 'destination', failureType: 'transient_error' });
   });
 });

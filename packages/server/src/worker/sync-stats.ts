@@ -59,10 +59,14 @@ export class SyncStats {
     }
   }
 
-  /** The destination finished cleanly: everything emitted is committed. */
-  allCommitted(): void {
+  /**
+   * The destination finished cleanly: everything emitted is committed, except for streams
+   * that failed alone, which keep what their last acknowledged STATE committed.
+   */
+  allCommitted(except: (stream: StreamDescriptor) => boolean = () => false): void {
     this.inFlight.length = 0;
     for (const c of this.streams.values()) {
+      if (except(c)) continue;
       c.recordsCommitted = c.recordsEmitted;
       c.bytesCommitted = c.bytesEmitted;
     }

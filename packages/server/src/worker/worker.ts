@@ -1,16 +1,25 @@
-// A worker process's job loop: claim the oldest due job from the Postgres queue, run one
+// A worker process's job loops: claim the oldest due job from the Postgres queue, run one
 // attempt of it, repeat. Any number of workers, on any machines, share one queue; the
 // database guarantees one unfinished job per connection and SKIP LOCKED hands each job to
-// one worker. Every worker also fails attempts whose worker stopped heartbeating.
+// one worker. A worker runs up to `maxJobs` attempts at once, each in its own replication
+// child, and claims a job only when that child's memory limits fit in its memory budget.
+// Every worker also fails attempts whose worker stopped heartbeating, and sweeps its tmp
+// root of spill files no running attempt owns.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Logger } from '../logger';
 import type { ConfigStore } from '../store/config-store';
 import type { JobStore } from '../store/job-store';
+import { sweepTmpRoot } from './attempt-files';
 import { describeDecision, failureSummary } from './attempt-outcome';
 import { AttemptRunner, type AttemptRunnerConfig } from './attempt-runner';
 import { ATTEMPT_BACKOFF, backoffDelayMs, sleep, type BackoffPolicy } from './backoff';
 import { formatLogLine, type AttemptFailure } from './child-protocol';
-import { replicationChildLimits, type PlatformResources } from './resources';
+import { MemoryBudget } from './memory-budget';
+import { replicationChildLimits, replicationChildMemoryBytes, type PlatformResources } from './resources';
 import { decideAfterFailure } from './retry-policy';
+import { DEFAULT_MAX_JOBS } from './settings';
 
 export interface WorkerOptions {
   workerId: string;
@@ -19,7 +28,14 @@ export interface WorkerOptions {
   log: Logger;
   resources?: PlatformResources;
   /** Jobs this process runs at once (each in its own replication child). */
-  concurrency?: number;
+  maxJobs?: number;
+  /** Bound on the sum of the running children's memory limits; unbounded by default. */
+  memoryBudgetBytes?: number;
+  /**
+   * Root of the attempts' tmp directories, swept of anything no running attempt owns: give
+   * each platform its own (PLATFORM_STATE_DIR/tmp). By default a fresh directory of this worker.
+   */
+  tmpDir?: string;
   maxAttempts?: number;
   backoff?: BackoffPolicy;
   pollIntervalMs?: number;
@@ -35,13 +51,18 @@ export class Worker {
   private readonly running = new Set<AttemptRunner>();
   private readonly stopping = new AbortController();
   private loops: Promise<void>[] = [];
-  private lastReap = 0;
-  private readonly options: Required<Omit<WorkerOptions, 'resources'>>;
+  private lastMaintenance = 0;
+  private readonly options: Required<Omit<WorkerOptions, 'resources' | 'tmpDir'>>;
   private readonly runnerConfig: AttemptRunnerConfig;
+  private readonly budget: MemoryBudget;
+  private readonly childMemoryBytes: number;
+  /** Set when the tmp root is this worker's own, removed at stop. */
+  private readonly ownTmpDir?: string;
 
   constructor(options: WorkerOptions) {
     this.options = {
-      concurrency: 1,
+      maxJobs: DEFAULT_MAX_JOBS,
+      memoryBudgetBytes: Number.POSITIVE_INFINITY,
       maxAttempts: 3,
       backoff: ATTEMPT_BACKOFF,
       pollIntervalMs: 1000,
@@ -51,12 +72,16 @@ export class Worker {
       ...options,
     };
     const o = this.options;
+    if (!options.tmpDir) this.ownTmpDir = mkdtempSync(join(tmpdir(), 'airlock-worker-'));
+    this.budget = new MemoryBudget(o.memoryBudgetBytes);
+    this.childMemoryBytes = replicationChildMemoryBytes(options.resources ?? {});
     this.runnerConfig = {
       workerId: o.workerId,
       jobStore: o.jobStore,
       configStore: o.configStore,
       log: o.log,
       limits: replicationChildLimits(options.resources ?? {}),
+      tmpDir: options.tmpDir ?? this.ownTmpDir!,
       maxAttempts: o.maxAttempts,
       backoff: o.backoff,
       heartbeatIntervalMs: o.heartbeatIntervalMs,
@@ -66,8 +91,10 @@ export class Worker {
   }
 
   start(): void {
-    this.options.log.info('worker started', { workerId: this.options.workerId, concurrency: this.options.concurrency });
-    this.loops = Array.from({ length: this.options.concurrency }, () => this.loop());
+    const { workerId, maxJobs, memoryBudgetBytes, log } = this.options;
+    const slotsByMemory = Math.max(1, Math.floor(memoryBudgetBytes / this.childMemoryBytes));
+    log.info('worker started', { workerId, maxJobs, memoryBudgetMiB: Number.isFinite(memoryBudgetBytes) ? Math.floor(memoryBudgetBytes / 2 ** 20) : null, concurrentJobs: Math.min(maxJobs, slotsByMemory) });
+    this.loops = Array.from({ length: maxJobs }, () => this.loop());
   }
 
   /**
@@ -82,17 +109,26 @@ export class Worker {
     }, graceMs);
     await finished;
     clearTimeout(timer);
+    if (this.ownTmpDir) rmSync(this.ownTmpDir, { recursive: true, force: true });
     this.options.log.info('worker stopped', { workerId: this.options.workerId });
   }
 
   private async loop(): Promise<void> {
     let queueErrors = 0;
     while (!this.stopping.signal.aborted) {
+      // Claim only what this worker can run now: an unclaimed job stays free for another worker.
+      if (!(await this.budget.acquire(this.childMemoryBytes, this.stopping.signal))) return;
+      let held = true;
+      const release = () => {
+        if (held) this.budget.release(this.childMemoryBytes);
+        held = false;
+      };
       try {
-        await this.reapStaleAttempts();
+        await this.maintain();
         const claim = await this.options.jobStore.claimNextJob(this.options.workerId);
         queueErrors = 0;
         if (!claim) {
+          release();
           await sleep(this.options.pollIntervalMs, this.stopping.signal);
           continue;
         }
@@ -106,18 +142,29 @@ export class Worker {
         }
         this.options.log.info('attempt ended', { jobId: claim.job.id, attempt: claim.attempt.attemptNumber });
       } catch (err) {
+        release();
         queueErrors++;
         this.options.log.error('job queue unavailable', { error: err, retry: queueErrors });
         await sleep(backoffDelayMs(queueErrors, QUEUE_ERROR_BACKOFF), this.stopping.signal);
+      } finally {
+        release();
       }
     }
   }
 
-  /** At most every few seconds: attempts of dead workers fail as transient and their jobs retry. */
+  /** At most every few seconds: reap dead workers' attempts, then sweep spill files nobody owns. */
+  private async maintain(): Promise<void> {
+    if (Date.now() - this.lastMaintenance < this.options.staleAfterMs / 3) return;
+    this.lastMaintenance = Date.now();
+    await this.reapStaleAttempts();
+    const { jobStore, log } = this.options;
+    const removed = await sweepTmpRoot(this.runnerConfig.tmpDir, (ids) => jobStore.runningAttemptIds(ids));
+    if (removed.length > 0) log.info('removed spill files of attempts that are no longer running', { entries: removed });
+  }
+
+  /** Attempts of dead workers fail as transient and their jobs retry. */
   private async reapStaleAttempts(): Promise<void> {
     const { jobStore, staleAfterMs, maxAttempts, backoff, log } = this.options;
-    if (Date.now() - this.lastReap < staleAfterMs / 3) return;
-    this.lastReap = Date.now();
     const failure = (): AttemptFailure => ({
       failureOrigin: 'airbyte_platform',
       failureType: 'transient_error',
@@ -127,7 +174,7 @@ export class Worker {
     const decisions = new Map<number, string>();
     const reaped = await jobStore.failStaleAttempts(staleAfterMs, (attemptNumber) => ({
       status: 'failed',
-      failureSummary: failureSummary(failure()),
+      failureSummary: failureSummary([failure()]),
       decide: (job) => {
         const decision = job.cancelRequested ? ({ status: 'cancelled' } as const) : decideAfterFailure('transient_error', attemptNumber, maxAttempts, backoff);
         decisions.set(job.id, describeDecision(decision));
