@@ -10,13 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../logger';
 import type { ConfigStore } from '../store/config-store';
-import type { JobStore } from '../store/job-store';
+import type { Attempt, Job, JobStore } from '../store/job-store';
 import { sweepTmpRoot } from './attempt-files';
 import { describeDecision, failureSummary } from './attempt-outcome';
 import { AttemptRunner, type AttemptRunnerConfig } from './attempt-runner';
 import { ATTEMPT_BACKOFF, backoffDelayMs, sleep, type BackoffPolicy } from './backoff';
 import { formatLogLine, type AttemptFailure } from './child-protocol';
-import { MemoryBudget } from './memory-budget';
+import { JobSlots } from './job-slots';
 import { replicationChildLimits, replicationChildMemoryBytes, type PlatformResources } from './resources';
 import { decideAfterFailure } from './retry-policy';
 import { DEFAULT_MAX_JOBS } from './settings';
@@ -50,11 +50,12 @@ const QUEUE_ERROR_BACKOFF: BackoffPolicy = { initialMs: 1000, factor: 2, maxMs: 
 export class Worker {
   private readonly running = new Set<AttemptRunner>();
   private readonly stopping = new AbortController();
-  private loops: Promise<void>[] = [];
-  private lastMaintenance = 0;
+  private dispatcher?: Promise<void>;
+  private maintenanceTimer?: NodeJS.Timeout;
+  private maintenance?: Promise<void>;
   private readonly options: Required<Omit<WorkerOptions, 'resources' | 'tmpDir'>>;
   private readonly runnerConfig: AttemptRunnerConfig;
-  private readonly budget: MemoryBudget;
+  private readonly slots: JobSlots;
   private readonly childMemoryBytes: number;
   /** Set when the tmp root is this worker's own, removed at stop. */
   private readonly ownTmpDir?: string;
@@ -73,7 +74,7 @@ export class Worker {
     };
     const o = this.options;
     if (!options.tmpDir) this.ownTmpDir = mkdtempSync(join(tmpdir(), 'airlock-worker-'));
-    this.budget = new MemoryBudget(o.memoryBudgetBytes);
+    this.slots = new JobSlots(o.maxJobs, o.memoryBudgetBytes);
     this.childMemoryBytes = replicationChildMemoryBytes(options.resources ?? {});
     this.runnerConfig = {
       workerId: o.workerId,
@@ -91,10 +92,21 @@ export class Worker {
   }
 
   start(): void {
-    const { workerId, maxJobs, memoryBudgetBytes, log } = this.options;
-    const slotsByMemory = Math.max(1, Math.floor(memoryBudgetBytes / this.childMemoryBytes));
-    log.info('worker started', { workerId, maxJobs, memoryBudgetMiB: Number.isFinite(memoryBudgetBytes) ? Math.floor(memoryBudgetBytes / 2 ** 20) : null, concurrentJobs: Math.min(maxJobs, slotsByMemory) });
-    this.loops = Array.from({ length: maxJobs }, () => this.loop());
+    const { workerId, maxJobs, memoryBudgetBytes, staleAfterMs, log } = this.options;
+    const fitInMemory = Math.max(1, Math.floor(memoryBudgetBytes / this.childMemoryBytes));
+    log.info('worker started', {
+      workerId,
+      maxJobs,
+      memoryBudgetMiB: Number.isFinite(memoryBudgetBytes) ? Math.floor(memoryBudgetBytes / 2 ** 20) : null,
+      childMemoryMiB: Math.floor(this.childMemoryBytes / 2 ** 20),
+      jobsAtOnce: Math.min(maxJobs, fitInMemory),
+    });
+    const maintain = () => {
+      this.maintenance ??= this.maintain().finally(() => (this.maintenance = undefined));
+    };
+    maintain();
+    this.maintenanceTimer = setInterval(maintain, staleAfterMs / 3);
+    this.dispatcher = this.dispatch();
   }
 
   /**
@@ -103,63 +115,73 @@ export class Worker {
    */
   async stop(graceMs: number): Promise<void> {
     this.stopping.abort();
-    const finished = Promise.all(this.loops);
+    clearInterval(this.maintenanceTimer);
     const timer = setTimeout(() => {
       for (const runner of this.running) runner.interrupt('shutdown');
     }, graceMs);
-    await finished;
+    await Promise.all([this.dispatcher, this.maintenance]);
     clearTimeout(timer);
     if (this.ownTmpDir) rmSync(this.ownTmpDir, { recursive: true, force: true });
     this.options.log.info('worker stopped', { workerId: this.options.workerId });
   }
 
-  private async loop(): Promise<void> {
+  /** Claims a job whenever a slot is free, runs its attempt without waiting for it, repeats. */
+  private async dispatch(): Promise<void> {
+    const { jobStore, workerId, pollIntervalMs, log } = this.options;
+    const attempts = new Set<Promise<void>>();
     let queueErrors = 0;
-    while (!this.stopping.signal.aborted) {
-      // Claim only what this worker can run now: an unclaimed job stays free for another worker.
-      if (!(await this.budget.acquire(this.childMemoryBytes, this.stopping.signal))) return;
-      let held = true;
-      const release = () => {
-        if (held) this.budget.release(this.childMemoryBytes);
-        held = false;
-      };
+    // Claim only what this worker can run now: an unclaimed job stays free for another worker.
+    while (await this.slots.acquire(this.childMemoryBytes, this.stopping.signal)) {
+      let claim;
       try {
-        await this.maintain();
-        const claim = await this.options.jobStore.claimNextJob(this.options.workerId);
+        claim = await jobStore.claimNextJob(workerId);
         queueErrors = 0;
-        if (!claim) {
-          release();
-          await sleep(this.options.pollIntervalMs, this.stopping.signal);
-          continue;
-        }
-        this.options.log.info('attempt started', { jobId: claim.job.id, attempt: claim.attempt.attemptNumber, connectionId: claim.job.connectionId });
-        const runner = new AttemptRunner(this.runnerConfig, claim.job, claim.attempt);
-        this.running.add(runner);
-        try {
-          await runner.run();
-        } finally {
-          this.running.delete(runner);
-        }
-        this.options.log.info('attempt ended', { jobId: claim.job.id, attempt: claim.attempt.attemptNumber });
       } catch (err) {
-        release();
+        this.slots.release(this.childMemoryBytes);
         queueErrors++;
-        this.options.log.error('job queue unavailable', { error: err, retry: queueErrors });
+        log.error('job queue unavailable', { error: err, retry: queueErrors });
         await sleep(backoffDelayMs(queueErrors, QUEUE_ERROR_BACKOFF), this.stopping.signal);
-      } finally {
-        release();
+        continue;
       }
+      if (!claim) {
+        this.slots.release(this.childMemoryBytes);
+        await sleep(pollIntervalMs, this.stopping.signal);
+        continue;
+      }
+      const attempt: Promise<void> = this.runAttempt(claim).finally(() => {
+        this.slots.release(this.childMemoryBytes);
+        attempts.delete(attempt);
+      });
+      attempts.add(attempt);
     }
+    await Promise.all(attempts);
   }
 
-  /** At most every few seconds: reap dead workers' attempts, then sweep spill files nobody owns. */
+  private async runAttempt({ job, attempt }: { job: Job; attempt: Attempt }): Promise<void> {
+    const { log } = this.options;
+    log.info('attempt started', { jobId: job.id, attempt: attempt.attemptNumber, connectionId: job.connectionId });
+    const runner = new AttemptRunner(this.runnerConfig, job, attempt);
+    this.running.add(runner);
+    try {
+      await runner.run();
+    } catch (err) {
+      log.error('attempt runner failed', { jobId: job.id, attempt: attempt.attemptNumber, error: err });
+    } finally {
+      this.running.delete(runner);
+    }
+    log.info('attempt ended', { jobId: job.id, attempt: attempt.attemptNumber });
+  }
+
+  /** Every few seconds: reap dead workers' attempts, then sweep spill files no running attempt owns. */
   private async maintain(): Promise<void> {
-    if (Date.now() - this.lastMaintenance < this.options.staleAfterMs / 3) return;
-    this.lastMaintenance = Date.now();
-    await this.reapStaleAttempts();
     const { jobStore, log } = this.options;
-    const removed = await sweepTmpRoot(this.runnerConfig.tmpDir, (ids) => jobStore.runningAttemptIds(ids));
-    if (removed.length > 0) log.info('removed spill files of attempts that are no longer running', { entries: removed });
+    try {
+      await this.reapStaleAttempts();
+      const removed = await sweepTmpRoot(this.runnerConfig.tmpDir, (ids) => jobStore.runningAttemptIds(ids));
+      if (removed.length > 0) log.info('removed spill files of attempts that are no longer running', { entries: removed });
+    } catch (err) {
+      log.warn('could not reap stale attempts or sweep spill files; trying again soon', { error: err });
+    }
   }
 
   /** Attempts of dead workers fail as transient and their jobs retry. */
