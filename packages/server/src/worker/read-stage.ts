@@ -61,7 +61,7 @@ export class ReadStage {
         return item;
       case 'STATE': {
         const state = mapper.stateToDestination(item.state);
-        stats.stateSent(state);
+        stats.stateSent(state, item.state.stream?.stream_descriptor ?? 'all');
         return { type: 'STATE', state };
       }
       case 'LOG':
