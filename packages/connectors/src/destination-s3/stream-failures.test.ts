@@ -59,6 +59,7 @@ describe('destination-s3 stream failures', () => {
     const b = configuredStream('b', SCHEMA, 'overwrite');
     const rows = (stream: string, values: number[]): SourceOutput => ({ type: 'RECORD_BATCH', stream, namespace: 'public', emittedAt: 1, records: values.map((id) => ({ id })) });
     expect((await runWrite(destinationS3, config, catalogOf(a, b), inputOf(rows('a', [1]), rows('b', [1])))).thrown).toBeUndefined();
+    const firstOfB = await listKeys(lake, 'incomplete/public/b/');
 
     const second = await runWrite(
       destinationS3,
@@ -69,7 +70,8 @@ describe('destination-s3 stream failures', () => {
     expect(second.thrown).toBeUndefined();
     expect(statesOf(second.messages)).toEqual([stateOf('a', 1), stateOf('b', 1), stateOf('a', 2)]);
     expect(await ids('incomplete/public/a/')).toEqual(['2', '3']);
-    // b's first sync is still there, next to what its failed sync committed before failing.
-    expect(await ids('incomplete/public/b/')).toEqual(['1', '2']);
+    // b's failed sync deleted none of its earlier objects.
+    expect(await listKeys(lake, 'incomplete/public/b/')).toEqual(expect.arrayContaining(firstOfB));
+    expect(await ids('incomplete/public/b/')).toContain('1');
   });
 });
