@@ -105,7 +105,11 @@ describe('discover', () => {
       name: { type: ['null', 'string'] },
       nickname: { type: ['null', 'string'] },
       balance: { type: ['null', 'number'], airbyte_type: 'big_number', precision: 38, scale: 9 },
-      contact: { type: ['null', 'object'] },
+      // The keys of the sampled rows' objects, each with the JSON type its values had.
+      contact: {
+        type: ['null', 'object'],
+        properties: { addresses: { type: ['null', 'array'] }, email: { type: ['null', 'string'] }, phone: { type: ['null', 'object'] } },
+      },
       tags: { type: ['null', 'array'], items: { type: ['null', 'string'] } },
       updated_at: { type: ['null', 'string'], format: 'date-time', airbyte_type: 'timestamp_with_timezone' },
       signed_up_local: { type: ['null', 'string'], format: 'date-time', airbyte_type: 'timestamp_without_timezone' },
