@@ -32,8 +32,8 @@ const CUSTOMER_SCHEMA: Record<string, JsonSchema> = {
   balance: { type: ['null', 'number'], airbyte_type: 'big_number', precision: 38, scale: 9 },
   score: { type: ['null', 'number'] },
   active: { type: ['null', 'boolean'] },
-  // Free-form (like a jsonb column): its keys are found in the data.
-  contact: { type: ['null', 'object'] },
+  // A jsonb column whose keys the source declared (source-postgres samples them at discover).
+  contact: { type: ['null', 'object'], properties: { email: { type: ['null', 'string'] }, phone: { type: ['null', 'string'] }, visits: { type: ['null', 'integer'] } } },
   address: { type: ['null', 'object'], properties: { city: { type: ['null', 'string'] }, geo: { type: 'object', properties: { lat: { type: 'number' } } } } },
   tags: { type: ['null', 'array'], items: { type: 'string' } },
   updated_at: { type: ['null', 'string'], format: 'date-time', airbyte_type: 'timestamp_with_timezone' },
@@ -57,15 +57,18 @@ const EXPECTED_COLUMNS = {
   balance: 'DECIMAL(38,9)',
   score: 'DOUBLE',
   active: 'BOOLEAN',
+  contact: 'VARCHAR',
   contact_email: 'VARCHAR',
   contact_phone: 'VARCHAR',
   contact_visits: 'BIGINT',
+  address: 'VARCHAR',
   address_city: 'VARCHAR',
   address_geo_lat: 'DOUBLE',
   tags: 'VARCHAR',
   updated_at: 'TIMESTAMP WITH TIME ZONE',
   local_at: 'TIMESTAMP',
   birthday: 'DATE',
+  _airbyte_unfit_values: 'VARCHAR',
 };
 
 const VALUES_SQL = `SELECT id, name, balance::VARCHAR AS balance, score, active, contact_email, contact_phone, contact_visits, address_city,
