@@ -107,8 +107,10 @@ const CASES: Case[] = [
   },
   {
     table: 'Tricky "Table" ü.x',
-    sql: `CREATE TABLE "Tricky ""Table"" ü.x" (id int PRIMARY KEY, "Col With Space" text, "quote""col" text, "ünïcödé" text, "select" text, "dot.col" text);
-      INSERT INTO "Tricky ""Table"" ü.x" VALUES (1, 'a', 'b', 'c', 'd', 'e'), (2, NULL, '', ' ', 'x', 'y');`,
+    sql: `CREATE TABLE "Tricky ""Table"" ü.x" (id int PRIMARY KEY, "Col With Space" text, "quote""col" text, "ünïcödé" text, "select" text, "dot.col" text,
+        "new
+line	tab" text, "'single'" int);
+      INSERT INTO "Tricky ""Table"" ü.x" VALUES (1, 'a', 'b', 'c', 'd', 'e', 'f', 1), (2, NULL, '', ' ', 'x', 'y', NULL, NULL);`,
   },
   {
     table: 'case_columns',
@@ -140,6 +142,29 @@ const CASES: Case[] = [
         "dup": "only"}'), (3, '{"dup": {"x": 1}, "dup": "last"}'), (4, '[{"dup": 1, "dup": 2}]'), (5, NULL);`,
   },
   {
+    table: 'json_nul',
+    // json (unlike jsonb) takes \u0000, so discover cannot sample it as jsonb: one JSON column.
+    sql: `CREATE TABLE json_nul (id int PRIMARY KEY, j json);
+      INSERT INTO json_nul VALUES (1, '{"a": "\\u0000", "b": 1}'), (2, '"\\u0000 and \\ud83e\\udd86"'), (3, '{"a": 1}');`,
+  },
+  {
+    table: 'big_json',
+    sql: `CREATE TABLE big_json (id int PRIMARY KEY, j jsonb);
+      INSERT INTO big_json VALUES (1, jsonb_build_object('s', repeat('x', ${6 * MB}), 'n', 1)), (2, to_jsonb(ARRAY(SELECT generate_series(1, 500000)))),
+        (3, jsonb_build_object('s', repeat(E'"\\\\\\n', ${MB}), 'n', 2)), (4, '{"s": "small", "n": 4}');`,
+  },
+  {
+    table: 'misc_types',
+    sql: `CREATE TYPE mood AS ENUM ('happy', 'ünïcode ''quoted''');
+      CREATE TABLE misc_types (id int PRIMARY KEY, e mood, m money, ip inet, net cidr, mac macaddr, p point, tsv tsvector, x xml, bits varbit,
+        r int4range, c char(5), n name, lsn pg_lsn, bx box, dr daterange, o oid, i2 int2, i8 int8, bo bool);
+      INSERT INTO misc_types VALUES (1, 'ünïcode ''quoted''', 1234.56, '192.168.0.1/24', '10.0.0.0/8', '08:00:2b:01:02:03', '(1.5,-2)', 'a fat cat',
+        '<a b="c">d &amp; e</a>', B'10101', '[1,10)', 'ab', 'name', '16/B374D848', '((0,0),(1,1))', '[0044-03-15 BC,2024-01-01)', 4294967295,
+        -32768, -9223372036854775808, true),
+        (2, 'happy', -0.01, '::1', '::/0', 'ff:ff:ff:ff:ff:ff', '(0,0)', '', '', B'', 'empty', '', '', '0/0', '((1,1),(1,1))', 'empty', 0, 32767, 9223372036854775807, false),
+        (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);`,
+  },
+  {
     table: 'json_drift',
     // The first rows (which discover samples) hold integers; later chunks hold text.
     sql: `CREATE TABLE json_drift (id int PRIMARY KEY, j jsonb);
@@ -147,6 +172,13 @@ const CASES: Case[] = [
         FROM generate_series(1, 3000) AS i;`,
   },
 ];
+
+/** PostgreSQL allows 1,600 columns; DuckDB's memory per thread grows with them. */
+const WIDE_COLUMNS = 1500;
+const WIDE_SQL = `DO $$ BEGIN
+  EXECUTE 'CREATE TABLE wide (id int PRIMARY KEY, ' || (SELECT string_agg(format('c%s numeric(12, 2)', i), ', ') FROM generate_series(1, ${WIDE_COLUMNS}) AS i) || ')';
+  EXECUTE 'INSERT INTO wide (id, c1, c750, c${WIDE_COLUMNS}) SELECT i, i / 100.0, -i, 1 FROM generate_series(1, 3000) AS i';
+END $$`;
 
 let postgres: StartedPostgresService;
 let lake: Lake;
@@ -173,6 +205,7 @@ beforeAll(async () => {
   [postgres, lake] = await Promise.all([new PostgresService({ dataDir: join(root, 'pg'), persistent: false, logicalReplication: false }).start(), startLake()]);
   await postgres.createDatabase(DATABASE);
   for (const c of CASES) await sql(c.sql);
+  await sql(WIDE_SQL);
   await sql('ANALYZE');
   source = { host: postgres.host, port: postgres.port, database: DATABASE, schemas: ['public'], username: postgres.user, password: postgres.password, ssl_mode: { mode: 'prefer' } };
   streams = (await sourcePostgres.discover(source, ctx)).streams;
@@ -192,7 +225,7 @@ const FORMATS: Record<string, S3FormatConfig> = {
 async function syncTable(c: Case, format: string): Promise<string[]> {
   const stream = streams.find((s) => s.name === c.table)!;
   const catalog: ConfiguredAirbyteCatalog = { streams: [{ stream, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' }] };
-  const bucketPath = `${format}-${CASES.indexOf(c)}`;
+  const bucketPath = `${format}-${c.table.replace(/[^a-z0-9_]/gi, '_')}`;
   const config = lakeConfig(lake, { s3_bucket_path: bucketPath, format: FORMATS[format] });
   const previousChunkRows = process.env.SOURCE_POSTGRES_CHUNK_ROWS;
   process.env.SOURCE_POSTGRES_CHUNK_ROWS = '1000';
@@ -209,7 +242,7 @@ interface SourceColumn {
   name: string;
   /** format_type() spelling, to parse a lake value back into the column's type. */
   type: string;
-  kind: 'json' | 'array' | 'bytea' | 'date' | 'timestamp' | 'numeric' | 'plain';
+  kind: 'json' | 'jsonb' | 'array' | 'bytea' | 'date' | 'timestamp' | 'numeric' | 'plain';
 }
 
 async function sourceColumns(table: string): Promise<SourceColumn[]> {
@@ -221,7 +254,8 @@ async function sourceColumns(table: string): Promise<SourceColumn[]> {
   );
   const kindOf = (r: (typeof rows)[number]): SourceColumn['kind'] => {
     if (r.category === 'A') return 'array';
-    if (r.typname === 'json' || r.typname === 'jsonb') return 'json';
+    if (r.typname === 'jsonb') return 'jsonb';
+    if (r.typname === 'json') return 'json';
     if (r.typname === 'bytea') return 'bytea';
     if (r.typname === 'date') return 'date';
     if (r.typname === 'timestamp' || r.typname === 'timestamptz') return 'timestamp';
@@ -230,6 +264,9 @@ async function sourceColumns(table: string): Promise<SourceColumn[]> {
   };
   return rows.map((r) => ({ name: r.name, type: r.type, kind: kindOf(r) }));
 }
+
+/** A string, or whitespace between JSON tokens (captured group 1: the string). */
+const MINIFY_JSON_REGEX = String.raw`'("(?:[^"\\]|\\.)*")|[ \t\n\r]+'`;
 
 /**
  * The canonical text both sides are compared on, computed by PostgreSQL: the value's own text
@@ -242,6 +279,9 @@ function canonical(column: SourceColumn, value: string, jsonRecords: boolean): s
       // A JSON number carries no display scale: 1.10 arrives as 1.1.
       return jsonRecords ? `trim_scale(${value})::text` : `(${value})::text`;
     case 'json':
+      // json keeps its text (duplicate keys, key order); the lake may only drop whitespace.
+      return `regexp_replace((${value})::text, ${MINIFY_JSON_REGEX}, '\\1', 'g')`;
+    case 'jsonb':
       return `(${value})::jsonb::text`;
     case 'array':
       return `to_jsonb(${value})::text`;
@@ -257,7 +297,8 @@ function canonical(column: SourceColumn, value: string, jsonRecords: boolean): s
 /** A lake value (as text) parsed back into the source column's type. */
 function parsed(column: SourceColumn, text: string): string {
   if (column.kind === 'bytea') return `decode(${text}, 'base64')`;
-  if (column.kind === 'json' || column.kind === 'array') return `(${text})::jsonb`;
+  if (column.kind === 'jsonb' || column.kind === 'array') return `(${text})::jsonb`;
+  if (column.kind === 'json') return `(${text})::json`;
   return `(${text})::${column.type}`;
 }
 
@@ -291,19 +332,48 @@ async function parquetValues(keys: string[], columns: SourceColumn[], names: Rec
   return new Map(columns.map((column, i) => [column.name, new Map(rows.map((r) => [String(r.id), { text: r[`v${i}`] as string | null, canonical: r[`c${i}`] === true }]))]));
 }
 
-/** JSONL lines, parsed by PostgreSQL (exact numbers; duplicate keys resolve as jsonb does). */
+/**
+ * The members of a JSON object as their raw text, keyed by name: nothing is parsed but the
+ * keys, so numbers keep every digit and "\u0000" stays as written (PostgreSQL's json
+ * functions refuse it, JSON.parse would round numbers).
+ */
+function rawMembers(object: string): Map<string, string> {
+  const members = new Map<string, string>();
+  const stringEnd = (from: number) => {
+    let j = from + 1;
+    while (object[j] !== '"') j += object[j] === '\\' ? 2 : 1;
+    return j + 1;
+  };
+  let i = 1;
+  while (object[i] !== '}') {
+    const keyEnd = stringEnd(i);
+    const start = keyEnd + 1;
+    let j = start;
+    for (let depth = 0; depth > 0 || (object[j] !== ',' && object[j] !== '}'); ) {
+      if (object[j] === '"') j = stringEnd(j);
+      else {
+        if (object[j] === '{' || object[j] === '[') depth++;
+        else if (object[j] === '}' || object[j] === ']') depth--;
+        j++;
+      }
+    }
+    members.set(JSON.parse(object.slice(i, keyEnd)) as string, object.slice(start, j));
+    i = object[j] === ',' ? j + 1 : j;
+  }
+  return members;
+}
+
+/** JSONL lines, each value taken from its raw text. */
 async function jsonlValues(keys: string[], columns: SourceColumn[]): Promise<LakeValues> {
   const lines = (await Promise.all(keys.map(async (key) => (await getObject(lake, key)).toString('utf8').split('\n').filter(Boolean)))).flat();
-  const selects = columns.map((column, i) => {
-    const name = pg.escapeLiteral(column.name);
+  const records = lines.map((line) => rawMembers(rawMembers(line).get('_airbyte_data')!));
+  const textOf = (column: SourceColumn, raw: string | undefined): string | null => {
     // A JSON record cannot tell SQL NULL from JSON null in a json column (nor can Airbyte's).
-    return column.kind === 'json' || column.kind === 'array' ? `nullif((d -> ${name})::text, 'null') AS v${i}` : `d ->> ${name} AS v${i}`;
-  });
-  const rows = await sql<Record<string, string | null>>(
-    `SELECT d ->> 'id' AS id, ${selects.join(', ')} FROM unnest($1::text[]) AS l(line), LATERAL (SELECT l.line::jsonb -> '_airbyte_data' AS d) AS x`,
-    [lines],
-  );
-  return new Map(columns.map((column, i) => [column.name, new Map(rows.map((r) => [String(r.id), { text: r[`v${i}`], canonical: false }]))]));
+    if (raw === undefined || raw === 'null') return null;
+    if (column.kind === 'json' || column.kind === 'jsonb' || column.kind === 'array') return raw;
+    return raw.startsWith('"') ? (JSON.parse(raw) as string) : raw;
+  };
+  return new Map(columns.map((column) => [column.name, new Map(records.map((r) => [r.get('id')!, { text: textOf(column, r.get(column.name)), canonical: false }]))]));
 }
 
 const short = (text: string | null) => (text === null ? null : text.length > 80 ? `${text.slice(0, 60)}… (${text.length} chars)` : text);
@@ -314,7 +384,7 @@ async function mismatches(table: string, columns: SourceColumn[], lakeValues: La
   for (const column of columns) {
     const values = [...lakeValues.get(column.name)!];
     const col = `s.${pg.escapeIdentifier(column.name)}`;
-    const sourceValue = jsonRecords && column.kind === 'json' ? `nullif(${col}::jsonb, 'null'::jsonb)` : col;
+    const sourceValue = jsonRecords && (column.kind === 'json' || column.kind === 'jsonb') ? `CASE WHEN ${col}::text <> 'null' THEN ${col} END` : col;
     const rows = await sql<{ id: string | null; expected: string | null; actual: string | null }>(
       `SELECT coalesce(s.id::text, l.id) AS id, ${canonical(column, sourceValue, jsonRecords)} AS expected,
          CASE WHEN l.canonical THEN l.v ELSE ${canonical(column, parsed(column, 'l.v'), jsonRecords)} END AS actual
@@ -366,10 +436,25 @@ describe('Postgres → S3 Parquet: names and flattened JSON', () => {
       { id: '9', 'j_': 'empty key', 'j_a.b': '1', 'j_a/b': '2', 'j_~': '3', 'j_é': '4', j_k: null },
       { id: '11', 'j_': null, 'j_a.b': null, 'j_a/b': null, 'j_~': null, 'j_é': null, j_k: 'v' },
     ]);
+    // Documents over 1 MB stay whole, unflattened.
+    const big = await queryParquet(lake, await parquetOf('big_json'), 'SELECT CAST(id AS VARCHAR) AS id, j_n, j_s, strlen(j) > 0 AS whole FROM lake ORDER BY id');
+    expect(big).toEqual([
+      { id: '1', j_n: null, j_s: null, whole: true },
+      { id: '2', j_n: null, j_s: null, whole: true },
+      { id: '3', j_n: null, j_s: null, whole: true },
+      { id: '4', j_n: '4', j_s: 'small', whole: true },
+    ]);
     // The json column itself keeps its text (duplicates, key order) with only whitespace removed.
     const expected = await sql<{ id: string; j: string | null; dup: string | null }>(`SELECT id::text AS id, j::text AS j, j ->> 'dup' AS dup FROM json_duplicates ORDER BY id`);
     const duplicates = await queryParquet(lake, await parquetOf('json_duplicates'), 'SELECT CAST(id AS VARCHAR) AS id, j, j_dup AS dup FROM lake ORDER BY id');
     expect(duplicates).toEqual(expected.map((r) => ({ ...r, j: r.j === null ? null : minifyJson(r.j) })));
+  }, SLOW);
+
+  it(`converts a table of ${WIDE_COLUMNS} columns within DuckDB's default memory limit`, async () => {
+    const keys = await syncTable({ table: 'wide', sql: WIDE_SQL }, 'Parquet');
+    const [expected] = await sql(`SELECT count(*)::text AS n, sum(c1)::text AS a, sum(c750)::text AS b, sum(c${WIDE_COLUMNS})::text AS c, count(c2)::text AS d FROM wide`);
+    const [actual] = await queryParquet(lake, keys, `SELECT count(*)::VARCHAR AS n, sum(c1)::VARCHAR AS a, sum(c750)::VARCHAR AS b, sum(c${WIDE_COLUMNS})::VARCHAR AS c, count(c2)::VARCHAR AS d FROM lake`);
+    expect(actual).toEqual(expected);
   }, SLOW);
 
   it('gives every file of a stream the schema the catalog declares, whatever the values', async () => {

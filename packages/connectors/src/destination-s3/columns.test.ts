@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { outputColumns, type InputColumn } from './columns';
+import { parquetSelect, type InputColumn } from './columns';
 
-const namesOf = (columns: InputColumn[]) => outputColumns(columns, { text: (i) => `t.c${i}`, emittedAt: 'now()' }).map((c) => c.name);
+const namesOf = (columns: InputColumn[]) => parquetSelect(columns, { text: (i) => `t.c${i}`, emittedAt: 'now()' }, 't').names;
 const objectWithoutProperties = { type: ['null', 'object'] };
 
-describe('outputColumns', () => {
+describe('parquetSelect', () => {
   it('keeps a JSON column without declared properties as one column, whatever its values', () => {
     expect(namesOf([{ name: 'addresses', schema: objectWithoutProperties }])).toEqual(['_airbyte_ab_id', '_airbyte_emitted_at', 'addresses', '_airbyte_unfit_values']);
   });

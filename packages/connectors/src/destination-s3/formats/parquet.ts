@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { systemError } from '../../framework/errors';
 import type { ParquetSettings } from '../config';
-import { outputColumns, sqlIdent, sqlString, type InputColumn, type OutputColumn } from '../columns';
+import { copyTextType, parquetSelect, sqlString, type InputColumn } from '../columns';
 
 export type StagedFile =
   /**
@@ -24,11 +24,6 @@ export type StagedFile =
    */
   | { kind: 'ndjson'; path: string; columns: InputColumn[]; maxLineBytes: number };
 
-interface Relation {
-  /** FROM clause; the row alias is `t`. */
-  from: string;
-  columns: OutputColumn[];
-}
 
 const MB = 1024 * 1024;
 /**
@@ -39,34 +34,44 @@ const MB = 1024 * 1024;
  */
 const CSV_BUFFER_BYTES = [4 * MB, 32 * MB, 256 * MB, 1024 * MB];
 
-function csvRelation(staged: Extract<StagedFile, { kind: 'csv' }>, bufferBytes: number): Relation {
-  const types = staged.csvColumns.map((_, i) => `'c${i}': 'VARCHAR'`).join(', ');
+/**
+ * The SELECT of a CSV chunk's Parquet rows, read with `bufferBytes` buffers. Not `tolerant`,
+ * the CSV reader types the columns it can itself (PostgreSQL's text of a numeric, integer,
+ * float, boolean or time is exact for it) and any value that does not fit fails the query.
+ */
+function csvSelect(staged: Extract<StagedFile, { kind: 'csv' }>, bufferBytes: number, tolerant: boolean): string {
+  const byName = new Map(staged.columns.map((c) => [c.name, c]));
+  const readTypes = staged.csvColumns.map((name) => {
+    const column = byName.get(name);
+    return (!tolerant && column && copyTextType(column.schema)) || 'VARCHAR';
+  });
   const positions = new Map(staged.csvColumns.map((name, i) => [name, i]));
   // A catalog column the chunk lacks is NULL, so every file of the stream has the same columns.
   const text = (i: number) => {
     const position = positions.get(staged.columns[i].name);
     return position === undefined ? undefined : `t.c${position}`;
   };
-  return {
-    // allow_quoted_nulls=false keeps '' (quoted) apart from NULL (unquoted empty).
-    from: `read_csv(${sqlString(staged.path)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false,
-      buffer_size = ${bufferBytes}, max_line_size = ${bufferBytes}${bufferBytes > CSV_BUFFER_BYTES[0] ? ', parallel = false' : ''}, columns = {${types}}) AS t`,
-    columns: outputColumns(staged.columns, { text, emittedAt: `epoch_ms(${Math.trunc(staged.emittedAt)}::BIGINT)::TIMESTAMPTZ` }),
+  const typed = (i: number) => {
+    const position = positions.get(staged.columns[i].name);
+    return position === undefined || readTypes[position] === 'VARCHAR' ? undefined : `t.c${position}`;
   };
+  const types = readTypes.map((type, i) => `'c${i}': '${type}'`).join(', ');
+  // allow_quoted_nulls=false keeps '' (quoted) apart from NULL (unquoted empty).
+  const from = `read_csv(${sqlString(staged.path)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false,
+    buffer_size = ${bufferBytes}, max_line_size = ${bufferBytes}${bufferBytes > CSV_BUFFER_BYTES[0] ? ', parallel = false' : ''}, columns = {${types}}) AS t`;
+  return parquetSelect(staged.columns, { text, typed, emittedAt: `epoch_ms(${Math.trunc(staged.emittedAt)}::BIGINT)::TIMESTAMPTZ` }, from, tolerant).sql;
 }
 
 /** DuckDB's JSON reader refuses objects above maximum_object_size (16 MB by default). */
 const jsonObjectLimit = (maxLineBytes: number) => Math.max(16 * MB, 2 ** Math.ceil(Math.log2(maxLineBytes + 1)));
 
-function ndjsonRelation(staged: Extract<StagedFile, { kind: 'ndjson' }>): Relation {
+function ndjsonSelect(staged: Extract<StagedFile, { kind: 'ndjson' }>, tolerant: boolean): string {
   const from = `read_json(${sqlString(staged.path)}, format = 'newline_delimited', maximum_object_size = ${jsonObjectLimit(staged.maxLineBytes)},
     columns = {'e': 'BIGINT', 'v': 'VARCHAR[]', 'x': 'VARCHAR'}) AS t`;
   const emittedAt = 'epoch_ms(t.e)::TIMESTAMPTZ';
-  if (staged.columns.length === 0) {
-    // A stream without declared properties: each record as one JSON column.
-    return { from, columns: [{ name: '_airbyte_ab_id', sql: 'uuidv7()::VARCHAR' }, { name: '_airbyte_emitted_at', sql: emittedAt }, { name: '_airbyte_data', sql: 't.x' }] };
-  }
-  return { from, columns: outputColumns(staged.columns, { text: (i) => `t.v[${i + 1}]`, emittedAt, undeclared: 't.x' }) };
+  // A stream without declared properties: each record as one JSON column.
+  if (staged.columns.length === 0) return `SELECT uuidv7()::VARCHAR AS _airbyte_ab_id, ${emittedAt} AS _airbyte_emitted_at, t.x AS _airbyte_data FROM ${from}`;
+  return parquetSelect(staged.columns, { text: (i) => `t.v[${i + 1}]`, emittedAt, undeclared: 't.x' }, from, tolerant).sql;
 }
 
 const ROW_GROUP_MAX_ROWS = 61_440;
@@ -88,10 +93,9 @@ function copyOptions(settings: ParquetSettings, maxFileBytes: number): string {
 
 const partIndex = (file: string) => Number(/(\d+)\.parquet$/.exec(file)?.[1] ?? 0);
 
-/** Writes one relation's rows to `outDir`; returns the files, none when it had no rows. */
-async function copyToParquet(db: DuckDBConnection, relation: Relation, settings: ParquetSettings, outDir: string, maxFileBytes: number): Promise<string[]> {
-  const select = relation.columns.map((c) => `${c.sql} AS ${sqlIdent(c.name)}`).join(', ');
-  const result = await db.runAndReadAll(`COPY (SELECT ${select} FROM ${relation.from}) TO ${sqlString(outDir)} (${copyOptions(settings, maxFileBytes)})`);
+/** Writes the rows of `select` to `outDir`; returns the files, none when it had no rows. */
+async function copyToParquet(db: DuckDBConnection, select: string, settings: ParquetSettings, outDir: string, maxFileBytes: number): Promise<string[]> {
+  const result = await db.runAndReadAll(`COPY (${select}) TO ${sqlString(outDir)} (${copyOptions(settings, maxFileBytes)})`);
   if (Number(result.getRowObjectsJS()[0]?.Count ?? 0) === 0) {
     // DuckDB still writes an empty data_0.parquet; an empty chunk is no file at all.
     await rm(outDir, { recursive: true, force: true });
@@ -104,11 +108,33 @@ async function copyToParquet(db: DuckDBConnection, relation: Relation, settings:
 /** Errors of DuckDB's CSV reader, which a row longer than its buffer causes. */
 const isCsvReadError = (err: unknown) => /CSV/.test((err as Error).message);
 
+/**
+ * Runs the checking-free SELECT, then, when it fails (a value that does not fit its type, or a
+ * row longer than the read buffer), the tolerant one, which keeps such values in
+ * _airbyte_unfit_values. `attempt` may first remove what a failed COPY left in `outDir`.
+ */
+async function strictThenTolerant(db: DuckDBConnection, outDir: string, attempt: (tolerant: boolean) => Promise<string[]>): Promise<string[]> {
+  try {
+    return await attempt(false);
+  } catch {
+    await rm(outDir, { recursive: true, force: true });
+  }
+  // Checking every value takes several expressions per column, each a vector per thread: one
+  // thread keeps a wide table within the memory limit on this rare path.
+  const threads = (await db.runAndReadAll(`SELECT current_setting('threads') AS n`)).getRowObjectsJS()[0].n;
+  await db.run('SET threads = 1');
+  try {
+    return await attempt(true);
+  } finally {
+    await db.run(`SET threads = ${Number(threads)}`);
+  }
+}
+
 async function convertCsv(db: DuckDBConnection, staged: Extract<StagedFile, { kind: 'csv' }>, settings: ParquetSettings, outDir: string, maxFileBytes: number): Promise<string[]> {
   const fileBytes = (await stat(staged.path)).size;
   for (const bufferBytes of CSV_BUFFER_BYTES) {
     try {
-      return await copyToParquet(db, csvRelation(staged, bufferBytes), settings, outDir, maxFileBytes);
+      return await strictThenTolerant(db, outDir, (tolerant) => copyToParquet(db, csvSelect(staged, bufferBytes, tolerant), settings, outDir, maxFileBytes));
     } catch (err) {
       // A buffer as large as the whole file already held every row: the cause is elsewhere.
       if (!isCsvReadError(err) || bufferBytes > fileBytes || bufferBytes === CSV_BUFFER_BYTES.at(-1)) throw err;
@@ -134,7 +160,7 @@ export async function writeParquetFiles(db: DuckDBConnection, staged: StagedFile
   try {
     return staged.kind === 'csv'
       ? await convertCsv(db, staged, settings, outDir, maxFileBytes)
-      : await copyToParquet(db, ndjsonRelation(staged), settings, outDir, maxFileBytes);
+      : await strictThenTolerant(db, outDir, (tolerant) => copyToParquet(db, ndjsonSelect(staged, tolerant), settings, outDir, maxFileBytes));
   } catch (err) {
     const { message, stack = '' } = err as Error;
     const frames = stack.split('\n').filter((line) => line.startsWith('    at '));
