@@ -25,4 +25,9 @@ describe('parquetSelect', () => {
     ];
     expect(namesOf(columns)).toEqual(['_airbyte_ab_id_2', '_airbyte_emitted_at', 'a', 'a_b_2', 'A_B', '_airbyte_ab_id', 'UPPER', 'upper_2', '_airbyte_unfit_values']);
   });
+
+  it('gives the metadata names precedence over flattened ones', () => {
+    const columns = [{ name: '_airbyte', schema: { type: 'object', properties: { unfit_values: { type: 'string' } } } }];
+    expect(namesOf(columns)).toEqual(['_airbyte_ab_id', '_airbyte_emitted_at', '_airbyte', '_airbyte_unfit_values_2', '_airbyte_unfit_values']);
+  });
 });

@@ -218,6 +218,8 @@ export function parquetSelect(columns: InputColumn[], row: RowSource, from: stri
     { name: names.take('_airbyte_ab_id'), sql: 'uuidv7()::VARCHAR' },
     { name: names.take('_airbyte_emitted_at'), sql: 's.e' },
   ];
+  // The metadata names come before flattened ones: both are generated, metadata is Airbyte's.
+  const unfitName = names.take(UNFIT_VALUES_COLUMN);
   const typed: Array<{ name: string; raw: string; value: string }> = [];
   const members: string[] = [];
   columns.forEach((column, i) => {
@@ -277,7 +279,7 @@ export function parquetSelect(columns: InputColumn[], row: RowSource, from: stri
   }
   const unfitMembers = unfit.map((u) => `CASE WHEN ${u.when} THEN ${u.members} ELSE []::VARCHAR[] END`);
   out.push({
-    name: names.take(UNFIT_VALUES_COLUMN),
+    name: unfitName,
     sql: unfit.length > 0 ? `CASE WHEN ${unfit.map((u) => u.when).join(' OR ')} THEN '{' || array_to_string(list_concat(${unfitMembers.join(', ')}), ',') || '}' END` : 'CAST(NULL AS VARCHAR)',
   });
   const select = out.map((c) => `${c.sql} AS ${sqlIdent(c.name)}`).join(', ');
