@@ -26,7 +26,7 @@ const LAKE_PREFIX = 'airbyte-data/production_public';
 const STREAMS = { customers: 'id', orders: 'order_id', products: 'product_id' } as const;
 type Stream = keyof typeof STREAMS;
 /** Columns the destination adds to every record. */
-const AIRBYTE_COLUMNS = ['_airbyte_ab_id', '_airbyte_emitted_at'];
+const AIRBYTE_COLUMNS = ['_airbyte_ab_id', '_airbyte_emitted_at', '_airbyte_unfit_values'];
 
 let stateDir: string;
 let flags: string[];
@@ -156,6 +156,8 @@ describe.sequential('the platform, end to end', () => {
       for (const key of keys) expect(key).toMatch(new RegExp(`^${LAKE_PREFIX}/${stream}/\\d{4}_\\d{2}_\\d{2}_\\d+_\\d+\\.parquet$`));
       expect(lakeRecords(rows, stream)).toEqual(await sourceRecords(stream));
       for (const row of rows) expect(Object.keys(row)).toEqual(expect.arrayContaining(AIRBYTE_COLUMNS));
+      // Every demo value fits its typed column.
+      expect(rows.filter((row) => row._airbyte_unfit_values !== null)).toEqual([]);
     }
   });
 

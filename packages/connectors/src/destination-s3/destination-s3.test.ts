@@ -32,8 +32,8 @@ const CUSTOMER_SCHEMA: Record<string, JsonSchema> = {
   balance: { type: ['null', 'number'], airbyte_type: 'big_number', precision: 38, scale: 9 },
   score: { type: ['null', 'number'] },
   active: { type: ['null', 'boolean'] },
-  // Free-form (like a jsonb column): its keys are found in the data.
-  contact: { type: ['null', 'object'] },
+  // A jsonb column whose keys the source declared (source-postgres samples them at discover).
+  contact: { type: ['null', 'object'], properties: { email: { type: ['null', 'string'] }, phone: { type: ['null', 'string'] }, visits: { type: ['null', 'integer'] } } },
   address: { type: ['null', 'object'], properties: { city: { type: ['null', 'string'] }, geo: { type: 'object', properties: { lat: { type: 'number' } } } } },
   tags: { type: ['null', 'array'], items: { type: 'string' } },
   updated_at: { type: ['null', 'string'], format: 'date-time', airbyte_type: 'timestamp_with_timezone' },
@@ -57,15 +57,18 @@ const EXPECTED_COLUMNS = {
   balance: 'DECIMAL(38,9)',
   score: 'DOUBLE',
   active: 'BOOLEAN',
+  contact: 'VARCHAR',
   contact_email: 'VARCHAR',
   contact_phone: 'VARCHAR',
   contact_visits: 'BIGINT',
+  address: 'VARCHAR',
   address_city: 'VARCHAR',
   address_geo_lat: 'DOUBLE',
   tags: 'VARCHAR',
   updated_at: 'TIMESTAMP WITH TIME ZONE',
   local_at: 'TIMESTAMP',
   birthday: 'DATE',
+  _airbyte_unfit_values: 'VARCHAR',
 };
 
 const VALUES_SQL = `SELECT id, name, balance::VARCHAR AS balance, score, active, contact_email, contact_phone, contact_visits, address_city,
@@ -238,6 +241,44 @@ describe('destination-s3 Parquet', () => {
   });
 });
 
+describe('destination-s3 Parquet keeps values its columns cannot hold', () => {
+  const ODD_SCHEMA: Record<string, JsonSchema> = {
+    id: { type: 'integer' },
+    amount: { type: ['null', 'number'], precision: 10, scale: 2 },
+    at: { type: ['null', 'string'], format: 'date-time', airbyte_type: 'timestamp_with_timezone' },
+    flag: { type: ['null', 'boolean'] },
+    UPPER: { type: ['null', 'string'] },
+    upper: { type: ['null', 'string'] },
+  };
+
+  it('in _airbyte_unfit_values, with record properties outside the catalog, the column left NULL', async () => {
+    const config = lakeConfig(lake, { s3_bucket_path: 'unfit' });
+    const records = [
+      { id: 1, amount: '12.50', at: '2024-01-01T00:00:00Z', flag: true, UPPER: 'big', upper: 'small' },
+      { id: 1.5, amount: 'NaN', at: '0044-03-15T10:00:00Z BC', flag: 'maybe', extra: { a: [1, 2] } },
+      { id: 2 ** 70, amount: 123456789012, at: 'yesterday', flag: null, more: 'x' },
+    ];
+    const { thrown } = await runWrite(destinationS3, config, catalogOf(configuredStream('odd', ODD_SCHEMA)), inputOf({ type: 'RECORD_BATCH', stream: 'odd', namespace: 'public', emittedAt: 1, records }));
+    expect(thrown).toBeUndefined();
+    const keys = await listKeys(lake, 'unfit/');
+    const rows = await queryParquet(lake, keys, `SELECT id, amount::VARCHAR AS amount, "at"::VARCHAR AS "at", flag, "UPPER", upper_2, _airbyte_unfit_values AS unfit FROM lake ORDER BY _airbyte_unfit_values NULLS FIRST`);
+    expect(rows).toEqual([
+      { id: '1', amount: '12.50', at: '2024-01-01 00:00:00+00', flag: true, UPPER: 'big', upper_2: 'small', unfit: null },
+      { id: null, amount: null, at: null, flag: null, UPPER: null, upper_2: null, unfit: '{"id":"1.1805916207174113e+21","amount":"123456789012","at":"yesterday","more":"x"}' },
+      { id: null, amount: null, at: '0044-03-15 (BC) 10:00:00+00', flag: null, UPPER: null, upper_2: null, unfit: '{"id":"1.5","amount":"NaN","flag":"maybe","extra":{"a":[1,2]}}' },
+    ]);
+  });
+
+  it('takes records larger than the 16 MB DuckDB reads by default', async () => {
+    const config = lakeConfig(lake, { s3_bucket_path: 'huge-record' });
+    const big = 'é'.repeat(12 * 1024 * 1024);
+    const { thrown } = await runWrite(destinationS3, config, catalogOf(customers()), inputOf({ type: 'RECORD_BATCH', stream: 'customers', namespace: 'public', emittedAt: 1, records: [{ id: 1, name: big }, { id: 2, name: 'small' }] }));
+    expect(thrown).toBeUndefined();
+    const rows = await queryParquet(lake, await listKeys(lake, 'huge-record/'), 'SELECT id, length(name) AS n, name = repeat(\'é\', 12 * 1024 * 1024) AS same FROM lake ORDER BY id');
+    expect(rows).toEqual([{ id: '1', n: String(big.length), same: true }, { id: '2', n: '5', same: false }]);
+  }, 60_000);
+});
+
 describe('destination-s3 commit semantics', () => {
   it('yields each STATE only once the records before it are in S3', async () => {
     const config = lakeConfig(lake, { s3_bucket_path: 'commits' });
@@ -381,6 +422,15 @@ describe('destination-s3 JSON Lines and CSV', () => {
     const { key, text } = await textWrite('jsonl-flat', { format_type: 'JSONL', flattening: 'Root level flattening' }, recordInput());
     expect(key).toMatch(/\.jsonl$/);
     expect(JSON.parse(text.split('\n')[0])).toEqual({ _airbyte_ab_id: expect.any(String), _airbyte_emitted_at: 1700000000000, ...record });
+  });
+
+  it('lets the metadata fields yield to root-level fields of the same name', async () => {
+    const config = lakeConfig(lake, { s3_bucket_path: 'jsonl-named', format: { format_type: 'JSONL', flattening: 'Root level flattening' } });
+    const stream = configuredStream('named', { _airbyte_ab_id: { type: 'string' } });
+    const { thrown } = await runWrite(destinationS3, config, catalogOf(stream), inputOf({ type: 'RECORD_BATCH', stream: 'named', namespace: 'public', emittedAt: 5, records: [{ _airbyte_ab_id: 'mine' }] }));
+    expect(thrown).toBeUndefined();
+    const [key] = await listKeys(lake, 'jsonl-named/');
+    expect(JSON.parse((await getObject(lake, key)).toString('utf8'))).toEqual({ _airbyte_ab_id_2: expect.stringMatching(/^[0-9a-f-]{36}$/), _airbyte_emitted_at: 5, _airbyte_ab_id: 'mine' });
   });
 
   it('writes CSV with root-level columns from a CSV chunk, gzipped, NULL apart from empty', async () => {

@@ -62,11 +62,12 @@ export class StreamSink {
     try {
       const { format } = this.deps;
       if (format.convertCsvBatch) {
-        await this.upload(await format.convertCsvBatch(batch, await this.newWorkDir(), `${this.label} chunk of ${batch.rowCount} rows`));
+        await this.upload(await format.convertCsvBatch(batch, this.columns, await this.newWorkDir(), `${this.label} chunk of ${batch.rowCount} rows`));
         return;
       }
       let group: Record<string, unknown>[] = [];
-      for await (const record of csvBatchRecords(batch)) {
+      // JSON columns stay as their text, so the writer copies them digit for digit.
+      for await (const record of csvBatchRecords(batch, { rawJson: true })) {
         group.push(record);
         if (group.length === RECORD_GROUP) {
           await this.writeRecords(group, batch.emittedAt);

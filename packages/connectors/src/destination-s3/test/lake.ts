@@ -120,8 +120,9 @@ export async function getObject(lake: Lake, key: string): Promise<Buffer> {
 }
 
 /**
- * Downloads Parquet objects and runs `sql` in a fresh DuckDB over the views `lake` (their rows)
- * and `lake_meta` (their parquet_metadata).
+ * Downloads Parquet objects and runs `sql` in a fresh DuckDB over the views `lake` (their rows),
+ * `lake_meta` (their parquet_metadata), `lake_schema` (their parquet_schema) and `lake_strict`
+ * (their rows read without union_by_name, which needs every file to have the same schema).
  */
 export async function queryParquet(lake: Lake, keys: string[], sql: string): Promise<Record<string, unknown>[]> {
   const dir = await mkdtemp(join(lake.dir, 'download-'));
@@ -139,6 +140,8 @@ export async function queryParquet(lake: Lake, keys: string[], sql: string): Pro
     const list = `[${files.map((f) => `'${f}'`).join(', ')}]`;
     await connection.run(`CREATE VIEW lake AS SELECT * FROM read_parquet(${list}, union_by_name = true)`);
     await connection.run(`CREATE VIEW lake_meta AS SELECT * FROM parquet_metadata(${list})`);
+    await connection.run(`CREATE VIEW lake_schema AS SELECT * FROM parquet_schema(${list})`);
+    await connection.run(`CREATE VIEW lake_strict AS SELECT * FROM read_parquet(${list})`);
     return (await connection.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
   } finally {
     connection.closeSync();
