@@ -7,6 +7,7 @@ import type { ConnectorTimeouts } from '../config/actors';
 import { freePort } from '@platform/services';
 import { createApiServer } from '../api/http-server';
 import { createPlatformServices, type PlatformServices } from '../app';
+import type { PlatformS3Settings } from '../dependency-checks';
 import { createLogger } from '../logger';
 import { createTestDatabase } from './test-database';
 
@@ -25,7 +26,7 @@ export interface TestApi {
 }
 
 export async function startTestApi(
-  options: { connectorDefinitions?: readonly ConnectorDefinition[]; connectorTimeouts?: Partial<ConnectorTimeouts> } = {},
+  options: { connectorDefinitions?: readonly ConnectorDefinition[]; connectorTimeouts?: Partial<ConnectorTimeouts>; platformS3?: PlatformS3Settings } = {},
 ): Promise<TestApi> {
   const database = await createTestDatabase('api');
   const logLines: string[] = [];
@@ -37,6 +38,7 @@ export async function startTestApi(
     poolSize: 4,
     connectorTimeouts: { checkMs: 15_000, discoverMs: 15_000, ...options.connectorTimeouts },
     connectorDefinitions: options.connectorDefinitions,
+    platformS3: options.platformS3,
   });
   const api = createApiServer(services, { port: await freePort(), validateResponses: true });
   const url = await api.listen();
