@@ -81,6 +81,7 @@ export async function stopProcess(child: ChildProcess, graceMs: number, signal: 
 
 /** True while the process exists and is not a zombie (dead, waiting for its parent to reap it). */
 export function isPidAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false; // 0 and negatives address process groups
   try {
     process.kill(pid, 0);
   } catch (error) {
