@@ -75,6 +75,8 @@ async function main(): Promise<void> {
   run.services = supervisor.statuses().map((status) => record(status, context));
   save();
 
+  // Before anything else can read `running` from the run file: SIGUSR2's default action kills.
+  serveRepairRequests(supervisor, run, save);
   const startup = supervisor.startAll((event) => tell({ type: 'progress', event }));
   let stopping: Promise<void> | undefined;
   const stopAll = (reason: string) =>
@@ -101,7 +103,6 @@ async function main(): Promise<void> {
     save();
     log(`running: ${run.services.map((s) => `${s.name}=${s.pid}`).join(' ')}`);
     tell({ type: 'ready', run });
-    serveRepairRequests(supervisor, run, save);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     log(`start failed: ${message}`);
@@ -111,7 +112,10 @@ async function main(): Promise<void> {
   }
 }
 
-/** SIGUSR2: repair, then count it in the run file (the requester waits for the count to grow). */
+/**
+ * SIGUSR2: repair, then count it in the run file (the requester waits for the count to grow).
+ * Requests are only sent to a `running` supervisor; one that arrives otherwise is dropped.
+ */
 function serveRepairRequests(supervisor: ServiceSupervisor<ServiceName>, run: RunFile, save: () => void): void {
   let queue = Promise.resolve();
   process.on('SIGUSR2', () => {
