@@ -1,7 +1,6 @@
 // One health probe per kind of service, and the server's view of its dependencies, for
 // `platform status`.
-import net from 'node:net';
-import { isPidAlive } from '@platform/services';
+import { isPidAlive, wait } from '@platform/services';
 import type { ServiceRecord } from './run-file';
 
 export type Health = { ok: true; detail: string } | { ok: false; detail: string };
@@ -30,7 +29,7 @@ export async function checkHealth(service: ServiceRecord): Promise<Health> {
         return response.ok ? { ok: true, detail: 'healthy' } : { ok: false, detail: `HTTP ${response.status}` };
       }
       case 'postgres':
-        await tcpConnect(service.port!);
+        await wait.forPort('127.0.0.1', service.port!).waitUntilReady(PROBE_TIMEOUT_MS);
         return { ok: true, detail: 'healthy' };
       case 'worker':
         return { ok: true, detail: 'running' };
@@ -48,19 +47,4 @@ export async function apiHealth(apiUrl: string): Promise<ApiHealth> {
     throw new Error(`HTTP ${response.status}`);
   }
   return (await response.json()) as ApiHealth;
-}
-
-function tcpConnect(port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: '127.0.0.1', port, timeout: PROBE_TIMEOUT_MS });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve();
-    });
-    socket.once('timeout', () => {
-      socket.destroy();
-      reject(new Error('connect timed out'));
-    });
-    socket.once('error', reject);
-  });
 }
