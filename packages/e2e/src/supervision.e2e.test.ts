@@ -167,6 +167,18 @@ describe.sequential('supervision', () => {
     await syncSucceedsAndLakeMatchesSource();
   });
 
+  test('kill -9 of the server and of the worker: each comes back by itself and a sync succeeds', async () => {
+    for (const name of ['server', 'worker'] as const) {
+      const killed = pidOf(name);
+      await killAndWait(killed);
+      const back = await until(runFile, (run) => service(run, name)?.state === 'up' && service(run, name)!.pid !== killed);
+      expect(service(back, name), name).toMatchObject({ restarts: 1, lastExit: { cause: 'killed by SIGKILL' } });
+    }
+    expect(await health()).toMatchObject({ status: 200, body: { available: true } });
+
+    await syncSucceedsAndLakeMatchesSource();
+  });
+
   test('a service that keeps failing is given up on with the reason, and `platform up` asks the supervisor to start it again', async () => {
     const port = Number(new URL(platform.s3.endpoint).port);
     // It hangs up on whoever connects, so it can close at once when released.
