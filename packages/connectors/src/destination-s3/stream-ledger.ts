@@ -104,7 +104,7 @@ export class StreamLedger {
       }
       swept += await this.settle(name, generation.entries, resume);
     }
-    if (swept + aborted > 0) this.o.log('INFO', `${this.o.label}: removed ${swept + aborted} object(s) an earlier failed attempt left after its last committed state`);
+    if (swept + aborted > 0) this.o.log('INFO', `${this.o.label}: removed ${swept + aborted} object(s) that failed attempts left (files past their last committed state, or staged for a sync that never completed)`);
     if (this.files.length > 0) this.o.log('INFO', `${this.o.label}: resuming with ${this.files.length} file(s) an earlier attempt of this sync committed`);
   }
 

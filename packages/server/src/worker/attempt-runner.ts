@@ -83,7 +83,7 @@ export class AttemptRunner {
   private async execute(): Promise<Ending> {
     let context;
     try {
-      context = await loadJobContext(this.job, this.cfg);
+      context = await loadJobContext(this.job, this.cfg, this.attempt.attemptNumber);
     } catch (err) {
       return { kind: 'failed', failure: failureFrom('airbyte_platform', err) };
     }

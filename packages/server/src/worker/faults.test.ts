@@ -1,7 +1,7 @@
 // Faults with the real connectors and real services: source-postgres reading an embedded
 // Postgres, destination-s3 writing to SeaweedFS, worker processes killed for real.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { findDefinition } from '@platform/connectors';
@@ -93,12 +93,51 @@ function childrenOf(pid: number): number[] {
   return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
 }
 
+/** The replication child this test process's in-process worker started (children of any of its threads). */
+function replicationChild(): number | undefined {
+  const children = readdirSync(`/proc/${process.pid}/task`).flatMap((tid) => readFileSync(`/proc/${process.pid}/task/${tid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number));
+  return children.find((pid) => existsSync(`/proc/${pid}/cmdline`) && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('replication-main'));
+}
+
 /** Every id 1..ROWS landed; duplicates (re-read after a crash before the state was saved) are allowed. */
 async function expectAllRows(path: string) {
   const stats = await lake.idStats(path);
   expect(stats).toMatchObject({ distinctIds: ROWS, minId: 1, maxId: ROWS });
   expect(stats.rows).toBeGreaterThanOrEqual(ROWS);
 }
+
+/** The stream under `path` holds exactly the source table's rows, compared row by row. */
+async function expectSameRows(path: string, table: string) {
+  const landed = await lake.query(path, 'SELECT id::VARCHAR AS id, payload FROM lake ORDER BY id');
+  const expected = await source.query(`SELECT id::text AS id, payload FROM "${table}" ORDER BY id`);
+  expect(landed.length).toBe(expected.length);
+  expect(landed).toEqual(expected);
+}
+
+async function createTable(table: string, rows: number) {
+  await source.sql(`CREATE TABLE "${table}" (id bigint PRIMARY KEY, payload text NOT NULL);
+    INSERT INTO "${table}" SELECT g, md5(g::text) FROM generate_series(1, ${rows}) g; ANALYZE "${table}";`);
+}
+
+async function overwriteConnection(table: string, path: string) {
+  return platform.createConnection({
+    source: { definitionId: findDefinition('source-postgres')!.id, config: sourceConfig() },
+    destination: { definitionId: findDefinition('destination-s3')!.id, config: lake.destinationConfig(path) },
+    streams: [{ name: table, namespace: 'public', syncMode: 'full_refresh', destinationSyncMode: 'overwrite', jsonSchema: { type: 'object', properties: { id: { type: 'integer' }, payload: { type: 'string' } } } }],
+    namespaceDefinition: 'customformat',
+    namespaceFormat: 'production_${SOURCE_NAMESPACE}',
+  });
+}
+
+/** Holds a job whose attempt just failed (so the test can look at the lake), then lets it retry. */
+async function failedAttemptHeld(jobId: number): Promise<{ release(): Promise<void> }> {
+  await platform.waitForJob(jobId, (j) => j.status === 'incomplete', 60_000);
+  await platform.sql(`UPDATE jobs SET run_after = now() + interval '1 hour' WHERE id = $1`, [jobId]);
+  return { release: async () => void (await platform.sql(`UPDATE jobs SET run_after = now() WHERE id = $1`, [jobId])) };
+}
+
+/** A ctid checkpoint of the running full refresh has been committed (the first attempt of a job clears the previous one). */
+const midOverwrite = async (connectionId: string) => (await committedStates(connectionId)).some((r) => r.state?.state_type === 'ctid');
 
 describe('real connectors and services: faults and reset', () => {
   it('(a) a worker SIGKILLed mid-sync: its replication child dies too, and the next attempt resumes from the committed state without losing rows', async () => {
@@ -167,4 +206,112 @@ describe('real connectors and services: faults and reset', () => {
     const logs = (await platform.services.jobStore.attemptLogs(attempts[0].id)).join('\n');
     expect(logs).not.toContain('not-the-password');
   }, 60_000);
+});
+
+describe('real connectors and services: Full Refresh | Overwrite faults', () => {
+  const OVERWRITE_ROWS = 30_000;
+
+  /** First sync (the previous generation), then more source rows, so the two generations differ. */
+  async function previousGeneration(table: string, path: string) {
+    await createTable(table, OVERWRITE_ROWS);
+    const conn = await overwriteConnection(table, path);
+    expect((await platform.waitForJob((await platform.services.jobs.sync(conn.connectionId)).id, undefined, 90_000)).status).toBe('succeeded');
+    await source.sql(`INSERT INTO "${table}" SELECT g, md5(g::text) FROM generate_series(${OVERWRITE_ROWS + 1}, ${OVERWRITE_ROWS + 1000}) g`);
+    return conn;
+  }
+  const previousExactly = { rows: OVERWRITE_ROWS, distinctIds: OVERWRITE_ROWS, minId: 1, maxId: OVERWRITE_ROWS };
+
+  it('the S3 server stopped mid-overwrite: the attempt leaves the previous generation alone, and the retry resumes to exactly the source rows', async () => {
+    liveWorker();
+    const conn = await previousGeneration('overwrite_s3', 'overwrite-s3');
+    const job = await platform.services.jobs.sync(conn.connectionId);
+    await waitFor('a committed checkpoint of the overwrite', () => midOverwrite(conn.connectionId));
+    await lake.stopServer();
+    const held = await failedAttemptHeld(job.id);
+    await lake.startServer();
+    expect(await lake.idStats('overwrite-s3')).toEqual(previousExactly);
+
+    await held.release();
+    expect((await platform.waitForJob(job.id, undefined, 90_000)).status).toBe('succeeded');
+    await expectSameRows('overwrite-s3', 'overwrite_s3');
+    const attempts = await platform.services.jobStore.attemptsOf([job.id]);
+    expect(attempts.at(-1)!.totalStats.recordsEmitted).toBeLessThan(OVERWRITE_ROWS + 1000);
+    expect(await lake.ledgerCount('overwrite-s3')).toBe(0);
+  }, 180_000);
+
+  it('the replication child SIGKILLed mid-overwrite: the previous generation stays the visible one, and the next attempt sweeps what the dead one left', async () => {
+    liveWorker();
+    const conn = await previousGeneration('overwrite_kill', 'overwrite-kill');
+    const job = await platform.services.jobs.sync(conn.connectionId);
+    await waitFor('a committed checkpoint of the overwrite', () => midOverwrite(conn.connectionId));
+    const child = replicationChild();
+    expect(child).toBeGreaterThan(0);
+    process.kill(child!, 'SIGKILL');
+    const held = await failedAttemptHeld(job.id);
+    expect(await lake.idStats('overwrite-kill')).toEqual(previousExactly);
+    // What the killed attempt committed is staged out of readers' sight, for the retry to keep.
+    expect(await lake.ledgerCount('overwrite-kill')).toBeGreaterThan(0);
+
+    await held.release();
+    expect((await platform.waitForJob(job.id, undefined, 90_000)).status).toBe('succeeded');
+    await expectSameRows('overwrite-kill', 'overwrite_kill');
+    const attempts = await platform.services.jobStore.attemptsOf([job.id]);
+    expect(attempts[0].failureSummary?.failures[0]).toMatchObject({ failureOrigin: 'replication' });
+    expect(attempts.at(-1)!.totalStats.recordsEmitted).toBeLessThan(OVERWRITE_ROWS + 1000);
+    expect(await lake.ledgerCount('overwrite-kill')).toBe(0);
+  }, 180_000);
+
+  it('two overwrite jobs failing mid-read leave the previous generation exactly, and the next success holds each source row once', async () => {
+    // Six failing attempts: this test's worker retries after a short pause (the S3 tests need the long one).
+    await worker?.stop(0);
+    worker = platform.startWorker({ backoff: { initialMs: 200, factor: 2, maxMs: 1000 } });
+    const table = 'flaky';
+    await createTable(table, 20_000);
+    // Reading past id 12000 fails (as a cancelled query: transient, so each job makes 3 attempts) while the switch is on.
+    await source.sql(`CREATE TABLE fault_switch (fail boolean NOT NULL); INSERT INTO fault_switch VALUES (false);
+      CREATE FUNCTION flaky_visible(row_id bigint) RETURNS boolean LANGUAGE plpgsql AS $$
+      BEGIN
+        IF row_id > 12000 AND (SELECT fail FROM fault_switch) THEN RAISE EXCEPTION 'injected read failure' USING ERRCODE = '57014'; END IF;
+        RETURN true;
+      END $$;
+      ALTER TABLE flaky ENABLE ROW LEVEL SECURITY; ALTER TABLE flaky FORCE ROW LEVEL SECURITY;
+      CREATE POLICY flaky_read ON flaky FOR SELECT USING (flaky_visible(id));
+      CREATE POLICY flaky_write ON flaky FOR INSERT WITH CHECK (true);`);
+    const conn = await overwriteConnection(table, 'flaky');
+    expect((await platform.waitForJob((await platform.services.jobs.sync(conn.connectionId)).id, undefined, 90_000)).status).toBe('succeeded');
+    const first = { rows: 20_000, distinctIds: 20_000, minId: 1, maxId: 20_000 };
+    expect(await lake.idStats('flaky')).toEqual(first);
+
+    await source.sql('UPDATE fault_switch SET fail = true');
+    for (let i = 0; i < 2; i++) {
+      const job = await platform.waitForJob((await platform.services.jobs.sync(conn.connectionId)).id, undefined, 120_000);
+      expect(job.status).toBe('failed');
+      expect(await platform.services.jobStore.attemptsOf([job.id])).toHaveLength(3);
+      expect(await lake.idStats('flaky')).toEqual(first);
+    }
+
+    await source.sql(`UPDATE fault_switch SET fail = false; INSERT INTO flaky SELECT g, md5(g::text) FROM generate_series(20001, 21000) g;`);
+    expect((await platform.waitForJob((await platform.services.jobs.sync(conn.connectionId)).id, undefined, 90_000)).status).toBe('succeeded');
+    await expectSameRows('flaky', table);
+    expect(await lake.ledgerCount('flaky')).toBe(0);
+    await worker.stop(0);
+    worker = undefined;
+  }, 300_000);
+
+  it('a table named ../../etc syncs with its rows exact, every object inside the configured path', async () => {
+    liveWorker();
+    const table = '../../etc';
+    await createTable(table, 500);
+    const conn = await overwriteConnection(table, 'hostile-names');
+    const job = await platform.waitForJob((await platform.services.jobs.sync(conn.connectionId)).id, undefined, 90_000);
+    expect(job.status).toBe('succeeded');
+    await expectSameRows('hostile-names', table);
+    const keys = await lake.keys('');
+    const written = keys.filter((k) => k.includes('etc'));
+    expect(written.length).toBeGreaterThan(0);
+    for (const key of written) {
+      expect(key.startsWith('hostile-names/production_public/')).toBe(true);
+      expect(key.split('/')).not.toContain('..');
+    }
+  }, 120_000);
 });

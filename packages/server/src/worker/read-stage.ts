@@ -1,7 +1,7 @@
 // The read stage: the source's output on its way to the destination. Counts what the
 // source emits, rewrites records, batches and STATE to the destination's stream names,
 // turns the source's LOG and ERROR trace messages into log lines and failures.
-import { validateConfig, type ConnectorContext, type Source, type SourceOutput } from '@platform/connectors';
+import { validateConnectorConfig, type ConnectorContext, type Source, type SourceOutput } from '@platform/connectors';
 import type { AirbyteStateMessage, ConfiguredAirbyteCatalog, LogLevel } from '@platform/protocol';
 import type { LogOrigin } from './child-protocol';
 import type { StreamMapper } from './namespace-mapping';
@@ -25,7 +25,7 @@ export class ReadStage {
 
   async *run(source: Source<any>, rawConfig: Record<string, unknown>, catalog: ConfiguredAirbyteCatalog, state: AirbyteStateMessage[] | undefined): AsyncGenerator<SourceOutput> {
     try {
-      const config = guard('source', () => validateConfig<Record<string, unknown>>(source.spec(), rawConfig));
+      const config = guard('source', () => validateConnectorConfig<Record<string, unknown>>(source, rawConfig));
       for await (const item of source.read(config, catalog, state, this.deps.ctx)) {
         const forward = this.route(item);
         if (forward) yield forward;
