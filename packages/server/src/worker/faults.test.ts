@@ -166,6 +166,9 @@ describe('real connectors and services: faults and reset', () => {
     expect(last.totalStats.recordsEmitted).toBeLessThan(ROWS);
     expect(stateAtKill.state).toBeTruthy();
     await expectAllRows('fault-a');
+    // What the dead attempt wrote after its last committed state was swept: each row landed once.
+    expect((await lake.idStats('fault-a')).rows).toBe(ROWS);
+    expect(await lake.ledgerCount('fault-a')).toBe(0);
   }, 150_000);
 
   it('a reset deletes what the connection wrote to S3 and clears its state', async () => {
@@ -192,6 +195,8 @@ describe('real connectors and services: faults and reset', () => {
     const done = await platform.waitForJob(job.id, undefined, 90_000);
     expect(done.status).toBe('succeeded');
     await expectAllRows('fault-b');
+    expect((await lake.idStats('fault-b')).rows).toBe(ROWS);
+    expect(await lake.ledgerCount('fault-b')).toBe(0);
   }, 150_000);
 
   it('(c) a source with a wrong password fails with config_error and is not retried', async () => {
