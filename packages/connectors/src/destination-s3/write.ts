@@ -146,7 +146,7 @@ export async function* writeToS3(
   async function* acknowledge(ready: ReadyState<ReadonlyArray<readonly [StreamSink, number]>>[]): AsyncGenerator<AirbyteMessage> {
     for (const { message, noted } of ready) {
       if (message.type !== 'STATE') continue;
-      for (const [sink, files] of noted) await sink.checkpoint(stateFingerprint(message.state, sink.configured.stream)!, files);
+      await Promise.all(noted.map(([sink, files]) => sink.checkpoint(stateFingerprint(message.state, sink.configured.stream)!, files)));
       yield message;
     }
   }
