@@ -1,4 +1,5 @@
-// Validates a connector config against its spec's JSON Schema; errors name the field.
+// Validates a connector config against its spec's JSON Schema, then against the connector's own
+// rules (its `validate` hook); errors name the field.
 import type { ValidateFunction } from 'ajv';
 import type { ConnectorSpecification, JsonSchema } from '@platform/protocol';
 import type { ConfigProblem, Connector } from './connector';

@@ -119,11 +119,17 @@ async function createTable(table: string, rows: number) {
     INSERT INTO "${table}" SELECT g, md5(g::text) FROM generate_series(1, ${rows}) g; ANALYZE "${table}";`);
 }
 
-async function overwriteConnection(table: string, path: string) {
+async function overwriteConnection(tables: string | string[], path: string) {
   return platform.createConnection({
     source: { definitionId: findDefinition('source-postgres')!.id, config: sourceConfig() },
     destination: { definitionId: findDefinition('destination-s3')!.id, config: lake.destinationConfig(path) },
-    streams: [{ name: table, namespace: 'public', syncMode: 'full_refresh', destinationSyncMode: 'overwrite', jsonSchema: { type: 'object', properties: { id: { type: 'integer' }, payload: { type: 'string' } } } }],
+    streams: [tables].flat().map((table) => ({
+      name: table,
+      namespace: 'public',
+      syncMode: 'full_refresh' as const,
+      destinationSyncMode: 'overwrite' as const,
+      jsonSchema: { type: 'object', properties: { id: { type: 'integer' }, payload: { type: 'string' } } },
+    })),
     namespaceDefinition: 'customformat',
     namespaceFormat: 'production_${SOURCE_NAMESPACE}',
   });
@@ -266,13 +272,14 @@ describe('real connectors and services: Full Refresh | Overwrite faults', () => 
     expect(await lake.ledgerCount('overwrite-kill')).toBe(0);
   }, 180_000);
 
-  it('two overwrite jobs failing mid-read leave the previous generation exactly, and the next success holds each source row once', async () => {
-    // Six failing attempts: this test's worker retries after a short pause (the S3 tests need the long one).
+  it('two overwrite jobs failing mid-read leave the previous generation exactly; a retry re-reads a completed stream and resumes the failed one, each row once', async () => {
+    // Six failing attempts first: a worker that retries after a short pause (the S3 tests need the long one).
     await worker?.stop(0);
-    worker = platform.startWorker({ backoff: { initialMs: 200, factor: 2, maxMs: 1000 } });
-    const table = 'flaky';
-    await createTable(table, 20_000);
-    // Reading past id 12000 fails (as a cancelled query: transient, so each job makes 3 attempts) while the switch is on.
+    const quick = platform.startWorker({ backoff: { initialMs: 200, factor: 2, maxMs: 1000 } });
+    // `steady` is read to its end before `flaky` fails: each retry reads it again, and it must still land once.
+    await createTable('steady', 4_000);
+    await createTable('flaky', 20_000);
+    // Reading flaky past id 12000 fails (as a cancelled query: transient, so it is retried) while the switch is on.
     await source.sql(`CREATE TABLE fault_switch (fail boolean NOT NULL); INSERT INTO fault_switch VALUES (false);
       CREATE FUNCTION flaky_visible(row_id bigint) RETURNS boolean LANGUAGE plpgsql AS $$
       BEGIN
@@ -282,25 +289,40 @@ describe('real connectors and services: Full Refresh | Overwrite faults', () => 
       ALTER TABLE flaky ENABLE ROW LEVEL SECURITY; ALTER TABLE flaky FORCE ROW LEVEL SECURITY;
       CREATE POLICY flaky_read ON flaky FOR SELECT USING (flaky_visible(id));
       CREATE POLICY flaky_write ON flaky FOR INSERT WITH CHECK (true);`);
-    const conn = await overwriteConnection(table, 'flaky');
+    const failReads = (on: boolean) => source.sql(`UPDATE fault_switch SET fail = ${on}`);
+    const conn = await overwriteConnection(['steady', 'flaky'], 'flaky');
+    const streamPath = (table: string) => `flaky/production_public/${table}`;
+    const visible = async () => ({ steady: await lake.idStats(streamPath('steady')), flaky: await lake.idStats(streamPath('flaky')) });
     expect((await platform.waitForJob((await platform.services.jobs.sync(conn.connectionId)).id, undefined, 90_000)).status).toBe('succeeded');
-    const first = { rows: 20_000, distinctIds: 20_000, minId: 1, maxId: 20_000 };
-    expect(await lake.idStats('flaky')).toEqual(first);
+    const first = await visible();
+    expect(first).toEqual({ steady: { rows: 4_000, distinctIds: 4_000, minId: 1, maxId: 4_000 }, flaky: { rows: 20_000, distinctIds: 20_000, minId: 1, maxId: 20_000 } });
 
-    await source.sql('UPDATE fault_switch SET fail = true');
+    await source.sql(`INSERT INTO steady SELECT g, md5(g::text) FROM generate_series(4001, 4500) g`);
+    await failReads(true);
     for (let i = 0; i < 2; i++) {
       const job = await platform.waitForJob((await platform.services.jobs.sync(conn.connectionId)).id, undefined, 120_000);
       expect(job.status).toBe('failed');
       expect(await platform.services.jobStore.attemptsOf([job.id])).toHaveLength(3);
-      expect(await lake.idStats('flaky')).toEqual(first);
+      expect(await visible()).toEqual(first);
     }
+    await quick.stop(0);
 
-    await source.sql(`UPDATE fault_switch SET fail = false; INSERT INTO flaky SELECT g, md5(g::text) FROM generate_series(20001, 21000) g;`);
-    expect((await platform.waitForJob((await platform.services.jobs.sync(conn.connectionId)).id, undefined, 90_000)).status).toBe('succeeded');
-    await expectSameRows('flaky', table);
+    // One more failing attempt, then the reads work again.
+    await source.sql(`INSERT INTO flaky SELECT g, md5(g::text) FROM generate_series(20001, 21000) g`);
+    liveWorker();
+    const job = await platform.services.jobs.sync(conn.connectionId);
+    const held = await failedAttemptHeld(job.id);
+    expect(await visible()).toEqual(first);
+    await failReads(false);
+    await held.release();
+    expect((await platform.waitForJob(job.id, undefined, 90_000)).status).toBe('succeeded');
+    const attempts = await platform.services.jobStore.attemptsOf([job.id]);
+    expect(attempts.map((a) => a.status)).toEqual(['failed', 'succeeded']);
+    // The retry read steady again and flaky only from its last committed checkpoint.
+    expect(attempts[1].totalStats.recordsEmitted).toBeLessThan(4_500 + 21_000);
+    await expectSameRows(streamPath('steady'), 'steady');
+    await expectSameRows(streamPath('flaky'), 'flaky');
     expect(await lake.ledgerCount('flaky')).toBe(0);
-    await worker.stop(0);
-    worker = undefined;
   }, 300_000);
 
   it('a table named ../../etc syncs with its rows exact, every object inside the configured path', async () => {
