@@ -66,7 +66,8 @@ async function killedAttempt(prefix: string, stream: ConfiguredAirbyteStream, ct
   await waitFor('the upload after the state', uploaded);
 }
 
-describe('destination-s3 attempts', () => {
+// Several real writes per test on a shared machine: more than vitest's default 5 s.
+describe('destination-s3 attempts', { timeout: 60_000 }, () => {
   it('overwrite: a failed attempt leaves only the previous generation visible, and the retry resumes from the committed state', async () => {
     const prefix = 'resume';
     const config = lakeConfig(lake, { s3_bucket_path: prefix });

@@ -71,7 +71,10 @@ export interface LedgerOptions {
 export class StreamLedger {
   private readonly genDir: string;
   private readonly resumable: boolean;
-  /** Files of this generation by sequence number: staged keys (overwrite) or final keys (append). */
+  /**
+   * Files of this generation by sequence number: staged keys (overwrite) or final keys
+   * (append; for files kept from an earlier attempt, their ref keys).
+   */
   private readonly files: string[] = [];
   private nextCheckpoint = 0;
   /** Files with a lower sequence number are covered by a checkpoint. */
@@ -202,9 +205,8 @@ export class StreamLedger {
     await store.deleteKeys([...uncoveredRefs, ...discardedParts].map((e) => e.key));
     if (continuing) {
       await store.deleteKeys(checkpoints.filter((c) => c.n > (kept?.n ?? -1)).map((c) => c.key));
-      const keptParts = parts.filter((p) => p.n < keepFiles).map((p) => p.key);
-      const keptRefs = await Promise.all(refs.filter((r) => r.n < keepFiles).map(async (r) => (JSON.parse(await store.getText(r.key)) as { key: string }).key));
-      this.files.push(...(this.o.mode === 'overwrite' ? keptParts : keptRefs));
+      // Append files an earlier attempt committed stay where they are: only their number matters here.
+      this.files.push(...(this.o.mode === 'overwrite' ? parts : refs).filter((e) => e.n < keepFiles).map((e) => e.key));
       if (this.files.length !== keepFiles) {
         throw systemError(`${this.o.label}: cannot resume: the committed files of s3://${store.bucket}/${this.o.dir}g${name}/ are incomplete; the next sync starts the stream over`);
       }
