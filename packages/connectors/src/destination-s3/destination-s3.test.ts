@@ -366,7 +366,7 @@ describe('destination-s3 commit semantics', () => {
   }, 30_000);
 });
 
-describe('destination-s3 stream paths', () => {
+describe('destination-s3 stream paths', { timeout: 60_000 }, () => {
   const ids = (stream: string, namespace: string | null, values: number[]): SourceOutput => ({ type: 'RECORD_BATCH', stream, namespace, emittedAt: 1, records: values.map((id) => ({ id })) });
   const stream = (name: string, namespace: string | null = 'public') => configuredStream(name, { id: { type: 'integer' } }, 'overwrite', namespace as string);
   const idsUnder = async (prefix: string) => {
@@ -429,7 +429,7 @@ describe('destination-s3 stream paths', () => {
     }
     expect(keySegment('../../etc')).toMatch(/^______etc_[0-9a-f]{8}$/);
     expect(['customers', 'UPPER', 'upper', 'a_b', 'order-items.v2'].map(keySegment)).toEqual(['customers', 'UPPER', 'upper', 'a_b', 'order-items.v2']);
-  }, 30_000);
+  });
 });
 
 describe('destination-s3 JSON Lines and CSV', () => {
