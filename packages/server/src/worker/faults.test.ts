@@ -275,6 +275,7 @@ describe('real connectors and services: Full Refresh | Overwrite faults', () => 
   it('two overwrite jobs failing mid-read leave the previous generation exactly; a retry re-reads a completed stream and resumes the failed one, each row once', async () => {
     // Six failing attempts first: a worker that retries after a short pause (the S3 tests need the long one).
     await worker?.stop(0);
+    worker = undefined;
     const quick = platform.startWorker({ backoff: { initialMs: 200, factor: 2, maxMs: 1000 } });
     // `steady` is read to its end before `flaky` fails: each retry reads it again, and it must still land once.
     await createTable('steady', 4_000);
