@@ -10,6 +10,7 @@ import type { SourceOutput } from '../framework/batches';
 import type { ConnectorError } from '../framework/errors';
 import { expectValidSpec } from '../testing/assertions';
 import { createDestinationS3, destinationS3 } from './index';
+import { keySegment } from './key-segments';
 import { spec } from './spec';
 import {
   catalogOf,
@@ -137,6 +138,20 @@ describe('destination-s3 spec and check', () => {
     expect(await check({ s3_bucket_name: undefined })).toMatch(/s3_bucket_name is required/);
     expect(await check({ format: { format_type: 'Parquet', compression_codec: 'LZO' } })).toMatch(/compression_codec LZO is not supported.*use UNCOMPRESSED, SNAPPY, GZIP or ZSTD/);
     expect(await check({ s3_path_format: '${NAMESPACE}/${TABLE}/' })).toMatch(/s3_path_format uses unknown variable "\$\{TABLE\}"/);
+  });
+
+  it('refuses a key template that cannot keep streams apart or leaves the bucket path, naming the field', async () => {
+    const check = async (overrides: Record<string, unknown>) => (await destinationS3.check({ ...lakeConfig(lake), ...overrides }, { log: () => undefined })).message;
+    expect(await check({ s3_path_format: '${STREAM_NAME}${EPOCH}_' })).toMatch(/^Config is not valid: s3_path_format must put \$\{STREAM_NAME\} at the end of a path segment/);
+    expect(await check({ s3_path_format: '${NAMESPACE}_${STREAM_NAME}/' })).toMatch(/s3_path_format must put \$\{NAMESPACE\} at the end of a path segment/);
+    expect(await check({ s3_path_format: '${NAMESPACE}/${EPOCH}_' })).toMatch(/s3_path_format must contain \$\{STREAM_NAME\}/);
+    expect(await check({ s3_bucket_path: '../../etc' })).toMatch(/s3_bucket_path must not contain "\.\."/);
+    expect(await check({ s3_bucket_path: 'lake/../other' })).toMatch(/s3_bucket_path must not contain "\.\."/);
+    expect(await check({ s3_path_format: '../${STREAM_NAME}/' })).toMatch(/s3_path_format must not contain "\.\."/);
+    expect(await check({ s3_path_format: './${STREAM_NAME}/' })).toMatch(/s3_path_format must not contain a "\." path segment/);
+    expect(await check({ file_name_pattern: '..{part_number}' })).toMatch(/file_name_pattern must not contain "\.\."/);
+    // In the bucket path, ${STREAM_NAME} ends a segment: the joining "/" follows it.
+    expect(await check({ s3_bucket_path: 'checked/${NAMESPACE}/${STREAM_NAME}', s3_path_format: '${YEAR}_${EPOCH}_' })).toBeUndefined();
   });
 
   it('refuses append_dedup, which S3 cannot do', async () => {
@@ -292,7 +307,9 @@ describe('destination-s3 commit semantics', () => {
     const rowsAtState: number[] = [];
     for await (const m of destinationS3.write(config, catalogOf(customers()), inputOf(batch(0, 3), stateOf('customers', 1), batch(3, 4), stateOf('customers', 2)), { log: () => undefined })) {
       expect(m.type).toBe('STATE');
-      const [row] = await queryParquet(lake, await listKeys(lake, 'commits/'), 'SELECT count(*) AS n FROM lake');
+      // An overwrite's files are staged (under commits/.airbyte/) until the sync ends: count those.
+      const parquet = (await listKeys(lake, 'commits/')).filter((k) => k.endsWith('.parquet'));
+      const [row] = await queryParquet(lake, parquet, 'SELECT count(*) AS n FROM lake');
       rowsAtState.push(Number(row.n));
     }
     // Later records may already be in too (uploads run ahead of acknowledgements), never fewer.
@@ -301,19 +318,19 @@ describe('destination-s3 commit semantics', () => {
     expect(rowsAtState[1]).toBe(7);
   });
 
-  it('overwrite removes earlier files only after the new sync succeeded, and never a neighbour sharing the prefix', async () => {
-    // `customers_` is also the start of `customers_addresses_...`.
-    const config = lakeConfig(lake, { s3_bucket_path: 'overwrite', s3_path_format: '${NAMESPACE}/${STREAM_NAME}_${EPOCH}_' });
+  it('overwrite replaces earlier files only after the new sync succeeded, and never a neighbour sharing the prefix', async () => {
+    // `customers` is also the start of `customers_addresses`.
+    const config = lakeConfig(lake, { s3_bucket_path: 'overwrite', s3_path_format: '${NAMESPACE}/${STREAM_NAME}/${EPOCH}_' });
     const neighbour = configuredStream('customers_addresses', { id: { type: 'integer' } }, 'append');
     const rows = (stream: string, ids: number[]): SourceOutput => ({ type: 'RECORD_BATCH', stream, namespace: 'public', emittedAt: 1, records: ids.map((id) => ({ id })) });
     const sync = (input: AsyncIterable<SourceOutput>) => runWrite(destinationS3, config, catalogOf(customers(), neighbour), input);
-    const customerKeys = async () => (await listKeys(lake, 'overwrite/public/customers_')).filter((k) => !k.includes('addresses'));
+    const customerKeys = () => listKeys(lake, 'overwrite/public/customers/');
 
     expect((await sync(inputOf(rows('customers', [1, 2]), rows('customers_addresses', [10])))).thrown).toBeUndefined();
     const first = await customerKeys();
     expect(first).toHaveLength(1);
 
-    // A sync that dies after committing part of its data keeps the previous files.
+    // A sync that dies after committing part of its data leaves the previous files as the only visible ones.
     async function* dying(): AsyncGenerator<SourceOutput> {
       yield rows('customers', [3]);
       yield stateOf('customers', 1);
@@ -322,16 +339,15 @@ describe('destination-s3 commit semantics', () => {
     const failed = await sync(dying());
     expect(failed.thrown).toMatchObject({ message: 'source lost its connection' });
     expect(failed.messages).toEqual([stateOf('customers', 1)]);
-    const afterFailure = await customerKeys();
-    expect(afterFailure).toEqual(expect.arrayContaining(first));
-    expect(afterFailure).toHaveLength(2);
+    expect(await customerKeys()).toEqual(first);
 
     expect((await sync(inputOf(rows('customers', [4, 5, 6])))).thrown).toBeUndefined();
     const last = await customerKeys();
     expect(last).toHaveLength(1);
     expect(first).not.toContain(last[0]);
     expect(await queryParquet(lake, last, 'SELECT list(id ORDER BY id) AS ids FROM lake')).toEqual([{ ids: ['4', '5', '6'] }]);
-    expect(await listKeys(lake, 'overwrite/public/customers_addresses_')).toHaveLength(1);
+    expect(await listKeys(lake, 'overwrite/public/customers_addresses/')).toHaveLength(1);
+    expect(await listKeys(lake, 'overwrite/.airbyte/')).toEqual([]);
   });
 
   it('append keeps the files of earlier syncs', async () => {
@@ -389,6 +405,72 @@ describe('destination-s3 commit semantics', () => {
     expect((thrown as ConnectorError).failureType).toBe('transient_error');
     expect((thrown as ConnectorError).message).toMatch(/^cannot reach the S3 endpoint http:\/\/127\.0\.0\.1:\d+/);
   }, 30_000);
+});
+
+describe('destination-s3 stream paths', { timeout: 60_000 }, () => {
+  const ids = (stream: string, namespace: string | null, values: number[]): SourceOutput => ({ type: 'RECORD_BATCH', stream, namespace, emittedAt: 1, records: values.map((id) => ({ id })) });
+  const stream = (name: string, namespace: string | null = 'public') => configuredStream(name, { id: { type: 'integer' } }, 'overwrite', namespace as string);
+  const idsUnder = async (prefix: string) => {
+    const keys = await listKeys(lake, prefix);
+    if (keys.length === 0) return [];
+    const [row] = await queryParquet(lake, keys, 'SELECT list(id ORDER BY id) AS ids FROM lake');
+    return (row.ids as string[]).map(Number);
+  };
+
+  it('an overwrite of stream "a" never deletes the objects of stream "a1"', async () => {
+    // Once the sync that emptied the prefix: a's older objects matched a1's keys and the other way round.
+    const ambiguous = lakeConfig(lake, { s3_bucket_path: 'collide', s3_path_format: '${STREAM_NAME}${EPOCH}_' });
+    const refused = await runWrite(destinationS3, ambiguous, catalogOf(stream('a'), stream('a1')), inputOf(ids('a', 'public', [1]), ids('a1', 'public', [2])));
+    expect(refused.thrown).toMatchObject({ failureType: 'config_error', message: expect.stringMatching(/s3_path_format must put \$\{STREAM_NAME\} at the end of a path segment/) });
+    expect(await listKeys(lake, 'collide/')).toEqual([]);
+
+    const separated = lakeConfig(lake, { s3_bucket_path: 'separated', s3_path_format: '${STREAM_NAME}/${EPOCH}_' });
+    for (const round of [0, 1]) {
+      const { thrown } = await runWrite(destinationS3, separated, catalogOf(stream('a'), stream('a1')), inputOf(ids('a', 'public', [1 + round]), ids('a1', 'public', [10 + round])));
+      expect(thrown).toBeUndefined();
+      expect(await idsUnder('separated/a/')).toEqual([1 + round]);
+      expect(await idsUnder('separated/a1/')).toEqual([10 + round]);
+    }
+  });
+
+  it('keeps a stream without namespace apart from a namespace of the same name', async () => {
+    const config = lakeConfig(lake, { s3_bucket_path: 'namespaces', s3_path_format: '${NAMESPACE}/${STREAM_NAME}/${EPOCH}_' });
+    const catalog = catalogOf(stream('x', null), stream('y', 'x'));
+    for (const round of [0, 1]) expect((await runWrite(destinationS3, config, catalog, inputOf(ids('x', null, [1 + round]), ids('y', 'x', [5 + round])))).thrown).toBeUndefined();
+    expect(await idsUnder('namespaces/x/y/')).toEqual([6]);
+    expect((await listKeys(lake, 'namespaces/x/')).filter((k) => !k.startsWith('namespaces/x/y/'))).toHaveLength(1);
+  });
+
+  it('refuses streams the template would write to the same objects', async () => {
+    const config = lakeConfig(lake, { s3_bucket_path: 'shared', s3_path_format: '${STREAM_NAME}/' });
+    const { thrown } = await runWrite(destinationS3, config, catalogOf(stream('users', 'public'), stream('users', 'other')), inputOf());
+    expect(thrown).toMatchObject({ failureType: 'config_error', message: expect.stringMatching(/^s3_path_format: streams public\.users and other\.users would be written to the same objects; add \$\{NAMESPACE\}/) });
+  });
+
+  it('writes streams named "../../etc", "a/b", "k=v" or "UPPER" and "upper" inside the bucket path, each name its own segment', async () => {
+    const config = lakeConfig(lake, { s3_bucket_path: 'hostile' });
+    const names = ['../../etc', 'a/b', 'a_b', 'k=v', '*', 'UPPER', 'upper', '.hidden'];
+    const catalog = catalogOf(...names.map((n) => stream(n, '../ns')));
+    const { thrown } = await runWrite(destinationS3, config, catalog, inputOf(...names.map((n, i) => ids(n, '../ns', [i, 100 + i]))));
+    expect(thrown).toBeUndefined();
+    const keys = await listKeys(lake, '');
+    const hostile = keys.filter((k) => !/^[a-z0-9-]+\//.test(k) || k.startsWith('hostile/'));
+    expect(hostile.length).toBeGreaterThan(0);
+    for (const key of hostile) {
+      expect(key.startsWith('hostile/')).toBe(true);
+      expect(key.split('/')).not.toContain('..');
+      expect(key).not.toMatch(/[=*]/);
+    }
+    const namespace = keySegment('../ns');
+    expect(namespace).toMatch(/^___ns_[0-9a-f]{8}$/);
+    for (const [i, name] of names.entries()) {
+      const segment = keySegment(name);
+      expect(segment).not.toContain('/');
+      expect(await idsUnder(`hostile/${namespace}/${segment}/`)).toEqual([i, 100 + i]);
+    }
+    expect(keySegment('../../etc')).toMatch(/^______etc_[0-9a-f]{8}$/);
+    expect(['customers', 'UPPER', 'upper', 'a_b', 'order-items.v2'].map(keySegment)).toEqual(['customers', 'UPPER', 'upper', 'a_b', 'order-items.v2']);
+  });
 });
 
 describe('destination-s3 JSON Lines and CSV', () => {

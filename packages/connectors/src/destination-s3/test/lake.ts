@@ -8,7 +8,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { SeaweedService, type StartedSeaweedService } from '@platform/services';
 import type { AirbyteMessage, ConfiguredAirbyteCatalog, ConfiguredAirbyteStream, DestinationSyncMode, JsonSchema } from '@platform/protocol';
 import type { CsvFileBatch, SourceOutput } from '../../framework/batches';
-import type { Destination } from '../../framework/connector';
+import type { Destination, DestinationContext } from '../../framework/connector';
 import type { S3DestinationConfig } from '../config';
 
 export const BUCKET = 'lake';
@@ -99,10 +99,11 @@ export async function runWrite(
   config: S3DestinationConfig,
   catalog: ConfiguredAirbyteCatalog,
   input: AsyncIterable<SourceOutput>,
+  ctx: Omit<DestinationContext, 'log'> = {},
 ): Promise<{ messages: AirbyteMessage[]; thrown?: unknown }> {
   const messages: AirbyteMessage[] = [];
   try {
-    for await (const m of destination.write(config, catalog, input, quiet)) messages.push(m);
+    for await (const m of destination.write(config, catalog, input, { ...quiet, ...ctx })) messages.push(m);
   } catch (thrown) {
     return { messages, thrown };
   }
