@@ -42,7 +42,7 @@ const CONTENT_TYPES: Record<string, string> = {
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'host']);
 const GZIP_MIN_BYTES = 1024;
 
-export function startWebappServer(options: WebappServerOptions): Promise<WebappServer> {
+export async function startWebappServer(options: WebappServerOptions): Promise<WebappServer> {
   const distDir = path.resolve(options.distDir);
   const indexFile = path.join(distDir, 'index.html');
   if (!existsSync(indexFile)) throw new Error(`the web UI is not built: ${indexFile} is missing (run: pnpm --filter @platform/webapp build)`);
