@@ -7,13 +7,26 @@ import type { components, paths } from '@platform/server/openapi-types';
 export type PlatformClient = Client<paths>;
 export type Schemas = components['schemas'];
 
+/** The API's basic auth login (BASIC_AUTH_USERNAME / BASIC_AUTH_PASSWORD on the server). */
+export interface ApiCredentials {
+  username: string;
+  password: string;
+}
+
+export interface PlatformClientOptions {
+  /** Sent with every call when the server has basic auth on. */
+  credentials?: ApiCredentials;
+}
+
 /**
  * `apiUrl` may be the server root (`http://localhost:8001`) or, as Airbyte guides write it,
  * end in `/api` or `/api/v1`: the document's paths start at `/v1`.
  */
-export function createPlatformClient(apiUrl: string): PlatformClient {
+export function createPlatformClient(apiUrl: string, options: PlatformClientOptions = {}): PlatformClient {
   const root = apiUrl.replace(/\/+$/, '').replace(/\/api(\/v1)?$/, '');
-  return createClient<paths>({ baseUrl: `${root}/api` });
+  const { credentials } = options;
+  const headers = credentials ? { Authorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`, 'utf8').toString('base64')}` } : undefined;
+  return createClient<paths>({ baseUrl: `${root}/api`, headers });
 }
 
 export class ApiError extends Error {

@@ -1,4 +1,4 @@
-export { createPlatformClient, unwrap, ApiError, type PlatformClient, type Schemas } from './client';
+export { createPlatformClient, unwrap, ApiError, type ApiCredentials, type PlatformClient, type PlatformClientOptions, type Schemas } from './client';
 export type { paths, components, operations } from '@platform/server/openapi-types';
 export { seed, selectStreams, SeedError, type SeededObject, type SeedAction, type SeedOptions } from './seed';
 export { readSeedFile, SeedFileError, type SeedFile, type SeedWorkspace, type SeedActor, type SeedConnection, type SeedStream, type SeedDremioSource } from './seed-file';

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createApiServer, createPlatformServices, migrate, type ApiServer, type PlatformServices } from '@platform/server';
+import { basicAuthenticator, createApiServer, createPlatformServices, migrate, type ApiServer, type PlatformServices } from '@platform/server';
 import { PostgresService, type StartedPostgresService } from '@platform/services';
-import { createPlatformClient, unwrap, type PlatformClient } from './client';
+import { ApiError, createPlatformClient, unwrap, type PlatformClient } from './client';
 import { MissingEnvVarError } from './interpolate';
 import { seed } from './seed';
 
@@ -157,5 +157,29 @@ describe('seed', () => {
     await expect(run).rejects.toThrow(MissingEnvVarError);
     await expect(seed(client, [seedFile('missing.yaml')], withoutPassword)).rejects.toThrow(/PG_PASSWORD.*sources\[0\]\.configuration\.password/);
     expect(await unwrap('workspaces/list', client.POST('/v1/workspaces/list'))).toEqual(before);
+  });
+});
+
+describe('an API with basic auth', () => {
+  const credentials = { username: 'airbyte', password: 'p@ss:word é' };
+  let secured: ApiServer;
+  let url: string;
+  beforeAll(async () => {
+    secured = createApiServer(services, { port: 0, validateResponses: true, authenticators: [basicAuthenticator(credentials)] });
+    url = await secured.listen();
+  });
+  afterAll(() => secured?.close());
+
+  test('the client sends the credentials it is given, and seeding works through it', async () => {
+    const anonymous = createPlatformClient(url);
+    const refused = await unwrap('workspaces/list', anonymous.POST('/v1/workspaces/list')).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ApiError);
+    expect((refused as ApiError).status).toBe(401);
+
+    const authenticated = createPlatformClient(url, { credentials });
+    const seeded = await seed(authenticated, [seedFile('secured.yaml')], env);
+    expect(seeded.map((o) => o.kind)).toEqual(['workspace', 'source', 'destination', 'connection']);
+    const wrong = createPlatformClient(url, { credentials: { ...credentials, password: 'nope' } });
+    await expect(unwrap('workspaces/list', wrong.POST('/v1/workspaces/list'))).rejects.toThrow(/HTTP 401: Invalid credentials/);
   });
 });

@@ -3,6 +3,7 @@
 import { createReadStream, existsSync, statSync, watch } from 'node:fs';
 import path from 'node:path';
 import { findConnection, jobFailureMessage, jobProgress, startSync, unwrap, waitForJob, type JobInfo, type SeededObject } from '@platform/api-client';
+import { loginHint } from './api-access';
 import { checkHealth } from './health';
 import { tail } from './node-service';
 import { connectPlatform, resolveConfig, seedFiles, seedPlatform, startPlatform, stopPlatform, type PlatformHandle, type PlatformOptions } from './platform';
@@ -84,6 +85,7 @@ export async function runStatus(options: PlatformOptions): Promise<number> {
   const rows = run.services.map((s, i) => [s.name, health[i].detail, s.port === null ? '-' : String(s.port), String(s.pid), memory(s.pid), s.url ?? '-']);
   console.log(formatTable(['SERVICE', 'HEALTH', 'PORT', 'PID', 'MEMORY', 'URL'], rows));
   console.log(`\ntotal memory ${memory(run.supervisorPid)} with the supervisor (PSS of each service's processes)`);
+  console.log(loginHint(run.apiUrl, run.apiCredentials));
   return health.every((h) => h.ok) ? 0 : 1;
 }
 

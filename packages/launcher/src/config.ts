@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { interpolateDeep, type Env } from '@platform/api-client';
 import { parseMemoryQuantity } from '@platform/server/resources';
+import { parseApiAccess, type ApiAccess } from './api-access';
 
 export type Runtime = 'embedded' | 'docker';
 export type PortName = 'api' | 'webapp' | 'postgres' | 's3' | 'query' | 'query_pg';
@@ -18,6 +19,8 @@ export interface PlatformConfig {
   /** Absolute path of the state folder. */
   stateDir: string;
   ports: Ports;
+  /** The Config API's bind address, allowed hosts and origins, login. */
+  api: ApiAccess;
   postgres: { user: string; password: string; sourceDb: { user: string; password: string } };
   s3: { accessKeyId: string; secretAccessKey: string; region: string; bucket: string };
   /** The query service (Dremio's part): its one user and its limits. */
@@ -65,10 +68,17 @@ export function loadPlatformConfig(configDir: string, overrides: ConfigOverrides
   // Relative state folders are taken from the project root (config/'s parent), so the
   // CLI finds the same state from any working directory.
   const stateDir = path.resolve(path.dirname(path.resolve(configDir)), overrides.stateDir ?? raw.state_dir ?? '.platform');
+  let api: ApiAccess;
+  try {
+    api = parseApiAccess(raw.api, ports.webapp, file);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
   return {
     runtime,
     stateDir,
     ports,
+    api,
     postgres: {
       user: required(raw.postgres?.user, file, 'postgres.user'),
       password: required(raw.postgres?.password, file, 'postgres.password'),

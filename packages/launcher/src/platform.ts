@@ -159,7 +159,7 @@ function handle(run: RunFile, configDir: string, alreadyRunning: boolean): Platf
     },
     s3: run.s3,
     run,
-    client: createPlatformClient(run.apiUrl),
+    client: createPlatformClient(run.apiUrl, { credentials: run.apiCredentials }),
     stop: async () => {
       await stopPlatform({ configDir, stateDir: run.stateDir });
     },

@@ -23,6 +23,8 @@ export interface RunFile {
   state: 'starting' | 'running' | 'stopping';
   stateDir: string;
   apiUrl: string;
+  /** The API's basic auth login; absent when the API needs none. */
+  apiCredentials?: { username: string; password: string };
   /** Endpoints and credentials that clients (seeding, e2e, users) need. */
   postgres: { host: string; port: number; user: string; password: string };
   /** The demo source database's read-only login. */

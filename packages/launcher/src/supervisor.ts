@@ -7,6 +7,7 @@ import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PostgresService, SeaweedService, wait, type StartedPostgresService, type StartedSeaweedService } from '@platform/services';
 import { loadPlatformConfig, loadResourceLimits, parseMemoryMiB, type ConfigOverrides, type PlatformConfig, type ResourceLimits } from './config';
+import { apiClientUrl, apiCredentials, apiServerEnv } from './api-access';
 import { startNodeService } from './node-service';
 import { PLATFORM_DATABASE, prepareDatabases } from './postgres-setup';
 import { step, type ProgressEvent } from './progress';
@@ -53,7 +54,8 @@ async function main(): Promise<void> {
     startedAt: new Date().toISOString(),
     state: 'starting',
     stateDir: config.stateDir,
-    apiUrl: `http://${HOST}:${config.ports.api}`,
+    apiUrl: apiClientUrl(config.api, config.ports.api),
+    apiCredentials: apiCredentials(config.api),
     postgres: { host: HOST, port: config.ports.postgres, user: config.postgres.user, password: config.postgres.password },
     sourceDb: config.postgres.sourceDb,
     s3: {
@@ -176,12 +178,12 @@ function startS3({ config, paths, record, onProgress }: StartContext): Promise<S
 }
 
 async function startServer({ config, paths, record, save, onProgress }: StartContext, env: NodeJS.ProcessEnv): Promise<void> {
-  const apiUrl = `http://${HOST}:${config.ports.api}`;
+  const apiUrl = apiClientUrl(config.api, config.ports.api);
   const server = await step(onProgress, `server on :${config.ports.api}`, () =>
     startNodeService({
       name: 'server',
       entry: SERVER_ENTRY,
-      env: { ...env, PLATFORM_API_HOST: HOST, PLATFORM_API_PORT: String(config.ports.api) },
+      env: { ...env, ...apiServerEnv(config.api, config.ports.api) },
       ready: wait.forHttp(`${apiUrl}/api/v1/health`),
       logFile: logFile(paths, 'server'),
       log,

@@ -1,6 +1,8 @@
 // Public API of @platform/server (design example 12): what the launcher, the worker and
 // tests use. Everything else is internal.
-export { createApiServer, type ApiServer, type ApiServerOptions } from './api/http-server';
+export { apiOptionsFromEnv, ApiSettingsError, resolveAuthMode, type AuthMode } from './api/api-settings';
+export { basicAuthenticator, type Authenticator } from './api/auth';
+export { createApiServer, DEFAULT_ALLOWED_ORIGINS, type ApiServer, type ApiServerOptions } from './api/http-server';
 export { loadOpenApi, OPENAPI_PATH } from './api/openapi';
 export type { ApiSchemas, RouteContext, RouteHandler, RouteModule } from './api/route';
 export { createPlatformServices, type PlatformServices, type PlatformServicesOptions } from './app';

@@ -1,7 +1,9 @@
 // The API server process: `tsx src/main-server.ts`. Configuration from the environment:
 //   PLATFORM_DATABASE_URL (required)   the platform's own Postgres
 //   PLATFORM_SECRET_KEY   (required)   32 bytes hex/base64; encrypts connector secrets
-//   PLATFORM_API_HOST     (127.0.0.1)  PLATFORM_API_PORT (8001)  PLATFORM_CORS_ORIGIN (*)
+//   the API's bind address, port, allowed hosts and origins, authentication and limits:
+//   see ./api/api-settings.ts (PLATFORM_API_*, BASIC_AUTH_USERNAME / BASIC_AUTH_PASSWORD)
+import { apiOptionsFromEnv } from './api/api-settings';
 import { createApiServer } from './api/http-server';
 import { createPlatformServices } from './app';
 import { createLogger } from './logger';
@@ -16,19 +18,17 @@ function requiredEnv(name: string, hint: string): string {
 }
 
 async function main(): Promise<void> {
+  // Settings first: a bad one must stop the process before it touches the database.
+  const apiOptions = apiOptionsFromEnv(process.env);
   const services = createPlatformServices({
     databaseUrl: requiredEnv('PLATFORM_DATABASE_URL', 'the URL of the platform database, e.g. postgres://platform:secret@127.0.0.1:5432/platform'),
     secretKey: requiredEnv('PLATFORM_SECRET_KEY', 'generate one with `openssl rand -hex 32`'),
     log,
   });
   await migrate(services.pool, { log: log.child('migrations') });
-  const api = createApiServer(services, {
-    host: process.env.PLATFORM_API_HOST ?? '127.0.0.1',
-    port: Number(process.env.PLATFORM_API_PORT ?? 8001),
-    corsOrigin: process.env.PLATFORM_CORS_ORIGIN,
-  });
+  const api = createApiServer(services, apiOptions);
   const url = await api.listen();
-  log.info('api listening', { url });
+  log.info('api listening', { url, authentication: apiOptions.authenticators?.length ? 'basic' : 'none' });
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -4,14 +4,18 @@
 // Environment:
 //   PLATFORM_DATABASE_URL    the platform's Postgres (required)
 //   PLATFORM_SECRET_KEY      decrypts connector secrets (required)
-//   PLATFORM_STATE_DIR       replication children spill temporary files under <dir>/tmp
+//   PLATFORM_STATE_DIR       replication children spill temporary files under <dir>/tmp, one
+//                            directory per attempt, removed when it ends and swept at start
+//                            (without it, under a fresh directory in the system's tmp)
 //   PLATFORM_RESOURCES       JSON {source, destination, orchestrator: {memory_limit, ...}};
 //                            see worker/resources.ts for how limits reach the child
 //   WORKER_ID                names this worker in attempts and logs (default host-pid)
-//   WORKER_MAX_JOBS          jobs run at once by this process (default 1)
+//   WORKER_MAX_JOBS          jobs run at once by this process (default 5)
+//   WORKER_MEMORY_BUDGET     the running children's memory limits (source + destination
+//                            memory_limit each) add up to at most this, e.g. "8Gi"; jobs that
+//                            do not fit wait (default 75% of the machine's memory)
 //   WORKER_SHUTDOWN_GRACE_MS on SIGTERM, how long running attempts may finish (default 20000)
 //                            before they are stopped and failed as transient (then retried)
-import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { createPlatformServices } from './app';
@@ -19,6 +23,7 @@ import { createLogger } from './logger';
 import { startScheduler } from './scheduler/scheduler';
 import { migrate } from './store/db';
 import { parsePlatformResources } from './worker/resources';
+import { workerSettingsFromEnv } from './worker/settings';
 import { Worker } from './worker/worker';
 
 function requiredEnv(name: string): string {
@@ -30,21 +35,18 @@ function requiredEnv(name: string): string {
 async function main(): Promise<void> {
   const workerId = process.env.WORKER_ID || `${hostname()}-${process.pid}`;
   const log = createLogger('worker', {}, { workerId });
+  const settings = workerSettingsFromEnv(process.env);
   const services = createPlatformServices({ databaseUrl: requiredEnv('PLATFORM_DATABASE_URL'), secretKey: requiredEnv('PLATFORM_SECRET_KEY'), log });
   await migrate(services.pool, { log });
 
-  if (process.env.PLATFORM_STATE_DIR) {
-    // Children inherit TMPDIR: spill files of sources and destinations land in the platform's state dir.
-    process.env.TMPDIR = join(process.env.PLATFORM_STATE_DIR, 'tmp');
-    await mkdir(process.env.TMPDIR, { recursive: true });
-  }
   const worker = new Worker({
     workerId,
     jobStore: services.jobStore,
     configStore: services.configStore,
     log: log.child('jobs'),
     resources: parsePlatformResources(process.env.PLATFORM_RESOURCES),
-    concurrency: Number(process.env.WORKER_MAX_JOBS) || 1,
+    ...settings,
+    tmpDir: process.env.PLATFORM_STATE_DIR ? join(process.env.PLATFORM_STATE_DIR, 'tmp') : undefined,
   });
   worker.start();
   const scheduler = startScheduler({ pool: services.pool, jobStore: services.jobStore, log: log.child('scheduler') });

@@ -1,15 +1,18 @@
 // The write loop. Commit rule: a STATE is yielded only after every record before it (of the
 // streams it covers) is in S3. Overwrite removes a stream's older objects only after the whole
 // input was consumed and every new file uploaded; a failed sync never deletes anything.
+// A stream fails alone: one the source reports INCOMPLETE, or whose data cannot be converted
+// here, takes no more data, acknowledges no more STATE and replaces nothing (an ERROR trace
+// names it), while the other streams go on and commit.
 // Pipelined: while chunk N uploads, chunk N+1 converts and the source produces chunk N+2;
 // a STATE is acknowledged as soon as the uploads before it finish.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { streamKey, type AirbyteMessage, type AirbyteStateMessage, type ConfiguredAirbyteCatalog, type StreamDescriptor } from '@platform/protocol';
+import { errorTraceMessage, streamKey, type AirbyteMessage, type AirbyteStateMessage, type ConfiguredAirbyteCatalog, type StreamDescriptor } from '@platform/protocol';
 import type { SourceOutput } from '../framework/batches';
 import type { ConnectorContext } from '../framework/connector';
-import { configError, systemError } from '../framework/errors';
+import { asConnectorError, configError, systemError } from '../framework/errors';
 import type { S3Settings } from './config';
 import { openDuckDb, type DuckDb } from './duckdb';
 import { readAhead } from './read-ahead';
@@ -78,31 +81,70 @@ export async function* writeToS3(
     if (!sink) throw systemError(`received data for stream ${d.namespace ? `${d.namespace}.` : ''}${d.name}, which is not in the configured catalog`);
     return sink;
   };
+  /** Keys of the streams that failed in this sync; their sinks take nothing more. */
+  const failed = new Set<string>();
+  /** ERROR traces of streams that failed here, yielded after the item that failed them. */
+  const streamErrors: AirbyteMessage[] = [];
+  /**
+   * Runs a sink operation; a failure of that stream's data fails that stream only. A failed
+   * upload, a cancel or a transient error (S3 unreachable) concerns every stream: it fails the write.
+   */
+  const forStream = async (sink: StreamSink, operation: () => Promise<void>) => {
+    try {
+      await operation();
+    } catch (err) {
+      const error = asConnectorError(err);
+      if (uploads.hasFailed || ctx.signal?.aborted || error.failureType === 'transient_error') throw err;
+      const { name, namespace } = sink.configured.stream;
+      failed.add(streamKey(sink.configured.stream));
+      ctx.log('ERROR', `${sink.label} failed, the other streams go on: ${error.message}`);
+      streamErrors.push(errorTraceMessage(error.message, error.failureType, error.internalMessage, { name, namespace }));
+    }
+  };
+  const isFailed = (d: StreamDescriptor) => failed.has(streamKey(d));
   /** Turns the buffered records of the covered streams into files queued for upload. */
   const flush = async (covered: StreamDescriptor | 'all') => {
     // A state of a stream outside the catalog flushes everything rather than failing the sync.
     const only = covered === 'all' ? undefined : sinks.get(streamKey(covered));
-    for (const sink of only ? [only] : sinks.values()) await sink.flush();
+    for (const sink of only ? [only] : sinks.values()) {
+      if (!isFailed(sink.configured.stream)) await forStream(sink, () => sink.flush());
+    }
   };
   const writeItem = async (item: SourceOutput) => {
     switch (item.type) {
-      case 'CSV_FILE_BATCH':
-        // The sink releases the chunk's file; for an unknown stream nobody would.
-        if (!sinks.has(streamKey(descriptorOf(item)))) await item.release();
-        await sinkFor(descriptorOf(item)).writeCsvBatch(item);
+      case 'CSV_FILE_BATCH': {
+        // The sink releases the chunk's file; for an unknown or failed stream nobody would.
+        if (!sinks.has(streamKey(descriptorOf(item))) || isFailed(descriptorOf(item))) await item.release();
+        const sink = sinkFor(descriptorOf(item));
+        if (!isFailed(descriptorOf(item))) await forStream(sink, () => sink.writeCsvBatch(item));
         break;
-      case 'RECORD_BATCH':
-        await sinkFor(descriptorOf(item)).writeRecords(item.records, item.emittedAt);
+      }
+      case 'RECORD_BATCH': {
+        const sink = sinkFor(descriptorOf(item));
+        if (!isFailed(descriptorOf(item))) await forStream(sink, () => sink.writeRecords(item.records, item.emittedAt));
         break;
-      case 'RECORD':
-        await sinkFor(descriptorOf(item.record)).writeRecords([item.record.data], item.record.emitted_at);
+      }
+      case 'RECORD': {
+        const sink = sinkFor(descriptorOf(item.record));
+        if (!isFailed(descriptorOf(item.record))) await forStream(sink, () => sink.writeRecords([item.record.data], item.record.emitted_at));
         break;
-      case 'STATE':
-        await flush(coveredStreams(item.state));
+      }
+      case 'STATE': {
+        const covered = coveredStreams(item.state);
+        await flush(covered);
+        // Acknowledging it would commit a failed stream's position past data that never landed.
+        if (covered === 'all' ? failed.size > 0 : isFailed(covered)) break;
         acks.add(item);
         break;
+      }
+      case 'TRACE': {
+        // The source gave up on a stream: what it sent since its last STATE is dropped with the stream.
+        const status = item.trace.stream_status;
+        if (item.trace.type === 'STREAM_STATUS' && status?.status === 'INCOMPLETE') failed.add(streamKey(status.stream_descriptor));
+        break;
+      }
       default:
-        // LOG and TRACE messages of the source are the platform's business, not the destination's.
+        // LOG messages of the source are the platform's business, not the destination's.
         break;
     }
   };
@@ -134,15 +176,17 @@ export async function* writeToS3(
       const { done, value } = result;
       if (done) break;
       await writeItem(value);
+      yield* streamErrors.splice(0);
       for (const state of acks.takeReady()) yield state;
       // Checked after the item is written, so a cancelled sync leaves no chunk unreleased.
       ctx.signal?.throwIfAborted();
     }
     await flush('all');
+    yield* streamErrors.splice(0);
     await uploads.drain();
     for (const state of acks.takeReady()) yield state;
     for (const sink of sinks.values()) {
-      if (sink.configured.destination_sync_mode === 'overwrite') await sink.replacePreviousObjects();
+      if (sink.configured.destination_sync_mode === 'overwrite' && !isFailed(sink.configured.stream)) await sink.replacePreviousObjects();
     }
   } finally {
     // Stops the source and frees any chunk fetched ahead, when the write ends early.

@@ -14,7 +14,7 @@ import {
 } from '@platform/protocol';
 import type { Connector, ConnectorContext } from './connector';
 import { validateConfig } from './config';
-import { asConnectorError, configError } from './errors';
+import { asConnectorError, configError, StreamsFailedError } from './errors';
 import { toProtocolMessages } from './expand';
 import { scrubText, secretValues } from './secrets';
 import { checkConnection } from './check';
@@ -106,6 +106,8 @@ export async function runConnectorCli(connector: Connector, argv: string[], io: 
         throw configError(`unknown command "${command ?? ''}"; expected spec, check, discover, read or write`);
     }
   } catch (err) {
+    // Each failed stream was reported by its own ERROR trace already.
+    if (err instanceof StreamsFailedError) return 1;
     const e = asConnectorError(err);
     emit(errorTraceMessage(scrubText(e.message, secrets), e.failureType, e.internalMessage && scrubText(e.internalMessage, secrets)));
     return 1;

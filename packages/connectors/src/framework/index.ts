@@ -7,3 +7,4 @@ export * from './secrets';
 export * from './expand';
 export * from './check';
 export * from './cli';
+export * from './row-content';

@@ -25,6 +25,18 @@ describe('the pg error table', () => {
     expect(mapped.message).toContain(message);
   });
 
+  // Postgres's own texts for errors on a value (SQLSTATE classes 22 and 23), with the detail it attaches.
+  it.each([
+    [Object.assign(pgError('22P02', 'invalid input syntax for type integer: "CANARY-1 private"'), {}), 'invalid input syntax for type integer: [value removed]'],
+    [pgError('22003', 'value "CANARY-22" is out of range for type integer'), 'value [value removed] is out of range for type integer'],
+    [Object.assign(pgError('23502', 'null value in column "n" of relation "t" violates not-null constraint'), { detail: 'Failing row contains (1, CANARY-2, null).' }), 'violates not-null constraint'],
+    [Object.assign(pgError('23505', 'duplicate key value violates unique constraint "t_pkey"'), { detail: 'Key (id)=(CANARY-3) already exists.' }), 'violates unique constraint "t_pkey"'],
+  ])('never quotes the value it failed on: %s', (err, message) => {
+    const mapped = toConnectorError(err, ctx);
+    expect(mapped.message).toContain(message);
+    expect(`${mapped.message} ${mapped.internalMessage} ${mapped.stack}`).not.toContain('CANARY');
+  });
+
   it('passes ConnectorErrors through unchanged', () => {
     const original = new ConnectorError('already mapped', 'config_error');
     expect(toConnectorError(original, ctx)).toBe(original);

@@ -3,6 +3,7 @@
 // `errorKey` derives from pg's message-only errors.
 import type { FailureType } from '@platform/protocol';
 import { ConnectorError } from '../framework/errors';
+import { withoutRowContent } from '../framework/row-content';
 
 export interface ErrorContext {
   host: string;
@@ -84,12 +85,17 @@ function ruleFor(key: string | undefined): ErrorRule {
   return ERROR_RULES[key] ?? ERROR_RULES[key.slice(0, 3)] ?? ERROR_RULES[key.slice(0, 2)] ?? FALLBACK_RULE;
 }
 
-/** Wraps a driver error into a ConnectorError with a message naming the cause; ConnectorErrors pass through. */
+/**
+ * Wraps a driver error into a ConnectorError with a message naming the cause; ConnectorErrors
+ * pass through. Postgres quotes the values it failed on (`invalid input syntax for type
+ * integer: "..."`, `Failing row contains (...)`): neither message carries them.
+ */
 export function toConnectorError(err: unknown, ctx: ErrorContext): ConnectorError {
   if (err instanceof ConnectorError) return err;
   const e = err instanceof Error ? err : new Error(String(err));
   const key = errorKey(e);
   const rule = ruleFor(key);
+  const shown = new Error(withoutRowContent(e.message));
   const detail = (e as { detail?: string }).detail;
-  return new ConnectorError(rule.message(ctx, e), rule.failureType, `${key ?? 'unknown'}: ${e.message}${detail ? ` (${detail})` : ''}`, { cause: err });
+  return new ConnectorError(rule.message(ctx, shown), rule.failureType, `${key ?? 'unknown'}: ${shown.message}${detail ? ` (${withoutRowContent(detail)})` : ''}`, { cause: err });
 }

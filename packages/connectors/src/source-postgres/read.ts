@@ -1,7 +1,12 @@
 // read: resolves the configured catalog against the database, then reads stream after stream,
 // each inside its own REPEATABLE READ snapshot so chunk boundaries and states are exact.
+// A stream fails alone, as in Airbyte's CDK: one that is missing, unreadable or holds a value
+// Postgres cannot output ends with STREAM_STATUS INCOMPLETE and an ERROR trace naming it, the
+// next stream is read, and the read ends with a StreamsFailedError. Losing the connection or
+// being cancelled ends the whole read at once.
 import type pg from 'pg';
 import {
+  errorTraceMessage,
   estimateMessage,
   streamStatusMessage,
   type AirbyteStateMessage,
@@ -10,7 +15,7 @@ import {
 } from '@platform/protocol';
 import type { SourceOutput } from '../framework/batches';
 import type { ConnectorContext } from '../framework/connector';
-import { configError } from '../framework/errors';
+import { configError, StreamsFailedError, type ConnectorError } from '../framework/errors';
 import { introspect, isCtidScannable, type SourceColumn, type SourceTable } from './catalog';
 import { resolveConfig, type PostgresSourceConfig, type ReadTuning } from './config';
 import { READ_CONNECT_TIMEOUT_MS, connect, errorContext } from './connection';
@@ -22,6 +27,7 @@ import { findStreamState } from './state';
 import { relationStats, type StreamRun } from './stream-run';
 
 interface StreamPlan {
+  descriptor: { name: string; namespace: string };
   table: SourceTable;
   columns: SourceColumn[];
   /** Set for incremental streams. */
@@ -51,23 +57,48 @@ function cursorColumn(table: SourceTable, configured: ConfiguredAirbyteStream): 
   return column;
 }
 
-/** Matches every configured stream to a relation, failing with a config_error that names all missing ones. */
-async function planStreams(client: pg.Client, config: PostgresSourceConfig & { schemas: string[] }, catalog: ConfiguredAirbyteCatalog, ctx: ConnectorContext): Promise<StreamPlan[]> {
+/** A configured stream that cannot be read at all, with the config_error saying why. */
+interface UnreadableStream {
+  descriptor: { name: string; namespace?: string | null };
+  error: ConnectorError;
+}
+
+/** Matches every configured stream to a relation; those without one (or without a usable cursor) are unreadable. */
+async function planStreams(
+  client: pg.Client,
+  config: PostgresSourceConfig & { schemas: string[] },
+  catalog: ConfiguredAirbyteCatalog,
+  ctx: ConnectorContext,
+): Promise<Array<StreamPlan | UnreadableStream>> {
   const namespaces = new Set([...config.schemas, ...catalog.streams.flatMap((s) => (s.stream.namespace ? [s.stream.namespace] : []))]);
   const tables = await introspect(client, [...namespaces]);
   const find = (s: ConfiguredAirbyteStream) =>
     tables.find((t) => t.name === s.stream.name && (s.stream.namespace ? t.namespace === s.stream.namespace : config.schemas.includes(t.namespace)));
-  const missing = catalog.streams.filter((s) => !find(s)).map((s) => display(s.stream.namespace, s.stream.name));
-  if (missing.length > 0) {
-    throw configError(
-      `Stream${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not found in database "${config.database}" (or not readable by user "${config.username}"). Refresh the source schema or fix the catalog.`,
-    );
-  }
   return catalog.streams.map((configured) => {
-    const table = find(configured)!;
-    const cursor = configured.sync_mode === 'incremental' ? cursorColumn(table, configured) : undefined;
-    return { table, columns: selectedColumns(table, configured, ctx), cursor };
+    const table = find(configured);
+    if (!table) {
+      const error = configError(
+        `Stream ${display(configured.stream.namespace, configured.stream.name)} not found in database "${config.database}" (or not readable by user "${config.username}"). Refresh the source schema or fix the catalog.`,
+      );
+      return { descriptor: { name: configured.stream.name, namespace: configured.stream.namespace }, error };
+    }
+    const descriptor = { name: table.name, namespace: table.namespace };
+    try {
+      const cursor = configured.sync_mode === 'incremental' ? cursorColumn(table, configured) : undefined;
+      return { descriptor, table, columns: selectedColumns(table, configured, ctx), cursor };
+    } catch (err) {
+      return { descriptor, error: err as ConnectorError };
+    }
   });
+}
+
+type StreamFailures = StreamsFailedError['failures'];
+
+/** A stream that failed on its own: Airbyte's INCOMPLETE status, then the error naming the stream. */
+function* streamFailed(descriptor: UnreadableStream['descriptor'], error: ConnectorError, failures: StreamFailures): Generator<SourceOutput> {
+  failures.push({ stream: descriptor, error });
+  yield streamStatusMessage(descriptor, 'INCOMPLETE');
+  yield errorTraceMessage(error.message, error.failureType, error.internalMessage, descriptor);
 }
 
 async function supportsTidRangeScans(client: pg.Client): Promise<boolean> {
@@ -83,12 +114,13 @@ interface ReadSession {
   tuning: ReadTuning;
   tidRangeScans: boolean;
   ctx: ConnectorContext;
+  failures: StreamFailures;
 }
 
 /** One stream in its own snapshot, bracketed by STREAM_STATUS traces; failures name the stream. */
 async function* readStream(session: ReadSession, plan: StreamPlan): AsyncGenerator<SourceOutput> {
   const { client } = session;
-  const descriptor = { name: plan.table.name, namespace: plan.table.namespace };
+  const { descriptor } = plan;
   yield streamStatusMessage(descriptor, 'STARTED');
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -111,9 +143,18 @@ async function* readStream(session: ReadSession, plan: StreamPlan): AsyncGenerat
     yield* plan.cursor ? readIncremental(run, plan.cursor) : readFullRefresh(run, session.tidRangeScans);
     await client.query('COMMIT');
   } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    yield streamStatusMessage(descriptor, 'INCOMPLETE');
-    throw toConnectorError(err, errorContext(session.config, display(descriptor.namespace, descriptor.name)));
+    const rolledBack = await client.query('ROLLBACK').then(
+      () => true,
+      () => false,
+    );
+    const error = toConnectorError(err, errorContext(session.config, display(descriptor.namespace, descriptor.name)));
+    // A lost connection, a cancel or a server going away are no stream's own: the read stops.
+    if (!rolledBack || error.failureType === 'transient_error') {
+      yield streamStatusMessage(descriptor, 'INCOMPLETE');
+      throw error;
+    }
+    yield* streamFailed(descriptor, error, session.failures);
+    return;
   }
   yield streamStatusMessage(descriptor, 'COMPLETE');
 }
@@ -129,7 +170,7 @@ export async function* readPostgres(
   const client = await connect(config, { connectTimeoutMs: READ_CONNECT_TIMEOUT_MS, ctx });
   let spill: SpillDirectory | undefined;
   try {
-    let plans: StreamPlan[];
+    let plans: Array<StreamPlan | UnreadableStream>;
     let tidRangeScans: boolean;
     try {
       plans = await planStreams(client, config, catalog, ctx);
@@ -138,8 +179,12 @@ export async function* readPostgres(
       throw toConnectorError(err, errorContext(config));
     }
     spill = await SpillDirectory.create();
-    const session: ReadSession = { client, config, state, spill, tuning, tidRangeScans, ctx };
-    for (const plan of plans) yield* readStream(session, plan);
+    const session: ReadSession = { client, config, state, spill, tuning, tidRangeScans, ctx, failures: [] };
+    for (const plan of plans) {
+      if ('error' in plan) yield* streamFailed(plan.descriptor, plan.error, session.failures);
+      else yield* readStream(session, plan);
+    }
+    if (session.failures.length > 0) throw new StreamsFailedError(session.failures);
   } finally {
     await client.end().catch(() => {});
     await spill?.close();

@@ -1,22 +1,8 @@
-import { request } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../test-support/api-harness';
 import { TEST_CONNECTOR_DEFINITIONS } from '../test-support/fake-connectors';
-
-/** fetch refuses GET with a body, which is exactly what the guide's curl sends. */
-function rawRequest(url: string, method: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; text: string }> {
-  return new Promise((resolve, reject) => {
-    // Content-Length as curl sends it; without it Node would not frame a GET body.
-    const length = body === undefined ? {} : { 'Content-Length': String(Buffer.byteLength(body)) };
-    const req = request(url, { method, headers: { 'Content-Type': 'application/json', ...length, ...headers } }, (res) => {
-      let text = '';
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, text }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+import { rawRequest } from '../test-support/raw-request';
 
 describe('HTTP transport', () => {
   let api: TestApi;
@@ -109,10 +95,23 @@ describe('HTTP transport', () => {
       'Access-Control-Request-Headers': 'content-type',
     });
     expect(preflight.status).toBe(204);
-    expect(preflight.headers['access-control-allow-origin']).toBe('*');
+    // The UI's own origin, never `*` (any page could then drive the API).
+    expect(preflight.headers['access-control-allow-origin']).toBe('http://localhost:8000');
     expect(preflight.headers['access-control-allow-methods']).toContain('POST');
     const res = await fetch(`${api.url}/api/v1/workspaces/list`, { method: 'POST', headers: { Origin: 'http://localhost:8000' } });
-    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('access-control-allow-origin')).toBe('http://localhost:8000');
+  });
+
+  it('answers a request target that is no URL with 400, not 500', async () => {
+    const { port } = new URL(api.url);
+    const statusLine = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.write(`GET http://[ HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`));
+      let answer = '';
+      socket.on('data', (chunk) => (answer += chunk));
+      socket.on('close', () => resolve(answer.split('\r\n')[0]));
+      socket.on('error', reject);
+    });
+    expect(statusLine).toBe('HTTP/1.1 400 Bad Request');
   });
 
   it('answers 413 for an oversized body', async () => {

@@ -1,33 +1,51 @@
 // The HTTP transport (design example 4: thin). node:http, RPC routing from openapi.yaml,
-// request validation, JSON serialization, CORS and JSON errors. Handlers only translate
-// to services; this file knows nothing about sources or connections.
+// the access checks (Host, origin, credentials: ./allowed-hosts, ./cors, ./auth), body
+// reading and validation (./request-body), JSON serialization and JSON errors. Handlers only
+// translate to services; this file knows nothing about sources or connections.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PlatformServices } from '../app';
 import { ConnectorLoadError } from '../config/definitions';
-import { ApiError, BadRequestError, InvalidInputError } from '../errors';
+import { ApiError, BadRequestError } from '../errors';
 import type { Logger } from '../logger';
 import { schemaErrorsToDetails } from '@platform/connectors';
+import { createHostCheck } from './allowed-hosts';
+import { authenticate, type Authenticator } from './auth';
+import { createCorsPolicy } from './cors';
+import { HttpError } from './http-errors';
+import { DEFAULT_MAX_JSON_DEPTH } from './json-guards';
 import { loadOpenApi, type OpenApiDocument, type Operation } from './openapi';
+import { DEFAULT_MAX_BODY_BYTES, readRequestBody } from './request-body';
 import { HttpResponse, type RouteHandler, type RouteModule } from './route';
 import * as routeModules from './routes/index';
 
 const API_PREFIX = '/api';
-const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+const DEFAULT_HOST = '127.0.0.1';
+/** Origins of the platform's web UI on its default port (ports.webapp in config/platform.yaml). */
+export const DEFAULT_ALLOWED_ORIGINS: readonly string[] = ['http://localhost:8000', 'http://127.0.0.1:8000'];
+/** Answered without credentials: liveness probes need no login and learn nothing else. */
+const PUBLIC_PATHS = new Set([`${API_PREFIX}/v1/health`]);
 
 export interface ApiServerOptions {
+  /** Bind address; 127.0.0.1 by default. */
   host?: string;
   /** 0 picks a free port. */
   port?: number;
   log?: Logger;
-  /** Access-Control-Allow-Origin for the web UI; `*` by default. */
-  corsOrigin?: string;
+  /** Origins whose pages may call the API (the web UI); DEFAULT_ALLOWED_ORIGINS by default. */
+  allowedOrigins?: readonly string[];
+  /** Host header names accepted besides localhost, 127.0.0.1, [::1] and `host`; `*` accepts any. */
+  allowedHosts?: readonly string[];
+  /** A request passes when one accepts it; none (the default) leaves the API open. */
+  authenticators?: readonly Authenticator[];
   /** Check every 200 body against the document and answer 500 on a mismatch (tests). */
   validateResponses?: boolean;
   /** Defaults to every module of ./routes/index. */
   routes?: RouteModule[];
   maxBodyBytes?: number;
+  /** Containers nested deeper in a request body are refused (422) before validation. */
+  maxJsonDepth?: number;
 }
 
 export interface ApiServer {
@@ -57,51 +75,23 @@ function buildRoutes(document: OpenApiDocument, modules: RouteModule[]): Map<str
   return routes;
 }
 
-class PayloadTooLargeError extends ApiError {
-  readonly status = 413;
-  readonly exceptionClassName = 'PayloadTooLargeException';
-}
-
-function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= maxBytes) chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (size > maxBytes) reject(new PayloadTooLargeError(`Request body exceeds ${maxBytes} bytes`));
-      else resolve(Buffer.concat(chunks).toString('utf8'));
-    });
-    req.on('error', reject);
-  });
-}
-
-/** The validated body of an RPC call; `{}` for an optional body that was not sent. */
-function parseBody(text: string, operation: Operation): unknown {
-  const validate = operation.bodyValidator();
-  if (!validate) return {};
-  if (text.trim() === '') {
-    if (operation.bodyRequired) throw new InvalidInputError('Request body is required', [{ path: '(body)', message: 'is required: send a JSON object' }]);
-    return {};
-  }
-  let body: unknown;
+/** The path of a request target, origin-form (`/api/v1/x`) or absolute-form (`http://host/api/v1/x`). */
+function requestPath(target: string): string {
   try {
-    body = JSON.parse(text);
-  } catch (err) {
-    throw new BadRequestError(`Malformed JSON in request body: ${(err as Error).message}`);
+    return new URL(target.startsWith('/') ? `http://localhost${target}` : target).pathname.replace(/\/+$/, '');
+  } catch {
+    throw new BadRequestError(`Malformed request target ${JSON.stringify(target.slice(0, 100))}`);
   }
-  if (!validate(body)) throw new InvalidInputError('Invalid request body', schemaErrorsToDetails(validate.errors));
-  return body;
 }
 
 export function createApiServer(services: PlatformServices, options: ApiServerOptions = {}): ApiServer {
   const log = options.log ?? services.log.child('api');
   const document = loadOpenApi();
   const routes = buildRoutes(document, options.routes ?? Object.values(routeModules));
-  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const corsOrigin = options.corsOrigin ?? '*';
+  const limits = { maxBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, maxDepth: options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH };
+  const checkHost = createHostCheck({ bindHost: options.host ?? DEFAULT_HOST, extraHosts: options.allowedHosts });
+  const cors = createCorsPolicy(options.allowedOrigins ?? DEFAULT_ALLOWED_ORIGINS);
+  const authenticators = options.authenticators ?? [];
 
   const send = (res: ServerResponse, status: number, body: unknown, contentType = 'application/json') => {
     if (body === undefined) {
@@ -113,7 +103,8 @@ export function createApiServer(services: PlatformServices, options: ApiServerOp
     res.end(payload);
   };
 
-  const toErrorResponse = (err: unknown, requestId: string, requestLog: Logger): { status: number; body: unknown } => {
+  const toErrorResponse = (err: unknown, requestId: string, requestLog: Logger): { status: number; body: unknown; headers?: Record<string, string> } => {
+    if (err instanceof HttpError) return { status: err.status, body: err.body(), headers: err.headers };
     if (err instanceof ApiError) return { status: err.status, body: err.body() };
     if (err instanceof ConnectorLoadError) {
       requestLog.error('connector failed to load', { error: err.cause instanceof Error ? err.cause : err });
@@ -123,15 +114,24 @@ export function createApiServer(services: PlatformServices, options: ApiServerOp
     return { status: 500, body: { message: `Internal server error (request id ${requestId}); the server log has the details`, exceptionClassName: 'InternalServerError' } };
   };
 
-  async function dispatch(req: IncomingMessage, res: ServerResponse, requestId: string, requestLog: Logger): Promise<number> {
+  async function route(req: IncomingMessage, res: ServerResponse, requestLog: Logger): Promise<number> {
+    // Who may call comes before what is called: Host, then origin, then credentials.
+    checkHost(req.headers.host, req.socket.localPort ?? 0);
+    if (req.method === 'OPTIONS') {
+      cors.preflight(req, res);
+      return 204;
+    }
+    cors.check(req, res);
     const method = req.method ?? 'GET';
-    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '');
-    const route = pathname.startsWith(`${API_PREFIX}/`) ? routes.get(pathname.slice(API_PREFIX.length)) : undefined;
-    if (!route) {
+    const pathname = requestPath(req.url ?? '/');
+    if (!PUBLIC_PATHS.has(pathname)) authenticate(req.headers.authorization, authenticators);
+
+    const found = pathname.startsWith(`${API_PREFIX}/`) ? routes.get(pathname.slice(API_PREFIX.length)) : undefined;
+    if (!found) {
       send(res, 404, { message: `Unknown endpoint ${method} ${pathname}; see ${API_PREFIX}/v1/openapi.yaml`, exceptionClassName: 'NotFoundException' });
       return 404;
     }
-    const { operation } = route;
+    const { operation, handler } = found;
     // RPC operations also take GET with a body: Airbyte guides use `curl -X GET -d '{...}'`.
     const allowed = operation.method === 'post' ? ['POST', 'GET'] : ['GET'];
     if (!allowed.includes(method)) {
@@ -143,22 +143,27 @@ export function createApiServer(services: PlatformServices, options: ApiServerOp
       send(res, 200, document.text, 'application/yaml');
       return 200;
     }
-    if (!route.handler) {
+    if (!handler) {
       send(res, 501, { message: `${pathname} is not implemented yet`, exceptionClassName: 'NotImplementedException' });
       return 501;
     }
+    const body = await readRequestBody(req, operation, limits);
+    const result = await handler(body, { services, log: requestLog });
+    const response = result instanceof HttpResponse ? result : new HttpResponse(result === undefined ? 204 : 200, result);
+    const validateResponse = options.validateResponses && response.status === 200 ? operation.responseValidator() : undefined;
+    if (validateResponse && !validateResponse(response.body)) {
+      throw new Error(`Response of ${operation.operationId} does not match openapi.yaml: ${JSON.stringify(schemaErrorsToDetails(validateResponse.errors))}`);
+    }
+    send(res, response.status, response.body, response.contentType);
+    return response.status;
+  }
+
+  async function dispatch(req: IncomingMessage, res: ServerResponse, requestId: string, requestLog: Logger): Promise<number> {
     try {
-      const body = parseBody(await readBody(req, maxBodyBytes), operation);
-      const result = await route.handler(body, { services, log: requestLog });
-      const response = result instanceof HttpResponse ? result : new HttpResponse(result === undefined ? 204 : 200, result);
-      const validateResponse = options.validateResponses && response.status === 200 ? operation.responseValidator() : undefined;
-      if (validateResponse && !validateResponse(response.body)) {
-        throw new Error(`Response of ${operation.operationId} does not match openapi.yaml: ${JSON.stringify(schemaErrorsToDetails(validateResponse.errors))}`);
-      }
-      send(res, response.status, response.body, response.contentType);
-      return response.status;
+      return await route(req, res, requestLog);
     } catch (err) {
-      const { status, body } = toErrorResponse(err, requestId, requestLog);
+      const { status, body, headers } = toErrorResponse(err, requestId, requestLog);
+      for (const [name, value] of Object.entries(headers ?? {})) res.setHeader(name, value);
       send(res, status, body);
       return status;
     }
@@ -169,15 +174,6 @@ export function createApiServer(services: PlatformServices, options: ApiServerOp
     const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
     const requestLog = log.child('request', { requestId });
     res.setHeader('X-Request-Id', requestId);
-    res.setHeader('Access-Control-Allow-Origin', corsOrigin);
-    res.setHeader('Access-Control-Expose-Headers', 'X-Request-Id');
-    if (req.method === 'OPTIONS') {
-      res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
-      res.setHeader('Access-Control-Allow-Headers', req.headers['access-control-request-headers'] ?? 'Content-Type, Authorization');
-      res.setHeader('Access-Control-Max-Age', '600');
-      res.writeHead(204).end();
-      return;
-    }
     dispatch(req, res, requestId, requestLog)
       .catch((err) => {
         // Only a failure to write the response gets here.
@@ -197,7 +193,7 @@ export function createApiServer(services: PlatformServices, options: ApiServerOp
     listen: () =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
-        server.listen(options.port ?? 8001, options.host ?? '127.0.0.1', () => {
+        server.listen(options.port ?? 8001, options.host ?? DEFAULT_HOST, () => {
           server.off('error', reject);
           const { address, port } = server.address() as AddressInfo;
           const host = address.includes(':') ? `[${address}]` : address;

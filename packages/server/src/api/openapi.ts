@@ -32,9 +32,26 @@ function pointer(...segments: string[]): string {
   return `${DOCUMENT_ID}#/${segments.map((s) => s.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`;
 }
 
+/**
+ * Bounds every `type: integer` schema to the safe integers (|n| ≤ 2^53 − 1). Beyond them a
+ * JSON number no longer holds an exact integer in JavaScript (2^53 + 1 reads as 2^53), and
+ * `1e308` would pass as an "integer" and reach Postgres's bigint: refused as 422 instead.
+ */
+function boundIntegersToSafe(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(boundIntegersToSafe);
+  if (node === null || typeof node !== 'object') return;
+  const schema = node as Record<string, unknown>;
+  if (schema.type === 'integer') {
+    schema.maximum = Math.min(Number(schema.maximum ?? Number.MAX_SAFE_INTEGER), Number.MAX_SAFE_INTEGER);
+    schema.minimum = Math.max(Number(schema.minimum ?? Number.MIN_SAFE_INTEGER), Number.MIN_SAFE_INTEGER);
+  }
+  Object.values(schema).forEach(boundIntegersToSafe);
+}
+
 export function loadOpenApi(file = OPENAPI_PATH): OpenApiDocument {
   const text = readFileSync(file, 'utf8');
   const doc = parse(text) as { paths: Record<string, Record<string, any>> };
+  boundIntegersToSafe(doc);
   // `nullable` and `example` are OpenAPI keywords ajv understands or may ignore (strict: false).
   const ajv = createAjv();
   ajv.addSchema(doc, DOCUMENT_ID);

@@ -59,6 +59,8 @@ export interface AttemptEnd {
   status: 'succeeded' | 'failed';
   failureSummary?: AttemptFailureSummary;
   progress?: AttemptProgress;
+  /** A failed attempt's streams that were committed completely all the same. */
+  completedStreams?: StreamDescriptor[];
   /** Sees the job as locked in the transaction (a cancel may have just arrived). */
   decide(job: Job): JobOutcome;
 }
@@ -171,6 +173,15 @@ export class JobStore {
     return rows.map(toAttempt);
   }
 
+  /** Streams completed by earlier attempts of the job, which a retry need not redo. */
+  async completedStreams(jobId: number): Promise<StreamDescriptor[]> {
+    const { rows } = await this.pool.query<{ name: string; namespace: string | null }>(
+      `SELECT DISTINCT s.name, s.namespace FROM attempts a, jsonb_to_recordset(a.completed_streams) AS s(name text, namespace text) WHERE a.job_id = $1`,
+      [jobId],
+    );
+    return rows.map((r) => ({ name: r.name, namespace: r.namespace }));
+  }
+
   async attemptLogs(attemptId: number): Promise<string[]> {
     const { rows } = await this.pool.query<{ line: string }>('SELECT line FROM attempt_logs WHERE attempt_id = $1 ORDER BY id', [attemptId]);
     return rows.map((r) => r.line);
@@ -236,6 +247,13 @@ export class JobStore {
       [attemptId, workerId],
     );
     return rows[0] ? { cancelRequested: rows[0].cancel_requested } : null;
+  }
+
+  /** Those of `attemptIds` that are still running (their workers may be writing spill files). */
+  async runningAttemptIds(attemptIds: number[]): Promise<Set<number>> {
+    if (attemptIds.length === 0) return new Set();
+    const { rows } = await this.pool.query<{ id: number }>(`SELECT id FROM attempts WHERE id = ANY($1) AND status = 'running'`, [attemptIds]);
+    return new Set(rows.map((r) => r.id));
   }
 
   async saveProgress(attemptId: number, workerId: string, progress: AttemptProgress): Promise<void> {
@@ -346,7 +364,7 @@ async function endAttempt(client: PoolClient, attemptId: number, jobId: number, 
   await client.query(
     `UPDATE attempts SET status = $2, failure_summary = $3, ended_at = now(), updated_at = now(),
        records_synced = COALESCE($4, records_synced), bytes_synced = COALESCE($5, bytes_synced),
-       total_stats = COALESCE($6, total_stats), stream_stats = COALESCE($7, stream_stats)
+       total_stats = COALESCE($6, total_stats), stream_stats = COALESCE($7, stream_stats), completed_streams = $8
      WHERE id = $1`,
     [
       attemptId,
@@ -356,6 +374,7 @@ async function endAttempt(client: PoolClient, attemptId: number, jobId: number, 
       p?.bytesSynced ?? null,
       p ? JSON.stringify(p.totalStats) : null,
       p ? JSON.stringify(p.streamStats) : null,
+      JSON.stringify(end.completedStreams ?? []),
     ],
   );
   const { rows } = await client.query(`SELECT ${JOB_COLUMNS} FROM jobs WHERE id = $1 FOR UPDATE`, [jobId]);

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { ConnectorDefinition } from '@platform/connectors';
 import type { ConnectorTimeouts } from '../config/actors';
 import { freePort } from '@platform/services';
-import { createApiServer } from '../api/http-server';
+import { createApiServer, type ApiServerOptions } from '../api/http-server';
 import { createPlatformServices, type PlatformServices } from '../app';
 import { createLogger } from '../logger';
 import { createTestDatabase } from './test-database';
@@ -25,7 +25,12 @@ export interface TestApi {
 }
 
 export async function startTestApi(
-  options: { connectorDefinitions?: readonly ConnectorDefinition[]; connectorTimeouts?: Partial<ConnectorTimeouts> } = {},
+  options: {
+    connectorDefinitions?: readonly ConnectorDefinition[];
+    connectorTimeouts?: Partial<ConnectorTimeouts>;
+    /** Access settings (allowed hosts and origins, authenticators, limits) of the server. */
+    api?: Omit<ApiServerOptions, 'port' | 'log'>;
+  } = {},
 ): Promise<TestApi> {
   const database = await createTestDatabase('api');
   const logLines: string[] = [];
@@ -38,7 +43,7 @@ export async function startTestApi(
     connectorTimeouts: { checkMs: 15_000, discoverMs: 15_000, ...options.connectorTimeouts },
     connectorDefinitions: options.connectorDefinitions,
   });
-  const api = createApiServer(services, { port: await freePort(), validateResponses: true });
+  const api = createApiServer(services, { validateResponses: true, ...options.api, port: await freePort() });
   const url = await api.listen();
   return {
     url,

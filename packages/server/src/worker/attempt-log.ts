@@ -1,11 +1,13 @@
 // An attempt's log, buffered and appended to the database in batches (one INSERT per
-// flush, not per line). Every line is scrubbed of the attempt's secret values here, the one
-// place all lines pass through, whatever part of the worker or child wrote them.
+// flush, not per line). Every line is scrubbed of the attempt's secret values and of row
+// contents, and cut to a bounded length, here: the one place all lines pass through,
+// whatever part of the worker or child wrote them.
 import { scrubText } from '@platform/connectors';
 import type { LogLevel } from '@platform/protocol';
 import type { Logger } from '../logger';
 import type { JobStore } from '../store/job-store';
 import { formatLogLine, type LogOrigin } from './child-protocol';
+import { safeText, TEXT_LIMITS } from './safe-text';
 
 const FLUSH_INTERVAL_MS = 500;
 const FLUSH_LINES = 500;
@@ -30,7 +32,8 @@ export class AttemptLog {
   }
 
   write(origin: LogOrigin, level: LogLevel, message: string, at = Date.now()): void {
-    this.lines.push(scrubText(formatLogLine(at, level, origin, message), this.secrets));
+    // Secrets first, on the whole line: cutting first could leave half a secret behind.
+    this.lines.push(safeText(scrubText(formatLogLine(at, level, origin, message), this.secrets), TEXT_LIMITS.logLine));
     if (this.lines.length >= FLUSH_LINES) void this.flush();
   }
 

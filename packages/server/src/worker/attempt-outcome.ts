@@ -4,6 +4,7 @@ import { asConnectorError } from '@platform/connectors';
 import type { AttemptFailureSummary, AttemptProgress } from '../store/job-store';
 import type { AttemptFailure, FailureOrigin } from './child-protocol';
 import { RETRY_POLICY, type JobDecision } from './retry-policy';
+import { safeText, TEXT_LIMITS } from './safe-text';
 import type { StatsSnapshot } from './sync-stats';
 
 export function failureFrom(origin: FailureOrigin, err: unknown): AttemptFailure {
@@ -11,9 +12,17 @@ export function failureFrom(origin: FailureOrigin, err: unknown): AttemptFailure
   return { failureOrigin: origin, failureType: e.failureType, externalMessage: e.message, internalMessage: e.internalMessage, stacktrace: e.stack, timestamp: Date.now() };
 }
 
-export function failureSummary(failure: AttemptFailure, stats?: StatsSnapshot): AttemptFailureSummary {
+/** What the store keeps (and the API serves) of an attempt's failures, each through safeText. */
+export function failureSummary(failures: AttemptFailure[], stats?: StatsSnapshot): AttemptFailureSummary {
+  const detail = (text: string | undefined) => (text === undefined ? undefined : safeText(text, TEXT_LIMITS.detail));
   return {
-    failures: [{ ...failure, retryable: RETRY_POLICY[failure.failureType].action === 'retry' }],
+    failures: failures.map((failure) => ({
+      ...failure,
+      externalMessage: safeText(failure.externalMessage, TEXT_LIMITS.message),
+      internalMessage: detail(failure.internalMessage),
+      stacktrace: detail(failure.stacktrace),
+      retryable: RETRY_POLICY[failure.failureType].action === 'retry',
+    })),
     partialSuccess: (stats?.streams ?? []).some((s) => s.recordsCommitted > 0),
   };
 }

@@ -1,18 +1,19 @@
 // The worker's side of one attempt: start the replication child, persist what it reports
 // (acknowledged STATE at once, stats, log lines), heartbeat, obey a cancel, and end the
 // attempt and the job through the retry policy.
-import { readLines } from '@platform/protocol';
+import { readLines, type StreamDescriptor } from '@platform/protocol';
 import type { Logger } from '../logger';
 import type { ConfigStore } from '../store/config-store';
 import type { Attempt, Job, JobOutcome, JobStore } from '../store/job-store';
 import { AttemptLog } from './attempt-log';
 import { crashFailure, describeDecision, failureFrom, failureSummary, toProgress } from './attempt-outcome';
 import type { BackoffPolicy } from './backoff';
-import { parseChildReport, type AttemptFailure } from './child-protocol';
+import { createAttemptDir, removeAttemptDir } from './attempt-files';
+import { parseChildReport, type AttemptFailure, type ReplicationInput } from './child-protocol';
 import { loadJobContext } from './job-context';
 import { startReplication, type ReplicationProcess } from './replication-process';
 import type { ChildLimits } from './resources';
-import { decideAfterFailure, type JobDecision } from './retry-policy';
+import { decideAfterFailure, retryDecidingType, type JobDecision } from './retry-policy';
 import type { StatsSnapshot } from './sync-stats';
 
 export interface AttemptRunnerConfig {
@@ -21,6 +22,8 @@ export interface AttemptRunnerConfig {
   configStore: ConfigStore;
   log: Logger;
   limits: ChildLimits;
+  /** Each attempt's child gets a directory of its own under this root as its TMPDIR. */
+  tmpDir: string;
   maxAttempts: number;
   backoff: BackoffPolicy;
   heartbeatIntervalMs: number;
@@ -33,7 +36,10 @@ export interface AttemptRunnerConfig {
 /** Why the worker stopped the child itself. */
 export type Interruption = 'cancelled' | 'shutdown' | 'lost';
 
-type Ending = { kind: 'succeeded' } | { kind: 'failed'; failure: AttemptFailure } | { kind: 'lost' };
+/** A failed attempt: one failure of the whole attempt, or one per stream that failed alone. */
+type Ending = { kind: 'succeeded' } | { kind: 'failed'; failures: AttemptFailure[]; completedStreams?: StreamDescriptor[] } | { kind: 'lost' };
+
+const failedWith = (failure: AttemptFailure): Ending => ({ kind: 'failed', failures: [failure] });
 
 const PROGRESS_SAVE_INTERVAL_MS = 1000;
 const STDERR_TAIL_LINES = 30;
@@ -42,7 +48,7 @@ export class AttemptRunner {
   private process?: ReplicationProcess;
   private interruption?: Interruption;
   private stats?: StatsSnapshot;
-  private result?: { type: 'succeeded' } | { type: 'failed'; failure: AttemptFailure };
+  private result?: { type: 'succeeded' } | { type: 'failed'; failures: AttemptFailure[]; completedStreams: StreamDescriptor[] };
   private lastProgressSave = 0;
   private readonly log: AttemptLog;
 
@@ -85,12 +91,32 @@ export class AttemptRunner {
     try {
       context = await loadJobContext(this.job, this.cfg);
     } catch (err) {
-      return { kind: 'failed', failure: failureFrom('airbyte_platform', err) };
+      return failedWith(failureFrom('airbyte_platform', err));
     }
     this.log.addSecrets(context.secrets);
+    if (context.alreadyCompleted.length > 0) {
+      const names = context.alreadyCompleted.map((d) => (d.namespace ? `${d.namespace}.${d.name}` : d.name)).join(', ');
+      this.log.write('worker', 'INFO', `not redone: ${names}, completed by an earlier attempt of this job`);
+    }
     if (this.interruption) return this.interrupted();
 
-    const proc = startReplication(context.input, this.cfg.limits);
+    let tmpDir;
+    try {
+      tmpDir = await createAttemptDir(this.cfg.tmpDir, this.attempt.id);
+    } catch (err) {
+      return failedWith(failureFrom('airbyte_platform', err));
+    }
+    try {
+      return await this.replicate(context.input, tmpDir);
+    } finally {
+      // The child's spill files hold source rows: they go with the attempt, once the child is gone.
+      await this.process?.terminate(this.cfg.killGraceMs);
+      await removeAttemptDir(tmpDir);
+    }
+  }
+
+  private async replicate(input: ReplicationInput, tmpDir: string): Promise<Ending> {
+    const proc = startReplication(input, this.cfg.limits, tmpDir);
     this.process = proc;
     const stderrTail: string[] = [];
     const stderrDone = (async () => {
@@ -117,9 +143,9 @@ export class AttemptRunner {
     // A sync that completed before a cancel or shutdown reached it stays a success.
     if (this.result?.type === 'succeeded' && exit.code === 0 && !persistenceFailure) return { kind: 'succeeded' };
     if (this.interruption) return this.interrupted();
-    if (persistenceFailure) return { kind: 'failed', failure: persistenceFailure };
-    if (this.result?.type === 'failed') return { kind: 'failed', failure: this.result.failure };
-    return { kind: 'failed', failure: crashFailure(exit, stderrTail, this.cfg.limits.heapMiB) };
+    if (persistenceFailure) return failedWith(persistenceFailure);
+    if (this.result?.type === 'failed') return { kind: 'failed', failures: this.result.failures, completedStreams: this.result.completedStreams };
+    return failedWith(crashFailure(exit, stderrTail, this.cfg.limits.heapMiB));
   }
 
   private interrupted(): Ending {
@@ -127,12 +153,14 @@ export class AttemptRunner {
       case 'lost':
         return { kind: 'lost' };
       case 'cancelled':
-        return { kind: 'failed', failure: { failureOrigin: 'airbyte_platform', failureType: 'manual_cancellation', externalMessage: 'The job was cancelled.', timestamp: Date.now() } };
+        return failedWith({ failureOrigin: 'airbyte_platform', failureType: 'manual_cancellation', externalMessage: 'The job was cancelled.', timestamp: Date.now() });
       case 'shutdown':
-        return {
-          kind: 'failed',
-          failure: { failureOrigin: 'airbyte_platform', failureType: 'transient_error', externalMessage: `Worker ${this.cfg.workerId} shut down during the attempt; it resumes from the last committed state.`, timestamp: Date.now() },
-        };
+        return failedWith({
+          failureOrigin: 'airbyte_platform',
+          failureType: 'transient_error',
+          externalMessage: `Worker ${this.cfg.workerId} shut down during the attempt; it resumes from the last committed state.`,
+          timestamp: Date.now(),
+        });
     }
   }
 
@@ -165,7 +193,7 @@ export class AttemptRunner {
         return;
       case 'failed':
         this.stats = report.stats;
-        this.result = { type: 'failed', failure: report.failure };
+        this.result = { type: 'failed', failures: report.failures, completedStreams: report.completedStreams };
         return;
     }
   }
@@ -212,15 +240,19 @@ export class AttemptRunner {
       this.log.write('worker', 'INFO', owned ? `${job.configType} succeeded: ${progress?.recordsSynced ?? 0} records, ${progress?.bytesSynced ?? 0} bytes` : 'attempt was taken over before it could be recorded');
       return;
     }
-    const { failure } = ending;
-    this.log.write('worker', 'ERROR', `${failure.failureOrigin} failed (${failure.failureType}): ${failure.externalMessage}`);
+    const { failures, completedStreams } = ending;
+    for (const f of failures) {
+      const stream = f.streamDescriptor ? ` on stream ${f.streamDescriptor.namespace ? `${f.streamDescriptor.namespace}.` : ''}${f.streamDescriptor.name}` : '';
+      this.log.write('worker', 'ERROR', `${f.failureOrigin} failed (${f.failureType})${stream}: ${f.externalMessage}`);
+    }
     let decision: JobDecision | { status: 'cancelled' } | undefined;
     const owned = await cfg.jobStore.finishAttempt(attempt.id, cfg.workerId, {
       status: 'failed',
-      failureSummary: failureSummary(failure, this.stats),
+      failureSummary: failureSummary(failures, this.stats),
       progress,
+      completedStreams,
       decide: (current): JobOutcome => {
-        decision = current.cancelRequested ? { status: 'cancelled' } : decideAfterFailure(failure.failureType, attempt.attemptNumber, cfg.maxAttempts, cfg.backoff);
+        decision = current.cancelRequested ? { status: 'cancelled' } : decideAfterFailure(retryDecidingType(failures), attempt.attemptNumber, cfg.maxAttempts, cfg.backoff);
         return decision;
       },
     });

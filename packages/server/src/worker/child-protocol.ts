@@ -1,7 +1,7 @@
 // What the worker and its replication child say to each other. The parent writes one
 // ReplicationInput line on the child's stdin and keeps stdin open (its end tells the child
 // the parent is gone); the child answers with ChildReport JSON lines on stdout.
-import type { AirbyteStateMessage, ConfiguredAirbyteCatalog, LogLevel } from '@platform/protocol';
+import type { AirbyteStateMessage, ConfiguredAirbyteCatalog, LogLevel, StreamDescriptor } from '@platform/protocol';
 import type { StreamMapping } from './namespace-mapping';
 import type { AttemptFailureType } from './retry-policy';
 import type { StatsSnapshot } from './sync-stats';
@@ -33,6 +33,8 @@ export interface AttemptFailure {
   internalMessage?: string;
   stacktrace?: string;
   timestamp: number;
+  /** The stream that failed alone (source names); absent when the whole attempt failed. */
+  streamDescriptor?: StreamDescriptor;
 }
 
 export type LogOrigin = 'source' | 'destination' | 'replication' | 'worker';
@@ -43,7 +45,11 @@ export type ChildReport =
   | { type: 'state'; state: AirbyteStateMessage; stats: StatsSnapshot }
   | { type: 'progress'; stats: StatsSnapshot }
   | { type: 'succeeded'; stats: StatsSnapshot }
-  | { type: 'failed'; failure: AttemptFailure; stats: StatsSnapshot };
+  /**
+   * Either one failure of the whole attempt, or one per stream that failed alone; then the
+   * other streams were committed completely and are listed in `completedStreams` (source names).
+   */
+  | { type: 'failed'; failures: AttemptFailure[]; completedStreams: StreamDescriptor[]; stats: StatsSnapshot };
 
 /** One attempt log line, e.g. `2025-01-01T10:00:00.000Z INFO [source] read 1000 rows`. */
 export function formatLogLine(at: number, level: LogLevel, origin: LogOrigin, message: string): string {

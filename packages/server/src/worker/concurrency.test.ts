@@ -20,7 +20,8 @@ const workers = new Map<string, ChildProcess>();
 beforeAll(async () => {
   platform = await startTestPlatform();
   for (const id of ['worker-a', 'worker-b']) {
-    const env = { ...process.env, PLATFORM_DATABASE_URL: platform.databaseUrl, PLATFORM_SECRET_KEY: platform.secretKey, WORKER_ID: id, WORKER_SHUTDOWN_GRACE_MS: '1000' };
+    // One job at a time each: with the default five, either worker alone could take all four.
+    const env = { ...process.env, PLATFORM_DATABASE_URL: platform.databaseUrl, PLATFORM_SECRET_KEY: platform.secretKey, WORKER_ID: id, WORKER_SHUTDOWN_GRACE_MS: '1000', WORKER_MAX_JOBS: '1' };
     workers.set(id, spawn(process.execPath, ['--import', TSX_LOADER, MAIN_WORKER], { env, stdio: 'ignore' }));
   }
 }, 60_000);

@@ -1,22 +1,17 @@
 // Faults with the real connectors and real services: source-postgres reading an embedded
 // Postgres, destination-s3 writing to SeaweedFS, worker processes killed for real.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { findDefinition } from '@platform/connectors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Worker } from './worker';
 import { startTestLake, type TestLake } from './testing/lake';
 import { startTestPlatform, type SourceDatabase, type TestPlatform } from './testing/harness';
+import { childrenOf, isAlive, spawnWorkerProcess, waitFor } from './testing/processes';
 
 const ROWS = 60_000;
 // source-postgres checkpoints (emits STATE) every this many rows.
 const CHUNK_ROWS = 2_000;
 process.env.SOURCE_POSTGRES_CHUNK_ROWS = String(CHUNK_ROWS);
-
-const MAIN_WORKER = fileURLToPath(new URL('../main-worker.ts', import.meta.url));
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 let platform: TestPlatform;
 let source: SourceDatabase;
@@ -71,27 +66,7 @@ async function eventsConnection(path: string, password?: string) {
   });
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 const committedStates = (connectionId: string) => platform.sql('SELECT state FROM connection_state WHERE connection_id = $1', [connectionId]);
-
-/** Running and not a zombie. */
-function isAlive(pid: number): boolean {
-  const stat = `/proc/${pid}/stat`;
-  return existsSync(stat) && !/^\d+ \(.*\) Z/.test(readFileSync(stat, 'utf8'));
-}
-
-function childrenOf(pid: number): number[] {
-  return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-}
 
 /** Every id 1..ROWS landed; duplicates (re-read after a crash before the state was saved) are allowed. */
 async function expectAllRows(path: string) {
@@ -103,10 +78,7 @@ async function expectAllRows(path: string) {
 describe('real connectors and services: faults and reset', () => {
   it('(a) a worker SIGKILLed mid-sync: its replication child dies too, and the next attempt resumes from the committed state without losing rows', async () => {
     const conn = await eventsConnection('fault-a');
-    const doomed: ChildProcess = spawn(process.execPath, ['--import', TSX_LOADER, MAIN_WORKER], {
-      env: { ...process.env, PLATFORM_DATABASE_URL: platform.databaseUrl, PLATFORM_SECRET_KEY: platform.secretKey, WORKER_ID: 'doomed-worker' },
-      stdio: 'ignore',
-    });
+    const doomed: ChildProcess = spawnWorkerProcess({ PLATFORM_DATABASE_URL: platform.databaseUrl, PLATFORM_SECRET_KEY: platform.secretKey, WORKER_ID: 'doomed-worker' });
     const job = await platform.services.jobs.sync(conn.connectionId);
     await waitFor('a committed state', async () => (await committedStates(conn.connectionId)).length > 0);
     const [replication] = childrenOf(doomed.pid!);

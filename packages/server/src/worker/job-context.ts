@@ -1,8 +1,10 @@
 // Everything one attempt needs, read from the stores at the moment it starts: decrypted
 // connector configs, the configured catalog in protocol shape, the last committed state
 // and the stream mapping. A sync of a changed connection uses the connection as it is now.
+// A retry leaves out the streams an earlier attempt of the job completed (others of it
+// having failed alone): it redoes only what is needed.
 import { configError } from '@platform/connectors';
-import { streamKey, type AirbyteStateMessage, type ConfiguredAirbyteStream } from '@platform/protocol';
+import { streamKey, type AirbyteStateMessage, type ConfiguredAirbyteStream, type StreamDescriptor } from '@platform/protocol';
 import { toConfiguredCatalog } from '../config/catalog';
 import type { ActorKind, ActorRecord, ConfigStore } from '../store/config-store';
 import { stateMessagesFrom, type Job, type JobStore } from '../store/job-store';
@@ -14,6 +16,8 @@ export interface JobContext {
   input: ReplicationInput;
   /** Secret values of both configs, scrubbed from every log line the worker writes. */
   secrets: string[];
+  /** Selected streams left out because an earlier attempt of the job completed them. */
+  alreadyCompleted: StreamDescriptor[];
 }
 
 /** A reset overwrites the chosen streams with nothing: full refresh into overwrite. */
@@ -73,7 +77,9 @@ export async function loadJobContext(job: Job, stores: { configStore: ConfigStor
 
   const selected = connection.syncCatalog.streams.filter((s) => s.config.selected !== false);
   const resetKeys = job.resetStreams && new Set(job.resetStreams.map(streamKey));
-  const entries = isReset && resetKeys ? selected.filter((s) => resetKeys.has(streamKey(s.stream))) : selected;
+  const inJob = isReset && resetKeys ? selected.filter((s) => resetKeys.has(streamKey(s.stream))) : selected;
+  const completedKeys = new Set((await stores.jobStore.completedStreams(job.id)).map(streamKey));
+  const entries = inJob.filter((s) => !completedKeys.has(streamKey(s.stream)));
   const configured = toConfiguredCatalog({ streams: entries });
   const catalog = { streams: configured.streams.map((s) => withGeneration(isReset ? asReset(s) : s, job.id)) };
   const streams = entries.map((e) => mapStream({ name: e.stream.name, namespace: e.stream.namespace ?? null }, connection, e.config.aliasName));
@@ -89,6 +95,7 @@ export async function loadJobContext(job: Job, stores: { configStore: ConfigStor
   }
   return {
     input,
+    alreadyCompleted: inJob.filter((s) => completedKeys.has(streamKey(s.stream))).map((s) => ({ name: s.stream.name, namespace: s.stream.namespace ?? null })),
     secrets: [...(source ? valuesAt(source.configuration, source.secretPaths) : []), ...valuesAt(destination.configuration, destination.secretPaths)],
   };
 }

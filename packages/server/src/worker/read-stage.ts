@@ -1,11 +1,14 @@
 // The read stage: the source's output on its way to the destination. Counts what the
 // source emits, rewrites records, batches and STATE to the destination's stream names,
-// turns the source's LOG and ERROR trace messages into log lines and failures.
-import { validateConfig, type ConnectorContext, type Source, type SourceOutput } from '@platform/connectors';
-import type { AirbyteStateMessage, ConfiguredAirbyteCatalog, LogLevel } from '@platform/protocol';
+// turns the source's LOG and ERROR trace messages into log lines and failures. An ERROR
+// naming a stream fails that stream only: the destination hears it as STREAM_STATUS
+// INCOMPLETE, and the source's closing StreamsFailedError ends the read like a success.
+import { StreamsFailedError, validateConfig, type ConnectorContext, type Source, type SourceOutput } from '@platform/connectors';
+import { streamStatusMessage, type AirbyteStateMessage, type ConfiguredAirbyteCatalog, type LogLevel } from '@platform/protocol';
 import type { LogOrigin } from './child-protocol';
 import type { StreamMapper } from './namespace-mapping';
-import { guard, traceError, withOrigin, type OriginError } from './origin-error';
+import { guard, OriginError, traceError, withOrigin } from './origin-error';
+import type { StreamFailures } from './stream-failures';
 import type { SyncStats } from './sync-stats';
 
 export interface ReadStageDeps {
@@ -13,6 +16,7 @@ export interface ReadStageDeps {
   stats: SyncStats;
   log(origin: LogOrigin, level: LogLevel, message: string): void;
   ctx: ConnectorContext;
+  streamFailures: StreamFailures;
 }
 
 const jsonBytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
@@ -31,6 +35,11 @@ export class ReadStage {
         if (forward) yield forward;
       }
     } catch (err) {
+      // The other streams were read to the end: the destination commits them.
+      if (err instanceof StreamsFailedError) {
+        for (const { stream, error } of err.failures) this.deps.streamFailures.add(stream, new OriginError('source', error));
+        return;
+      }
       // Rethrown into the destination, so it aborts instead of committing a partial overwrite.
       this.failure = withOrigin('source', err);
       throw this.failure;
@@ -52,7 +61,7 @@ export class ReadStage {
         return item;
       case 'STATE': {
         const state = mapper.stateToDestination(item.state);
-        stats.stateSent(state);
+        stats.stateSent(state, item.state.stream?.stream_descriptor ?? 'all');
         return { type: 'STATE', state };
       }
       case 'LOG':
@@ -60,7 +69,11 @@ export class ReadStage {
         return undefined;
       case 'TRACE': {
         const { error, stream_status: status } = item.trace;
-        if (item.trace.type === 'ERROR' && error) throw traceError('source', error);
+        if (item.trace.type === 'ERROR' && error) {
+          if (!error.stream_descriptor) throw traceError('source', error);
+          this.deps.streamFailures.add(error.stream_descriptor, traceError('source', error));
+          return streamStatusMessage(mapper.toDestination(error.stream_descriptor), 'INCOMPLETE');
+        }
         if (item.trace.type === 'STREAM_STATUS' && status) {
           return { type: 'TRACE', trace: { ...item.trace, stream_status: { ...status, stream_descriptor: mapper.toDestination(status.stream_descriptor) } } };
         }

@@ -27,7 +27,12 @@ function keepStdoutForReports(): void {
 
 function reportCrash(err: unknown): void {
   const e = err instanceof Error ? err : new Error(String(err));
-  report({ type: 'failed', failure: { failureOrigin: 'replication', failureType: 'system_error', externalMessage: e.message, stacktrace: e.stack, timestamp: Date.now() }, stats: { streams: [], stateMessagesEmitted: 0 } });
+  report({
+    type: 'failed',
+    failures: [{ failureOrigin: 'replication', failureType: 'system_error', externalMessage: e.message, stacktrace: e.stack, timestamp: Date.now() }],
+    completedStreams: [],
+    stats: { streams: [], stateMessagesEmitted: 0 },
+  });
 }
 
 async function readInput(lines: AsyncIterator<string>): Promise<ReplicationInput> {

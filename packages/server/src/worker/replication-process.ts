@@ -4,6 +4,7 @@ import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { createRequire } from 'node:module';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { childEnvironment } from './child-env';
 import type { ReplicationInput } from './child-protocol';
 import type { ChildLimits } from './resources';
 
@@ -18,11 +19,12 @@ export interface ReplicationProcess {
   terminate(graceMs: number): Promise<void>;
 }
 
-export function startReplication(input: ReplicationInput, limits: ChildLimits): ReplicationProcess {
+/** `tmpDir` becomes the child's TMPDIR: every spill file of its connectors lands there. */
+export function startReplication(input: ReplicationInput, limits: ChildLimits, tmpDir: string): ReplicationProcess {
   const child: ChildProcessByStdio<Writable, Readable, Readable> = spawn(
     process.execPath,
     [...limits.execArgv, '--import', TSX_LOADER, REPLICATION_MAIN],
-    { env: { ...process.env, ...limits.env }, stdio: ['pipe', 'pipe', 'pipe'] },
+    { env: childEnvironment(process.env, { ...limits.env, TMPDIR: tmpDir }), stdio: ['pipe', 'pipe', 'pipe'] },
   );
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal }));

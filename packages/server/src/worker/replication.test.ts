@@ -19,14 +19,14 @@ beforeEach(async () => {
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
-async function replicate(source: Record<string, unknown>, destination: Record<string, unknown> = {}, state?: ReplicationInput['state']) {
+async function replicate(source: Record<string, unknown>, destination: Record<string, unknown> = {}, state?: ReplicationInput['state'], configured = catalog) {
   const reports: ChildReport[] = [];
   const input: ReplicationInput = {
     source: { connector: testCounterSource.name, config: source },
     destination: { connector: testJsonlDestination.name, config: { directory: dir, ...destination } },
-    catalog,
+    catalog: configured,
     state,
-    streams,
+    streams: configured.streams.map((s) => mapStream(s.stream, { namespaceDefinition: 'customformat', namespaceFormat: 'production_${SOURCE_NAMESPACE}', prefix: 'raw_' })),
   };
   const outcome = await runReplication(input, { source: testCounterSource, destination: testJsonlDestination }, { report: (r) => reports.push(r), signal: new AbortController().signal });
   return { outcome, reports, of: <T extends ChildReport['type']>(t: T) => reports.filter((r): r is Extract<ChildReport, { type: T }> => r.type === t) };
@@ -57,11 +57,45 @@ describe('runReplication', () => {
     const { outcome, of } = await replicate({ records: 500, batch_size: 50, state_every: 100, password: 'hunter2-secret', fail_after_records: 230, failure_type: 'config_error' });
     expect(outcome).toBe('failed');
     const [failed] = of('failed');
-    expect(failed.failure).toMatchObject({ failureOrigin: 'source', failureType: 'config_error', externalMessage: 'injected source failure (password **********)' });
+    expect(failed.failures[0]).toMatchObject({ failureOrigin: 'source', failureType: 'config_error', externalMessage: 'injected source failure (password **********)' });
     expect(failed.stats.streams[0]).toMatchObject({ recordsCommitted: 200 });
     expect(JSON.stringify(of('log'))).not.toContain('hunter2-secret');
     // Only what the destination committed before the failure was acknowledged.
     expect(of('state').map((r) => r.state.stream?.stream_state)).toEqual([{ cursor: 100 }, { cursor: 200 }]);
+  });
+
+  it('a stream the source fails alone is reported with its stream; the others are committed', async () => {
+    const twoStreams: ConfiguredAirbyteCatalog = { streams: [...catalog.streams, { ...catalog.streams[0], stream: { ...catalog.streams[0].stream, name: 'letters' } }] };
+    const { outcome, of, reports } = await replicate({ records: 250, batch_size: 50, state_every: 100, fail_streams: ['numbers'] }, {}, undefined, twoStreams);
+    expect(outcome).toBe('failed');
+    const [failed] = of('failed');
+    expect(failed.failures).toEqual([
+      expect.objectContaining({ failureOrigin: 'source', failureType: 'system_error', externalMessage: 'injected failure of stream numbers', streamDescriptor: { name: 'numbers', namespace: 'public' } }),
+    ]);
+    expect(failed.completedStreams).toEqual([{ name: 'letters', namespace: 'public' }]);
+    expect(failed.stats.streams).toEqual([
+      expect.objectContaining({ name: 'numbers', recordsEmitted: 0, recordsCommitted: 0 }),
+      expect.objectContaining({ name: 'letters', recordsEmitted: 250, recordsCommitted: 250 }),
+    ]);
+    expect(of('state').map((r) => r.state.stream?.stream_descriptor.name)).toEqual(['letters', 'letters', 'letters']);
+    expect((await readFile(join(dir, 'production_public.raw_letters.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(250);
+    expect(reports.some((r) => r.type === 'succeeded')).toBe(false);
+  });
+
+  it('a stream the destination fails alone is reported with its stream (under its source name); the others are committed', async () => {
+    const twoStreams: ConfiguredAirbyteCatalog = { streams: [...catalog.streams, { ...catalog.streams[0], stream: { ...catalog.streams[0].stream, name: 'letters' } }] };
+    const { outcome, of } = await replicate({ records: 250, batch_size: 50, state_every: 100 }, { fail_streams: ['raw_numbers'] }, undefined, twoStreams);
+    expect(outcome).toBe('failed');
+    const [failed] = of('failed');
+    expect(failed.failures).toEqual([
+      expect.objectContaining({ failureOrigin: 'destination', failureType: 'system_error', streamDescriptor: { name: 'numbers', namespace: 'public' } }),
+    ]);
+    expect(failed.completedStreams).toEqual([{ name: 'letters', namespace: 'public' }]);
+    expect(failed.stats.streams).toEqual([
+      expect.objectContaining({ name: 'numbers', recordsEmitted: 250, recordsCommitted: 0 }),
+      expect.objectContaining({ name: 'letters', recordsEmitted: 250, recordsCommitted: 250 }),
+    ]);
+    expect(of('state').map((r) => r.state.stream?.stream_descriptor.name)).toEqual(['letters', 'letters', 'letters']);
   });
 
   it('reports a destination failure as such', async () => {
@@ -70,6 +104,6 @@ describe('runReplication', () => {
       { fail: { times: 1, after_records: 100, failure_type: 'transient_error', counter_file: join(dir, 'runs') } },
     );
     expect(outcome).toBe('failed');
-    expect(of('failed')[0].failure).toMatchObject({ failureOrigin: 'destination', failureType: 'transient_error' });
+    expect(of('failed')[0].failures[0]).toMatchObject({ failureOrigin: 'destination', failureType: 'transient_error' });
   });
 });

@@ -1,13 +1,15 @@
 // One attempt's data movement, in-process: read stage (source.read, counting, namespace
 // mapping) → destination.write → checkpoint stage (acknowledged STATE reported), with no
-// serialization between them. Failures are reported with the stage that raised them.
+// serialization between them. Failures are reported with the stage that raised them; a
+// stream that failed alone is reported with its descriptor, after the others committed.
 import { scrubText, secretValues, validateConfig, type ConnectorContext, type Destination, type Source } from '@platform/connectors';
-import type { LogLevel } from '@platform/protocol';
+import type { LogLevel, StreamDescriptor } from '@platform/protocol';
 import { checkpoint } from './checkpoint-stage';
 import type { AttemptFailure, ChildReport, LogOrigin, ReplicationInput } from './child-protocol';
 import { StreamMapper } from './namespace-mapping';
 import { guard, withOrigin, type OriginError } from './origin-error';
 import { ReadStage } from './read-stage';
+import { StreamFailures } from './stream-failures';
 import { SyncStats } from './sync-stats';
 
 export interface ReplicationConnectors {
@@ -34,27 +36,39 @@ export async function runReplication(input: ReplicationInput, connectors: Replic
   const log = (origin: LogOrigin, level: LogLevel, message: string) => report({ type: 'log', at: Date.now(), level, origin, message: scrubText(message, secrets) });
   const ctx = (origin: LogOrigin): ConnectorContext => ({ log: (level, message) => log(origin, level, message), signal });
   const progress = setInterval(() => report({ type: 'progress', stats: stats.snapshot() }), PROGRESS_INTERVAL_MS);
+  const streamFailures = new StreamFailures();
 
   try {
     const mapper = guard('replication', () => new StreamMapper(input.streams));
     const destinationConfig = guard('destination', () => validateConfig<Record<string, unknown>>(connectors.destination.spec(), input.destination.config));
-    const read = new ReadStage({ mapper, stats, log, ctx: ctx('source') });
+    const read = new ReadStage({ mapper, stats, log, ctx: ctx('source'), streamFailures });
     const sourceOutput = connectors.source && input.source ? read.run(connectors.source, input.source.config, input.catalog, input.state) : (async function* () {})();
     log('replication', 'INFO', `writing ${input.catalog.streams.length} stream(s) with ${connectors.destination.name}${connectors.source ? ` from ${connectors.source.name}` : ' (reset: no records)'}`);
 
     try {
       for await (const message of connectors.destination.write(destinationConfig, mapper.destinationCatalog(input.catalog), sourceOutput, ctx('destination'))) {
-        checkpoint(message, { mapper, stats, report, log });
+        checkpoint(message, { mapper, stats, report, log, streamFailures });
       }
     } catch (err) {
       throw read.failure ?? withOrigin('destination', err);
     }
     if (read.failure) throw read.failure;
-    stats.allCommitted();
+    const failed = (stream: StreamDescriptor) => streamFailures.has(stream);
+    stats.allCommitted(failed);
+    if (streamFailures.size > 0) {
+      for (const { stream, failure } of streamFailures.list()) log('replication', 'ERROR', `stream ${describe(stream)} failed (${failure.origin}); the other streams were committed`);
+      report({
+        type: 'failed',
+        failures: streamFailures.list().map(({ stream, failure }) => ({ ...toFailure(failure, secrets), streamDescriptor: stream })),
+        completedStreams: input.catalog.streams.map((s) => ({ name: s.stream.name, namespace: s.stream.namespace ?? null })).filter((s) => !failed(s)),
+        stats: stats.snapshot(),
+      });
+      return 'failed';
+    }
     report({ type: 'succeeded', stats: stats.snapshot() });
     return 'succeeded';
   } catch (err) {
-    report({ type: 'failed', failure: toFailure(withOrigin('replication', err), secrets), stats: stats.snapshot() });
+    report({ type: 'failed', failures: [toFailure(withOrigin('replication', err), secrets)], completedStreams: [], stats: stats.snapshot() });
     return 'failed';
   } finally {
     clearInterval(progress);
@@ -71,4 +85,8 @@ function toFailure({ origin, error }: OriginError, secrets: string[]): AttemptFa
     stacktrace: scrub(error.stack),
     timestamp: Date.now(),
   };
+}
+
+function describe(d: StreamDescriptor): string {
+  return d.namespace ? `${d.namespace}.${d.name}` : d.name;
 }

@@ -57,6 +57,16 @@ export interface ChildLimits {
 const MiB = 2 ** 20;
 const UNSET_SIDE_BYTES = 1024 * MiB;
 
+/**
+ * What one replication child may use, as the worker's memory budget counts it: source +
+ * destination memory_limit, an unset side counting as 1 GiB (Node's and DuckDB's defaults
+ * are of that order).
+ */
+export function replicationChildMemoryBytes(resources: PlatformResources): number {
+  const side = (r: ResourceRequirements | undefined) => (r?.memory_limit ? parseMemoryQuantity(r.memory_limit) : UNSET_SIDE_BYTES);
+  return side(resources.source) + side(resources.destination);
+}
+
 export function replicationChildLimits(resources: PlatformResources): ChildLimits {
   const source = resources.source?.memory_limit ? parseMemoryQuantity(resources.source.memory_limit) : undefined;
   const destination = resources.destination?.memory_limit ? parseMemoryQuantity(resources.destination.memory_limit) : undefined;

@@ -29,3 +29,8 @@ export function decideAfterFailure(failureType: AttemptFailureType, attemptNumbe
   if (attemptsUsed >= maxAttempts) return { status: 'failed', reason: `all ${maxAttempts} attempts failed` };
   return { status: 'incomplete', retryInMs: backoffDelayMs(attemptsUsed, backoff), reason: rule.reason };
 }
+
+/** Of several failures (streams that failed alone), the one whose type decides: any retryable one retries the job. */
+export function retryDecidingType(failures: Array<{ failureType: AttemptFailureType }>): AttemptFailureType {
+  return (failures.find((f) => RETRY_POLICY[f.failureType].action === 'retry') ?? failures[0]).failureType;
+}

@@ -20,4 +20,36 @@ describe('SyncStats', () => {
     stats.allCommitted();
     expect(stats.snapshot()).toMatchObject({ stateMessagesEmitted: 2, streams: [{ recordsCommitted: 16 }, { name: 'empty', recordsEmitted: 0 }] });
   });
+
+  it("commits a stream's records only with a STATE that speaks for it", () => {
+    const b = { name: 'b', namespace: 'public' };
+    const stats = new SyncStats([a, b]);
+    stats.emitted(a, 10, 100);
+    stats.stateSent(state(10));
+    stats.emitted(b, 7, 70);
+    const stateOfB = { type: 'STREAM' as const, stream: { stream_descriptor: b, stream_state: { cursor: 7 } } };
+    stats.stateSent(stateOfB);
+    // a failed: the destination never acknowledges its STATE, only b's.
+    stats.stateAcknowledged(stateOfB);
+    expect(stats.snapshot().streams.map((s) => [s.name, s.recordsCommitted])).toEqual([
+      ['a', 0],
+      ['b', 7],
+    ]);
+    stats.emitted(a, 1, 10);
+    const global = { type: 'GLOBAL' as const, global: { shared_state: {}, stream_states: [] } };
+    stats.stateSent(global);
+    stats.stateAcknowledged(global);
+    expect(stats.snapshot().streams.map((s) => [s.name, s.recordsCommitted])).toEqual([
+      ['a', 11],
+      ['b', 7],
+    ]);
+    // The destination finished, a having failed: only the others' records all count as committed.
+    stats.emitted(a, 2, 20);
+    stats.emitted(b, 3, 30);
+    stats.allCommitted((s) => s.name === 'a');
+    expect(stats.snapshot().streams.map((s) => [s.name, s.recordsEmitted, s.recordsCommitted])).toEqual([
+      ['a', 13, 11],
+      ['b', 10, 10],
+    ]);
+  });
 });

@@ -1,5 +1,6 @@
 // Per-stream counters of one attempt. "Emitted" counts what the source produced; a record
-// is "committed" once the destination acknowledges a STATE that came after it.
+// is "committed" once the destination acknowledges a STATE that came after it and speaks
+// for its stream (a STREAM state for that stream, or a GLOBAL or LEGACY one).
 import { streamKey, type AirbyteStateMessage, type StreamDescriptor } from '@platform/protocol';
 
 export interface StreamCounters {
@@ -25,8 +26,8 @@ function stateIdentity(state: AirbyteStateMessage): string {
 export class SyncStats {
   private readonly streams = new Map<string, StreamCounters>();
   private stateMessagesEmitted = 0;
-  /** STATEs handed to the destination, oldest first, with the emitted counts at that point. */
-  private readonly inFlight: Array<{ identity: string; emitted: Map<string, [number, number]> }> = [];
+  /** STATEs handed to the destination, oldest first, with the streams they speak for and the emitted counts at that point. */
+  private readonly inFlight: Array<{ identity: string; covers: string | 'all'; emitted: Map<string, [number, number]> }> = [];
 
   /** Declares the streams up front so every selected stream appears in the stats, even empty. */
   constructor(streams: StreamDescriptor[]) {
@@ -39,30 +40,46 @@ export class SyncStats {
     c.bytesEmitted += bytes;
   }
 
-  stateSent(state: AirbyteStateMessage): void {
+  /**
+   * `state` as the destination receives it; `covers` is the stream it speaks for under the
+   * names these counters use (by default its own stream, or all for GLOBAL and LEGACY).
+   */
+  stateSent(state: AirbyteStateMessage, covers: StreamDescriptor | 'all' = state.stream?.stream_descriptor ?? 'all'): void {
     this.stateMessagesEmitted++;
     const emitted = new Map<string, [number, number]>();
     for (const [k, c] of this.streams) emitted.set(k, [c.recordsEmitted, c.bytesEmitted]);
-    this.inFlight.push({ identity: stateIdentity(state), emitted });
+    this.inFlight.push({ identity: stateIdentity(state), covers: covers === 'all' ? 'all' : streamKey(covers), emitted });
   }
 
-  /** Marks everything before this STATE committed; unknown states (rewritten by the destination) change nothing. */
+  /**
+   * Marks what came before this STATE committed for the streams it speaks for; unknown states
+   * (rewritten by the destination) change nothing. Earlier STATEs of other streams stay in
+   * flight: a destination acknowledges no STATE of a stream that failed.
+   */
   stateAcknowledged(state: AirbyteStateMessage): void {
     const identity = stateIdentity(state);
     const index = this.inFlight.findIndex((s) => s.identity === identity);
     if (index < 0) return;
-    const [acked] = this.inFlight.splice(0, index + 1).slice(-1);
+    const acked = this.inFlight[index];
     for (const [k, [records, bytes]] of acked.emitted) {
+      if (acked.covers !== 'all' && acked.covers !== k) continue;
       const c = this.streams.get(k)!;
       c.recordsCommitted = records;
       c.bytesCommitted = bytes;
     }
+    const settled = (s: (typeof this.inFlight)[number], i: number) => i <= index && (acked.covers === 'all' || s.covers === acked.covers);
+    const remaining = this.inFlight.filter((s, i) => !settled(s, i));
+    this.inFlight.splice(0, this.inFlight.length, ...remaining);
   }
 
-  /** The destination finished cleanly: everything emitted is committed. */
-  allCommitted(): void {
+  /**
+   * The destination finished cleanly: everything emitted is committed, except for streams
+   * that failed alone, which keep what their last acknowledged STATE committed.
+   */
+  allCommitted(except: (stream: StreamDescriptor) => boolean = () => false): void {
     this.inFlight.length = 0;
     for (const c of this.streams.values()) {
+      if (except(c)) continue;
       c.recordsCommitted = c.recordsEmitted;
       c.bytesCommitted = c.bytesEmitted;
     }

@@ -1,16 +1,25 @@
-// A worker process's job loop: claim the oldest due job from the Postgres queue, run one
+// A worker process's job loops: claim the oldest due job from the Postgres queue, run one
 // attempt of it, repeat. Any number of workers, on any machines, share one queue; the
 // database guarantees one unfinished job per connection and SKIP LOCKED hands each job to
-// one worker. Every worker also fails attempts whose worker stopped heartbeating.
+// one worker. A worker runs up to `maxJobs` attempts at once, each in its own replication
+// child, and claims a job only when that child's memory limits fit in its memory budget.
+// Every worker also fails attempts whose worker stopped heartbeating, and sweeps its tmp
+// root of spill files no running attempt owns.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Logger } from '../logger';
 import type { ConfigStore } from '../store/config-store';
-import type { JobStore } from '../store/job-store';
+import type { Attempt, Job, JobStore } from '../store/job-store';
+import { sweepTmpRoot } from './attempt-files';
 import { describeDecision, failureSummary } from './attempt-outcome';
 import { AttemptRunner, type AttemptRunnerConfig } from './attempt-runner';
 import { ATTEMPT_BACKOFF, backoffDelayMs, sleep, type BackoffPolicy } from './backoff';
 import { formatLogLine, type AttemptFailure } from './child-protocol';
-import { replicationChildLimits, type PlatformResources } from './resources';
+import { JobSlots } from './job-slots';
+import { replicationChildLimits, replicationChildMemoryBytes, type PlatformResources } from './resources';
 import { decideAfterFailure } from './retry-policy';
+import { DEFAULT_MAX_JOBS } from './settings';
 
 export interface WorkerOptions {
   workerId: string;
@@ -19,7 +28,14 @@ export interface WorkerOptions {
   log: Logger;
   resources?: PlatformResources;
   /** Jobs this process runs at once (each in its own replication child). */
-  concurrency?: number;
+  maxJobs?: number;
+  /** Bound on the sum of the running children's memory limits; unbounded by default. */
+  memoryBudgetBytes?: number;
+  /**
+   * Root of the attempts' tmp directories, swept of anything no running attempt owns: give
+   * each platform its own (PLATFORM_STATE_DIR/tmp). By default a fresh directory of this worker.
+   */
+  tmpDir?: string;
   maxAttempts?: number;
   backoff?: BackoffPolicy;
   pollIntervalMs?: number;
@@ -34,14 +50,20 @@ const QUEUE_ERROR_BACKOFF: BackoffPolicy = { initialMs: 1000, factor: 2, maxMs: 
 export class Worker {
   private readonly running = new Set<AttemptRunner>();
   private readonly stopping = new AbortController();
-  private loops: Promise<void>[] = [];
-  private lastReap = 0;
-  private readonly options: Required<Omit<WorkerOptions, 'resources'>>;
+  private dispatcher?: Promise<void>;
+  private maintenanceTimer?: NodeJS.Timeout;
+  private maintenance?: Promise<void>;
+  private readonly options: Required<Omit<WorkerOptions, 'resources' | 'tmpDir'>>;
   private readonly runnerConfig: AttemptRunnerConfig;
+  private readonly slots: JobSlots;
+  private readonly childMemoryBytes: number;
+  /** Set when the tmp root is this worker's own, removed at stop. */
+  private readonly ownTmpDir?: string;
 
   constructor(options: WorkerOptions) {
     this.options = {
-      concurrency: 1,
+      maxJobs: DEFAULT_MAX_JOBS,
+      memoryBudgetBytes: Number.POSITIVE_INFINITY,
       maxAttempts: 3,
       backoff: ATTEMPT_BACKOFF,
       pollIntervalMs: 1000,
@@ -51,12 +73,16 @@ export class Worker {
       ...options,
     };
     const o = this.options;
+    if (!options.tmpDir) this.ownTmpDir = mkdtempSync(join(tmpdir(), 'airlock-worker-'));
+    this.slots = new JobSlots(o.maxJobs, o.memoryBudgetBytes);
+    this.childMemoryBytes = replicationChildMemoryBytes(options.resources ?? {});
     this.runnerConfig = {
       workerId: o.workerId,
       jobStore: o.jobStore,
       configStore: o.configStore,
       log: o.log,
       limits: replicationChildLimits(options.resources ?? {}),
+      tmpDir: options.tmpDir ?? this.ownTmpDir!,
       maxAttempts: o.maxAttempts,
       backoff: o.backoff,
       heartbeatIntervalMs: o.heartbeatIntervalMs,
@@ -66,8 +92,21 @@ export class Worker {
   }
 
   start(): void {
-    this.options.log.info('worker started', { workerId: this.options.workerId, concurrency: this.options.concurrency });
-    this.loops = Array.from({ length: this.options.concurrency }, () => this.loop());
+    const { workerId, maxJobs, memoryBudgetBytes, staleAfterMs, log } = this.options;
+    const fitInMemory = Math.max(1, Math.floor(memoryBudgetBytes / this.childMemoryBytes));
+    log.info('worker started', {
+      workerId,
+      maxJobs,
+      memoryBudgetMiB: Number.isFinite(memoryBudgetBytes) ? Math.floor(memoryBudgetBytes / 2 ** 20) : null,
+      childMemoryMiB: Math.floor(this.childMemoryBytes / 2 ** 20),
+      jobsAtOnce: Math.min(maxJobs, fitInMemory),
+    });
+    const maintain = () => {
+      this.maintenance ??= this.maintain().finally(() => (this.maintenance = undefined));
+    };
+    maintain();
+    this.maintenanceTimer = setInterval(maintain, staleAfterMs / 3);
+    this.dispatcher = this.dispatch();
   }
 
   /**
@@ -76,48 +115,78 @@ export class Worker {
    */
   async stop(graceMs: number): Promise<void> {
     this.stopping.abort();
-    const finished = Promise.all(this.loops);
+    clearInterval(this.maintenanceTimer);
     const timer = setTimeout(() => {
       for (const runner of this.running) runner.interrupt('shutdown');
     }, graceMs);
-    await finished;
+    await Promise.all([this.dispatcher, this.maintenance]);
     clearTimeout(timer);
+    if (this.ownTmpDir) rmSync(this.ownTmpDir, { recursive: true, force: true });
     this.options.log.info('worker stopped', { workerId: this.options.workerId });
   }
 
-  private async loop(): Promise<void> {
+  /** Claims a job whenever a slot is free, runs its attempt without waiting for it, repeats. */
+  private async dispatch(): Promise<void> {
+    const { jobStore, workerId, pollIntervalMs, log } = this.options;
+    const attempts = new Set<Promise<void>>();
     let queueErrors = 0;
-    while (!this.stopping.signal.aborted) {
+    // Claim only what this worker can run now: an unclaimed job stays free for another worker.
+    while (await this.slots.acquire(this.childMemoryBytes, this.stopping.signal)) {
+      let claim;
       try {
-        await this.reapStaleAttempts();
-        const claim = await this.options.jobStore.claimNextJob(this.options.workerId);
+        claim = await jobStore.claimNextJob(workerId);
         queueErrors = 0;
-        if (!claim) {
-          await sleep(this.options.pollIntervalMs, this.stopping.signal);
-          continue;
-        }
-        this.options.log.info('attempt started', { jobId: claim.job.id, attempt: claim.attempt.attemptNumber, connectionId: claim.job.connectionId });
-        const runner = new AttemptRunner(this.runnerConfig, claim.job, claim.attempt);
-        this.running.add(runner);
-        try {
-          await runner.run();
-        } finally {
-          this.running.delete(runner);
-        }
-        this.options.log.info('attempt ended', { jobId: claim.job.id, attempt: claim.attempt.attemptNumber });
       } catch (err) {
+        this.slots.release(this.childMemoryBytes);
         queueErrors++;
-        this.options.log.error('job queue unavailable', { error: err, retry: queueErrors });
+        log.error('job queue unavailable', { error: err, retry: queueErrors });
         await sleep(backoffDelayMs(queueErrors, QUEUE_ERROR_BACKOFF), this.stopping.signal);
+        continue;
       }
+      if (!claim) {
+        this.slots.release(this.childMemoryBytes);
+        await sleep(pollIntervalMs, this.stopping.signal);
+        continue;
+      }
+      const attempt: Promise<void> = this.runAttempt(claim).finally(() => {
+        this.slots.release(this.childMemoryBytes);
+        attempts.delete(attempt);
+      });
+      attempts.add(attempt);
+    }
+    await Promise.all(attempts);
+  }
+
+  private async runAttempt({ job, attempt }: { job: Job; attempt: Attempt }): Promise<void> {
+    const { log } = this.options;
+    log.info('attempt started', { jobId: job.id, attempt: attempt.attemptNumber, connectionId: job.connectionId });
+    const runner = new AttemptRunner(this.runnerConfig, job, attempt);
+    this.running.add(runner);
+    try {
+      await runner.run();
+    } catch (err) {
+      log.error('attempt runner failed', { jobId: job.id, attempt: attempt.attemptNumber, error: err });
+    } finally {
+      this.running.delete(runner);
+    }
+    log.info('attempt ended', { jobId: job.id, attempt: attempt.attemptNumber });
+  }
+
+  /** Every few seconds: reap dead workers' attempts, then sweep spill files no running attempt owns. */
+  private async maintain(): Promise<void> {
+    const { jobStore, log } = this.options;
+    try {
+      await this.reapStaleAttempts();
+      const removed = await sweepTmpRoot(this.runnerConfig.tmpDir, (ids) => jobStore.runningAttemptIds(ids));
+      if (removed.length > 0) log.info('removed spill files of attempts that are no longer running', { entries: removed });
+    } catch (err) {
+      log.warn('could not reap stale attempts or sweep spill files; trying again soon', { error: err });
     }
   }
 
-  /** At most every few seconds: attempts of dead workers fail as transient and their jobs retry. */
+  /** Attempts of dead workers fail as transient and their jobs retry. */
   private async reapStaleAttempts(): Promise<void> {
     const { jobStore, staleAfterMs, maxAttempts, backoff, log } = this.options;
-    if (Date.now() - this.lastReap < staleAfterMs / 3) return;
-    this.lastReap = Date.now();
     const failure = (): AttemptFailure => ({
       failureOrigin: 'airbyte_platform',
       failureType: 'transient_error',
@@ -127,7 +196,7 @@ export class Worker {
     const decisions = new Map<number, string>();
     const reaped = await jobStore.failStaleAttempts(staleAfterMs, (attemptNumber) => ({
       status: 'failed',
-      failureSummary: failureSummary(failure()),
+      failureSummary: failureSummary([failure()]),
       decide: (job) => {
         const decision = job.cancelRequested ? ({ status: 'cancelled' } as const) : decideAfterFailure('transient_error', attemptNumber, maxAttempts, backoff);
         decisions.set(job.id, describeDecision(decision));

@@ -7,6 +7,7 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { systemError } from '../../framework/errors';
+import { withoutRowContent } from '../../framework/row-content';
 import type { ParquetSettings } from '../config';
 import { duckType, flattenedColumns, needsKeyDiscovery, sqlIdent, sqlString, type DiscoveredKey, type InputColumn, type OutputColumn } from '../columns';
 
@@ -110,6 +111,8 @@ export async function writeParquetFiles(db: DuckDBConnection, staged: StagedFile
     const files = (await readdir(outDir)).filter((f) => f.endsWith('.parquet')).sort((a, b) => partIndex(a) - partIndex(b));
     return files.map((f) => join(outDir, f));
   } catch (err) {
-    throw systemError(`could not convert ${label} to Parquet: ${(err as Error).message}`, (err as Error).stack, err);
+    // DuckDB's message quotes the offending CSV line and value; its first paragraph names the line, column and type.
+    const { message, stack } = err as Error;
+    throw systemError(`could not convert ${label} to Parquet: ${withoutRowContent(message.split('\n\n')[0])}`, stack && withoutRowContent(stack), err);
   }
 }

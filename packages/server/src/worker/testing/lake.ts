@@ -19,6 +19,8 @@ export interface TestLake {
   objectCount(path: string): Promise<number>;
   /** Row count and distinct `id` values of everything under `path`. */
   idStats(path: string): Promise<{ rows: number; distinctIds: number; minId: number; maxId: number }>;
+  /** Runs `sql` over the view `lake` of every Parquet object under `path` (in a separate DuckDB). */
+  rows(path: string, sql: string): Promise<Record<string, unknown>[]>;
   stop(): Promise<void>;
 }
 
@@ -39,6 +41,28 @@ export async function startTestLake(dir: string): Promise<TestLake> {
       token = page.NextContinuationToken;
     } while (token);
     return keys;
+  };
+
+  const rows = async (path: string, sql: string): Promise<Record<string, unknown>[]> => {
+    const keys = await listKeys(path);
+    const downloads = await mkdtemp(join(dir, 'download-'));
+    const files = await Promise.all(
+      keys.map(async (key, i) => {
+        const file = join(downloads, `${i}.parquet`);
+        await writeFile(file, await (await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToByteArray());
+        return file;
+      }),
+    );
+    const db = await DuckDBInstance.create(':memory:');
+    const connection = await db.connect();
+    try {
+      await connection.run(`CREATE VIEW lake AS SELECT * FROM read_parquet([${files.map((f) => `'${f}'`).join(', ')}])`);
+      return (await connection.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
+    } finally {
+      connection.closeSync();
+      db.closeSync();
+      await rm(downloads, { recursive: true, force: true });
+    }
   };
 
   return {
@@ -66,30 +90,13 @@ export async function startTestLake(dir: string): Promise<TestLake> {
       return (await listKeys(path)).length;
     },
     async idStats(path) {
-      const keys = await listKeys(path);
-      const downloads = await mkdtemp(join(dir, 'download-'));
-      const files = await Promise.all(
-        keys.map(async (key, i) => {
-          const file = join(downloads, `${i}.parquet`);
-          await writeFile(file, await (await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToByteArray());
-          return file;
-        }),
-      );
-      const db = await DuckDBInstance.create(':memory:');
-      const connection = await db.connect();
-      try {
-        const reader = await connection.runAndReadAll(
-          `SELECT count(*)::INT AS rows, count(DISTINCT id)::INT AS distinct_ids, min(id)::INT AS min_id, max(id)::INT AS max_id
-           FROM read_parquet([${files.map((f) => `'${f}'`).join(', ')}])`,
-        );
-        const [row] = reader.getRowObjects() as Array<{ rows: number; distinct_ids: number; min_id: number; max_id: number }>;
-        return { rows: row.rows, distinctIds: row.distinct_ids, minId: row.min_id, maxId: row.max_id };
-      } finally {
-        connection.closeSync();
-        db.closeSync();
-        await rm(downloads, { recursive: true, force: true });
-      }
+      const [row] = (await rows(
+        path,
+        'SELECT count(*)::INT AS rows, count(DISTINCT id)::INT AS distinct_ids, min(id)::INT AS min_id, max(id)::INT AS max_id FROM lake',
+      )) as Array<{ rows: number; distinct_ids: number; min_id: number; max_id: number }>;
+      return { rows: row.rows, distinctIds: row.distinct_ids, minId: row.min_id, maxId: row.max_id };
     },
+    rows,
     async stop() {
       client.destroy();
       await server.stop();

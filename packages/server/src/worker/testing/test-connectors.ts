@@ -2,16 +2,17 @@
 // PLATFORM_EXTRA_CONNECTORS, never in the product's registry:
 //  - test-counter-source: numbered records in batches, STATE every `state_every` records;
 //    resumes after the state's cursor (a full refresh, like source-postgres's resumable one,
-//    only until it completed); can fail after N records or hold memory until it runs out;
-//    has a secret `password`.
+//    only until it completed); can fail after N records, fail some streams alone (as
+//    source-postgres does) or hold memory until it runs out; has a secret `password`.
 //  - test-jsonl-destination: appends records to <directory>/<namespace>.<stream>.jsonl and
 //    acknowledges a STATE only after the lines before it are on disk; overwrite streams
-//    are replaced at the end; can fail (counted across attempts in a file) or go slow.
+//    are replaced at the end; can fail (counted across attempts in a file), fail some
+//    streams alone, or go slow.
 import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { ConnectorError, type ConnectorDefinition, type Destination, type Source, type SourceOutput } from '@platform/connectors';
-import type { AirbyteMessage, AirbyteStateMessage, ConfiguredAirbyteCatalog, FailureType } from '@platform/protocol';
+import { ConnectorError, StreamsFailedError, type ConnectorDefinition, type Destination, type Source, type SourceOutput } from '@platform/connectors';
+import { errorTraceMessage, streamStatusMessage, type AirbyteMessage, type AirbyteStateMessage, type ConfiguredAirbyteCatalog, type FailureType } from '@platform/protocol';
 
 export const TEST_SOURCE_ID = '00000000-0000-4000-8000-00000000a001';
 export const TEST_DESTINATION_ID = '00000000-0000-4000-8000-00000000a002';
@@ -27,12 +28,16 @@ export interface TestSourceConfig {
   failure_type?: FailureType;
   /** Keeps about this many MiB of heap alive before reading, to exceed a heap limit. */
   hold_mb?: number;
+  /** Streams that fail alone: INCOMPLETE and an ERROR trace naming them, the others read on. */
+  fail_streams?: string[];
 }
 
 export interface TestDestinationConfig {
   directory: string;
   /** Fail the first `times` runs (counted in `counter_file`) once `after_records` records arrived. */
   fail?: { times: number; after_records: number; failure_type: FailureType; counter_file: string };
+  /** Streams whose first records fail them alone (an ERROR trace naming them); the others are written on. */
+  fail_streams?: string[];
 }
 
 const schema = (properties: Record<string, unknown>, required: string[]) => ({ type: 'object', required, properties });
@@ -51,6 +56,7 @@ export const testCounterSource: Source<TestSourceConfig> = {
         fail_after_records: { type: 'integer' },
         failure_type: { type: 'string' },
         hold_mb: { type: 'integer' },
+        fail_streams: { type: 'array', items: { type: 'string' } },
       },
       ['records'],
     ),
@@ -66,7 +72,16 @@ export const testCounterSource: Source<TestSourceConfig> = {
     // About 1 MiB of heap per array of 128k small integers.
     const held: number[][] = [];
     for (let mb = 0; mb < (config.hold_mb ?? 0); mb++) held.push(Array.from({ length: 128 * 1024 }, (_, i) => i + mb));
+    const failures: StreamsFailedError['failures'] = [];
     for (const { stream, sync_mode } of catalog.streams) {
+      if (config.fail_streams?.includes(stream.name)) {
+        const descriptor = { name: stream.name, namespace: stream.namespace };
+        const error = new ConnectorError(`injected failure of stream ${stream.name}`, 'system_error');
+        failures.push({ stream: descriptor, error });
+        yield streamStatusMessage(descriptor, 'INCOMPLETE');
+        yield errorTraceMessage(error.message, error.failureType, undefined, descriptor);
+        continue;
+      }
       const saved = state?.find((s) => s.stream?.stream_descriptor.name === stream.name)?.stream?.stream_state as { cursor?: number; complete?: boolean } | undefined;
       let next = sync_mode === 'full_refresh' && saved?.complete ? 1 : (saved?.cursor ?? 0) + 1;
       let sinceState = 0;
@@ -89,6 +104,7 @@ export const testCounterSource: Source<TestSourceConfig> = {
         if (config.delay_ms) await delay(config.delay_ms);
       }
     }
+    if (failures.length > 0) throw new StreamsFailedError(failures);
   },
 };
 
@@ -96,7 +112,7 @@ export const testJsonlDestination: Destination<TestDestinationConfig> = {
   kind: 'destination',
   name: 'test-jsonl-destination',
   spec: () => ({
-    connectionSpecification: schema({ directory: { type: 'string' }, fail: { type: 'object' } }, ['directory']),
+    connectionSpecification: schema({ directory: { type: 'string' }, fail: { type: 'object' }, fail_streams: { type: 'array', items: { type: 'string' } } }, ['directory']),
     supported_destination_sync_modes: ['overwrite', 'append'],
   }),
   check: async () => ({ status: 'SUCCEEDED' }),
@@ -108,13 +124,19 @@ export const testJsonlDestination: Destination<TestDestinationConfig> = {
     const target = (path: string) => (overwrite.has(path) ? `${path}.staged` : path);
     for (const path of overwrite) writeFileSync(target(path), '');
     let received = 0;
+    const failed = new Set<string>();
     let pending = new Map<string, string[]>();
     const commit = () => {
       for (const [path, lines] of pending) appendFileSync(target(path), lines.join(''));
       pending = new Map();
     };
     for await (const item of input) {
-      if (item.type === 'RECORD_BATCH') {
+      if (item.type === 'RECORD_BATCH' && config.fail_streams?.includes(item.stream)) {
+        if (!failed.has(item.stream)) yield errorTraceMessage(`injected destination failure of stream ${item.stream}`, 'system_error', undefined, { name: item.stream, namespace: item.namespace });
+        failed.add(item.stream);
+      } else if (item.type === 'STATE' && item.state.stream && failed.has(item.state.stream.stream_descriptor.name)) {
+        // A failed stream's state is never acknowledged.
+      } else if (item.type === 'RECORD_BATCH') {
         const path = file(item.stream, item.namespace);
         pending.set(path, [...(pending.get(path) ?? []), ...item.records.map((r) => JSON.stringify(r) + '\n')]);
         received += item.records.length;
@@ -127,7 +149,8 @@ export const testJsonlDestination: Destination<TestDestinationConfig> = {
       }
     }
     commit();
-    for (const path of overwrite) renameSync(target(path), path);
+    const failedPaths = new Set(catalog.streams.filter((s) => failed.has(s.stream.name)).map((s) => file(s.stream.name, s.stream.namespace)));
+    for (const path of overwrite) if (!failedPaths.has(path)) renameSync(target(path), path);
     ctx.log('INFO', `wrote ${received} records`);
   },
 };
