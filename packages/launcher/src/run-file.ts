@@ -3,7 +3,7 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { isPidAlive, stopPid } from './processes';
 
-export type ServiceName = 'postgres' | 's3' | 'server' | 'worker' | 'query';
+export type ServiceName = 'postgres' | 's3' | 'server' | 'worker' | 'query' | 'webapp';
 
 export interface ServiceRecord {
   name: ServiceName;

@@ -27,9 +27,10 @@ export type SupervisorMessage = { type: 'progress'; event: ProgressEvent } | { t
 const SERVER_ENTRY = fileURLToPath(new URL('../../server/src/main-server.ts', import.meta.url));
 const WORKER_ENTRY = fileURLToPath(new URL('../../server/src/main-worker.ts', import.meta.url));
 const QUERY_ENTRY = fileURLToPath(new URL('../../lake-query/src/main.ts', import.meta.url));
+const WEBAPP_ENTRY = fileURLToPath(new URL('../../webapp/server/main.ts', import.meta.url));
 const HOST = '127.0.0.1';
 /** Start order; services stop in reverse. */
-const SERVICE_ORDER: ServiceName[] = ['postgres', 's3', 'server', 'worker', 'query'];
+const SERVICE_ORDER: ServiceName[] = ['postgres', 's3', 'server', 'worker', 'query', 'webapp'];
 
 interface Running {
   record: ServiceRecord;
@@ -129,7 +130,7 @@ interface StartContext {
 /**
  * Starts what depends on nothing first and everything else as soon as what it needs is up:
  * the server needs Postgres; the worker needs Postgres and S3 (it moves the data); the query
- * service keeps its catalog in Postgres and reads S3.
+ * service keeps its catalog in Postgres and reads S3; the web UI forwards to the server.
  */
 async function startAll(context: StartContext): Promise<void> {
   const postgres = startPostgres(context);
@@ -142,7 +143,8 @@ async function startAll(context: StartContext): Promise<void> {
   const server = platformEnv.then((env) => startServer(context, env));
   const worker = Promise.all([platformEnv, s3]).then(([env]) => startWorker(context, env));
   const query = Promise.all([platformEnv, s3]).then(([env]) => startQuery(context, env));
-  await settleAll([postgres, s3, server, worker, query]);
+  const webapp = server.then(() => startWebapp(context));
+  await settleAll([postgres, s3, server, worker, query, webapp]);
 }
 
 function startPostgres({ config, paths, record, onProgress }: StartContext): Promise<StartedPostgresService> {
@@ -238,6 +240,29 @@ async function startQuery({ config, resources, paths, record, save, onProgress }
     }),
   );
   record({ record: service('query', query.pid, config.ports.query, url, paths, QUERY_ENTRY), stop: () => query.stop() });
+}
+
+async function startWebapp({ config, paths, record, save, onProgress }: StartContext): Promise<void> {
+  const url = `http://${HOST}:${config.ports.webapp}`;
+  // The UI's server builds the UI first when its build is missing (a checkout never bootstrapped).
+  const webapp = await step(onProgress, `webapp (web UI) on :${config.ports.webapp}`, () =>
+    startNodeService({
+      name: 'webapp',
+      entry: WEBAPP_ENTRY,
+      env: {
+        ...process.env,
+        WEBAPP_HOST: HOST,
+        WEBAPP_PORT: String(config.ports.webapp),
+        WEBAPP_API_URL: apiClientUrl(config.api, config.ports.api),
+        WEBAPP_QUERY_URL: `http://${HOST}:${config.ports.query}`,
+      },
+      ready: wait.forHttp(`${url}/`),
+      logFile: logFile(paths, 'webapp'),
+      log,
+      onRestart: (pid) => save({ name: 'webapp', pid }),
+    }),
+  );
+  record({ record: service('webapp', webapp.pid, config.ports.webapp, url, paths, WEBAPP_ENTRY), stop: () => webapp.stop() });
 }
 
 /** Like Promise.all, but waits for every branch, so nothing still starting is left behind on failure. */

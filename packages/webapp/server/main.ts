@@ -1,6 +1,6 @@
 // Process entry of the web UI's server (started by `platform up`): configuration from the
 // environment the launcher sets, a log line once it listens, clean stop on SIGTERM/SIGINT.
-import { WEBAPP_DIST } from './build';
+import { ensureWebappBuilt, WEBAPP_DIST } from './build';
 import { startWebappServer } from './static-server';
 
 const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
@@ -14,6 +14,7 @@ function required(name: string): string {
 try {
   const port = Number(required('WEBAPP_PORT'));
   if (!Number.isInteger(port) || port <= 0) throw new Error(`WEBAPP_PORT: "${process.env.WEBAPP_PORT}" is not a port number`);
+  if (!process.env.WEBAPP_DIST && (await ensureWebappBuilt()) === 'built') log(`built the web UI into ${WEBAPP_DIST} (it was missing)`);
   const server = await startWebappServer({
     distDir: process.env.WEBAPP_DIST ?? WEBAPP_DIST,
     apiUrl: required('WEBAPP_API_URL'),

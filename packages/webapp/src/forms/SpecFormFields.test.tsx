@@ -16,7 +16,7 @@ const SPEC = {
     port: { type: 'integer', title: 'Port', default: 5432, minimum: 0, maximum: 65536, order: 1, examples: ['5432'] },
     host: { type: 'string', title: 'Host', description: 'Hostname of the database.', order: 0, examples: ['db.example.com'] },
     password: { type: 'string', title: 'Password', airbyte_secret: true, order: 2 },
-    format: { type: 'string', title: 'Format', enum: ['csv', 'parquet'], default: 'parquet', order: 3 },
+    file_format: { type: 'string', title: 'Format', enum: ['csv', 'parquet'], default: 'parquet', order: 3 },
     bucket: { type: 'string', title: 'Bucket', pattern: '^[a-z0-9.-]{3,63}$', order: 4 },
     schemas: { type: 'array', title: 'Schemas', items: { type: 'string' }, default: ['public'], order: 5 },
     tunnel: { type: 'object', title: 'Tunnel', order: 6, properties: { tunnel_port: { type: 'integer', title: 'Tunnel port', default: 22 } } },
@@ -36,6 +36,19 @@ const SPEC = {
       ],
     },
     hidden_field: { type: 'string', title: 'Hidden', airbyte_hidden: true, default: 'x' },
+    format: {
+      type: 'object',
+      title: 'Output Format',
+      order: 8,
+      oneOf: [
+        { title: 'CSV', required: ['format_type'], properties: { format_type: { title: 'Format Type', type: 'string', enum: ['CSV'], default: 'CSV' } } },
+        {
+          title: 'Parquet',
+          required: ['format_type'],
+          properties: { format_type: { title: 'Format Type', type: 'string', enum: ['Parquet'], default: 'Parquet' }, block_size_mb: { title: 'Block Size (MB)', type: 'integer', default: 128 } },
+        },
+      ],
+    },
   },
 };
 
@@ -70,7 +83,7 @@ describe('form generated from a connector spec', () => {
   it('orders fields by `order`, those without one after', () => {
     renderForm();
     const labels = [...document.querySelectorAll('label.control-label, legend')].map((l) => l.textContent?.replace(/\*$/, '').trim()).filter(Boolean);
-    const top = ['Host', 'Port', 'Password', 'Format', 'Bucket', 'Schemas', 'Tunnel', 'SSL Modes', 'Zeta without order'];
+    const top = ['Host', 'Port', 'Password', 'Format', 'Bucket', 'Schemas', 'Tunnel', 'SSL Modes', 'Output Format', 'Zeta without order'];
     expect(labels.filter((l) => top.includes(l!))).toEqual(top);
   });
 
@@ -85,7 +98,7 @@ describe('form generated from a connector spec', () => {
   it('fills defaults: scalars, enums, arrays, nested objects and the oneOf option', () => {
     const { latest } = renderForm();
     expect(input('Port').value).toBe('5432');
-    expect(latest()).toMatchObject({ port: 5432, format: 'parquet', schemas: ['public'], tunnel: { tunnel_port: 22 }, ssl_mode: { mode: 'prefer' } });
+    expect(latest()).toMatchObject({ port: 5432, file_format: 'parquet', schemas: ['public'], tunnel: { tunnel_port: 22 }, ssl_mode: { mode: 'prefer' } });
   });
 
   it('renders an enum as a choice of its values', () => {
@@ -134,6 +147,16 @@ describe('form generated from a connector spec', () => {
     expect(certificate.tagName).toBe('TEXTAREA');
     fireEvent.change(certificate, { target: { value: '-----BEGIN CERTIFICATE-----\nabc' } });
     expect(latest().ssl_mode).toEqual({ mode: 'verify-ca', ca_certificate: '-----BEGIN CERTIFICATE-----\nabc' });
+  });
+
+  it('discriminates a oneOf by a one-value enum too (Airbyte’s S3 format_type), filling it from the option', () => {
+    const { latest } = renderForm({ format: { format_type: 'CSV' } });
+    const fieldset = screen.getByText('Output Format').closest('fieldset') as HTMLElement;
+    const choice = within(fieldset).getAllByRole('combobox')[0] as HTMLSelectElement;
+    expect(choice.selectedOptions[0].textContent).toBe('CSV');
+    expect(within(fieldset).queryByLabelText(/^Format Type/)).toBeNull();
+    fireEvent.change(choice, { target: { value: '1' } });
+    expect(latest().format).toEqual({ format_type: 'Parquet', block_size_mb: 128 });
   });
 
   it('edits nested objects and arrays', () => {

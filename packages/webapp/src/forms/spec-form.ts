@@ -33,11 +33,14 @@ export function specForm(spec: Record<string, unknown>): SpecForm {
   return { schema: schema as RJSFSchema, uiSchema };
 }
 
-/** The property every option of a oneOf fixes with `const` (e.g. `mode`, `tunnel_method`). */
+/** Whether a property fixes one value: `const`, or an `enum` of one value (Airbyte's S3 `format_type`). */
+const fixesValue = (p: JsonSchema | undefined) => p !== undefined && (p.const !== undefined || (Array.isArray(p.enum) && p.enum.length === 1));
+
+/** The property every option of a oneOf fixes to one value (e.g. `mode`, `tunnel_method`, `format_type`). */
 export function discriminatorOf(options: JsonSchema[]): string | undefined {
   const [first, ...rest] = options;
-  const candidates = Object.entries(first?.properties ?? {}).filter(([, p]) => p.const !== undefined).map(([name]) => name);
-  return candidates.find((name) => rest.every((o) => o.properties?.[name]?.const !== undefined));
+  const candidates = Object.entries(first?.properties ?? {}).filter(([, p]) => fixesValue(p)).map(([name]) => name);
+  return candidates.find((name) => rest.every((o) => fixesValue(o.properties?.[name])));
 }
 
 /** Properties by their `order`; those without one keep their place after the ordered ones. */
@@ -66,8 +69,13 @@ function uiFor(schema: JsonSchema): UiSchema {
     if (property) schema.discriminator = { propertyName: property };
     // An option without a type is an object when its parent is (Airbyte's specs leave it out).
     for (const option of schema.oneOf) if (!option.type && option.properties) option.type = 'object';
-    // The option's own title would repeat the choice: the selector shows it (OneOfTemplate).
-    ui.oneOf = schema.oneOf.map((option) => ({ ...uiFor(option), 'ui:label': false }));
+    // The option's own title would repeat the choice, and its discriminator is what the choice
+    // sets: the selector shows both (OneOfTemplate).
+    ui.oneOf = schema.oneOf.map((option) => {
+      const optionUi: UiSchema = { ...uiFor(option), 'ui:label': false };
+      if (property) optionUi[property] = { ...(optionUi[property] as UiSchema | undefined), 'ui:widget': 'hidden' };
+      return optionUi;
+    });
   }
   if (schema.items && !Array.isArray(schema.items)) {
     const items = uiFor(schema.items);
