@@ -127,7 +127,7 @@ describe.sequential('the web UI in Chromium, on the real platform', () => {
     await page.getByLabel(/^S3 Key ID/).fill(platform.s3.accessKeyId);
     await page.getByLabel(/^S3 Access Key/).fill(platform.s3.secretAccessKey);
     await page.getByLabel(/^S3 Bucket Name/).fill(platform.s3.bucket);
-    await page.getByLabel(/^S3 Bucket Path/).fill('ui-data/${NAMESPACE}/${STREAM_NAME}');
+    await page.getByLabel(/^S3 Bucket Path/).fill('ui-data');
     await page.getByLabel(/^S3 Bucket Region/).fill(platform.s3.region);
     await page.getByLabel(/^Endpoint/).fill(platform.s3.endpoint);
     await page.getByRole('group', { name: 'Output Format' }).getByRole('combobox').first().selectOption({ label: 'Parquet: Columnar Storage' });
@@ -185,7 +185,7 @@ describe.sequential('the web UI in Chromium, on the real platform', () => {
   test('settings: a cron schedule shows its next runs and is saved', async () => {
     await page.getByRole('tab', { name: 'Settings' }).click();
     await page.getByLabel('Schedule type').selectOption('cron');
-    await page.getByLabel('Cron expression (Quartz').fill('0 30 6 * * ?');
+    await page.getByLabel('Cron expression', { exact: true }).fill('0 30 6 * * ?');
     await page.getByLabel('Cron time zone').fill('UTC');
     const runs = page.getByTestId('cron-next-runs');
     await runs.locator('li').nth(4).waitFor();
@@ -198,7 +198,7 @@ describe.sequential('the web UI in Chromium, on the real platform', () => {
     const connection = await unwrap('connections/get', platform.client.POST('/v1/connections/get', { body: { connectionId } }));
     expect(connection).toMatchObject({ scheduleType: 'cron', scheduleData: { cron: { cronExpression: '0 30 6 * * ?', cronTimeZone: 'UTC' } } });
 
-    await page.getByLabel('Cron expression (Quartz').fill('every day');
+    await page.getByLabel('Cron expression', { exact: true }).fill('every day');
     await page.getByRole('alert').filter({ hasText: 'invalid cron expression' }).waitFor();
   });
 
