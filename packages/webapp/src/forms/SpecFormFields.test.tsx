@@ -176,6 +176,11 @@ describe('form generated from a connector spec', () => {
     expect(screen.queryByLabelText(/^Hidden/)).toBeNull();
   });
 
+  it('offers no “Add” for keys the spec does not name, even with additionalProperties', () => {
+    render(<SpecFormFields spec={{ type: 'object', additionalProperties: true, properties: { a: { type: 'string', title: 'A' } } }} value={{}} onChange={() => undefined} />);
+    expect(screen.queryByTitle('Add')).toBeNull();
+  });
+
   it('shows the API’s 422 field errors next to their fields and returns the others apart', () => {
     const { errorSchema, other } = apiErrorsToErrorSchema([
       { path: 'connectionConfiguration.port', message: 'must be <= 65536' },

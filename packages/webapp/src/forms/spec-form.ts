@@ -59,6 +59,9 @@ function uiFor(schema: JsonSchema): UiSchema {
 
   if (schema.properties) {
     ui['ui:order'] = [...propertyOrder(schema.properties), '*'];
+    // `additionalProperties: true` lets a config carry keys the spec does not name; the form
+    // offers only the spec's fields, as Airbyte's does.
+    ui['ui:expandable'] = false;
     for (const [name, property] of Object.entries(schema.properties)) {
       const child = uiFor(property);
       if (Object.keys(child).length > 0) ui[name] = child;
