@@ -93,6 +93,8 @@ describe.sequential('the web UI in Chromium, on the real platform', () => {
 
   test('a Postgres source from its generated form: a wrong password fails the check with its message, the right one saves', async () => {
     await page.getByRole('link', { name: 'Sources' }).click();
+    await page.getByRole('cell', { name: 'PostgreSQL' }).waitFor();
+    await shot('02-sources');
     await page.getByRole('link', { name: '+ New source' }).click();
     await page.getByLabel('Source type').selectOption({ label: 'Postgres' });
     await page.getByLabel(/^Host/).fill('127.0.0.1');
@@ -109,18 +111,20 @@ describe.sequential('the web UI in Chromium, on the real platform', () => {
     const message = (await check.textContent())!;
     expect(message).toMatch(/password authentication failed|authentication/i);
     expect(message).not.toContain(WRONG_PASSWORD);
-    await shot('02-source-check-failed');
+    await shot('03-source-check-failed');
 
     await password.fill(platform.run.sourceDb.password);
     await page.getByRole('button', { name: 'Set up source' }).click();
     await page.getByRole('heading', { name: 'Shop DB' }).waitFor({ timeout: 60_000 });
     // The stored password comes back masked and stays masked in the form.
     expect(await page.getByLabel(/^Password/).inputValue()).toBe('**********');
-    await shot('03-source-saved');
+    await shot('04-source-saved');
   });
 
   test('an S3 destination from its generated form (oneOf output format)', async () => {
     await page.getByRole('link', { name: 'Destinations' }).click();
+    await page.getByRole('cell', { name: 'MinIO S3' }).waitFor();
+    await shot('05-destinations');
     await page.getByRole('link', { name: '+ New destination' }).click();
     await page.getByLabel('Destination type').selectOption({ label: 'S3' });
     await page.getByLabel('Destination name').fill('Lake (UI)');
@@ -131,7 +135,7 @@ describe.sequential('the web UI in Chromium, on the real platform', () => {
     await page.getByLabel(/^S3 Bucket Region/).fill(platform.s3.region);
     await page.getByLabel(/^Endpoint/).fill(platform.s3.endpoint);
     await page.getByRole('group', { name: 'Output Format' }).getByRole('combobox').first().selectOption({ label: 'Parquet: Columnar Storage' });
-    await shot('04-destination-form');
+    await shot('06-destination-form');
     await page.getByRole('button', { name: 'Set up destination' }).click();
     await page.getByRole('heading', { name: 'Lake (UI)' }).waitFor({ timeout: 60_000 });
     const { destinations } = await unwrap('destinations/list', platform.client.POST('/v1/destinations/list', { body: {} }));
@@ -149,7 +153,7 @@ describe.sequential('the web UI in Chromium, on the real platform', () => {
     await page.getByLabel('Sync public.orders').check();
     await page.getByLabel('Schedule type').selectOption('manual');
     await page.getByLabel('Connection name').fill('Shop → Lake (UI)');
-    await shot('05-new-connection');
+    await shot('07-new-connection');
     await page.getByRole('button', { name: 'Set up connection (2 streams)' }).click();
     await page.getByTestId('connection-created').waitFor();
     await page.getByRole('button', { name: 'Sync now' }).click();
@@ -162,7 +166,7 @@ describe.sequential('the web UI in Chromium, on the real platform', () => {
     expect(expected).toBeGreaterThan(0);
     expect(await page.getByTestId('latest-job-records').textContent()).toBe(`${expected.toLocaleString('en-US')} records`);
     for (const stream of ['customers', 'orders']) expect(await page.locator(`tr[data-stream="${stream}"]`).textContent()).toContain('Succeeded');
-    await shot('06-status-succeeded');
+    await shot('08-status-succeeded');
     const connection = await unwrap('connections/get', platform.client.POST('/v1/connections/get', { body: { connectionId } }));
     expect(connection.syncCatalog.streams.filter((s) => s.config.selected).map((s) => s.stream.name).sort()).toEqual(['customers', 'orders']);
   });
@@ -171,6 +175,8 @@ describe.sequential('the web UI in Chromium, on the real platform', () => {
     await page.getByRole('tab', { name: 'Job history' }).click();
     const job = page.locator('tr[data-job]').first();
     await job.click();
+    await page.getByRole('button', { name: 'View logs' }).first().waitFor();
+    await shot('09-job-history');
     await page.getByRole('button', { name: 'View logs' }).first().click();
     const count = page.getByTestId('log-line-count');
     await count.filter({ hasText: /^[1-9][\d,]* lines$/ }).waitFor();
@@ -178,7 +184,7 @@ describe.sequential('the web UI in Chromium, on the real platform', () => {
     const visible = (await page.locator('.log-line').allTextContents()).join('\n');
     expect(visible.length).toBeGreaterThan(0);
     for (const secret of [platform.run.sourceDb.password, platform.s3.secretAccessKey]) expect(visible).not.toContain(secret);
-    await shot('07-attempt-log');
+    await shot('10-attempt-log');
     await page.getByRole('button', { name: 'Close' }).click();
   });
 
@@ -194,7 +200,7 @@ describe.sequential('the web UI in Chromium, on the real platform', () => {
     for (const t of times) expect(t).toContain('06:30');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.getByText('Saved.').waitFor();
-    await shot('08-settings-cron');
+    await shot('11-settings-cron');
     const connection = await unwrap('connections/get', platform.client.POST('/v1/connections/get', { body: { connectionId } }));
     expect(connection).toMatchObject({ scheduleType: 'cron', scheduleData: { cron: { cronExpression: '0 30 6 * * ?', cronTimeZone: 'UTC' } } });
 
@@ -208,7 +214,7 @@ describe.sequential('the web UI in Chromium, on the real platform', () => {
     expect(await page.getByLabel('Sync public.products').isChecked()).toBe(false);
     await page.getByRole('button', { name: 'Refresh source schema' }).click();
     await page.getByTestId('schema-diff').filter({ hasText: 'No changes' }).waitFor({ timeout: 60_000 });
-    await shot('09-schema-refreshed');
+    await shot('12-schema-refreshed');
   });
 
   test('reset, after a confirmation, runs and succeeds', async () => {
@@ -216,7 +222,7 @@ describe.sequential('the web UI in Chromium, on the real platform', () => {
     await page.getByRole('button', { name: 'Reset data' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Reset' }).click();
     await page.getByTestId('latest-job-status').filter({ hasText: /Succeeded.*Reset #/ }).waitFor({ timeout: SYNC_TIMEOUT_MS });
-    await shot('10-status-after-reset');
+    await shot('13-status-after-reset');
     const { jobs } = await unwrap('jobs/list', platform.client.POST('/v1/jobs/list', { body: { configTypes: ['reset_connection'], configId: connectionId } }));
     expect(jobs.map((j) => j.job.status)).toEqual(['succeeded']);
   });
@@ -231,12 +237,12 @@ describe.sequential('the web UI in Chromium, on the real platform', () => {
     await page.getByRole('button', { name: /^Run/ }).click();
     await page.getByTestId('result-count').filter({ hasText: '1 rows' }).waitFor();
     expect(await page.locator('.grid td').first().textContent()).toBe('42');
-    await shot('11-sql');
+    await shot('14-sql');
   });
 
   test('a failed call shows the server’s message, not a blank page', async () => {
     await page.goto(`${webappUrl}/connections/00000000-0000-4000-8000-000000000000`);
     await page.getByRole('alert').filter({ hasText: 'Could not find connection' }).waitFor();
-    await shot('12-error-state');
+    await shot('15-error-state');
   });
 });
