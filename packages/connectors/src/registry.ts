@@ -12,6 +12,12 @@ export interface ConnectorDefinition {
   dockerRepository: string;
   dockerImageTag: string;
   documentationUrl: string;
+  /**
+   * Destinations only (Airbyte's `supportsRefreshes`): keeps what an earlier attempt of the same
+   * generation committed, so a retried Full Refresh | Overwrite resumes from its committed state
+   * instead of starting over.
+   */
+  supportsRefreshes?: boolean;
   load(): Promise<Connector>;
 }
 
@@ -44,6 +50,7 @@ export const CONNECTOR_DEFINITIONS: readonly ConnectorDefinition[] = [
     dockerRepository: 'airbyte/destination-s3',
     dockerImageTag: '1.0.0',
     documentationUrl: 'https://docs.airbyte.com/integrations/destinations/s3',
+    supportsRefreshes: true,
     load: async () => (await import('./destination-s3/index')).destinationS3,
   },
 ];

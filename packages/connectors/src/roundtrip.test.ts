@@ -141,9 +141,11 @@ describe('Postgres → S3 Parquet round trip', () => {
       name: 'VARCHAR',
       balance: 'DECIMAL(38,9)',
       updated_at: 'TIMESTAMP WITH TIME ZONE',
+      contact: 'VARCHAR',
       contact_email: 'VARCHAR',
       contact_phone: 'VARCHAR',
       tags: 'VARCHAR',
+      _airbyte_unfit_values: 'VARCHAR',
     });
 
     const rows = await queryParquet(
@@ -166,6 +168,12 @@ describe('Postgres → S3 Parquet round trip', () => {
       { id: '3', name: '', balance: '-0.000000001', updated_at: '1970-01-01 00:00:00+00', contact_email: null, contact_phone: null, tags: '[]' },
       { id: '6', name: 'customer 6 Иван', balance: '6.000000006', updated_at: '2024-01-01 00:00:06.000006+00', contact_email: 'c6@example.com', contact_phone: null, tags: '["t1"]' },
     ]);
+    // The jsonb column keeps its whole value beside the flattened keys; every value fit its column.
+    expect(await queryParquet(lake, keys, `SELECT contact FROM lake WHERE id IN (1, 6) ORDER BY id`)).toEqual([
+      { contact: '{"email":"zoe@example.com","phone":"+45 1234"}' },
+      { contact: '{"email":"c6@example.com","phone":null}' },
+    ]);
+    expect(await queryParquet(lake, keys, 'SELECT count(_airbyte_unfit_values)::VARCHAR AS unfit FROM lake')).toEqual([{ unfit: '0' }]);
     const [ids] = await queryParquet(lake, keys, 'SELECT count(DISTINCT _airbyte_ab_id)::VARCHAR AS ids, count(_airbyte_emitted_at)::VARCHAR AS emitted FROM lake');
     expect(ids).toEqual({ ids: String(ROWS), emitted: String(ROWS) });
   }, 120_000);

@@ -7,8 +7,9 @@ test('pg and DuckDB shapes of the same values compare equal', () => {
   expect(canonical(fromPg)).toEqual(canonical(fromParquet));
 });
 
-test('nested objects flatten into <column>_<key> columns', () => {
-  expect(flattenObjects({ id: 1, contact: { email: 'a@b.c', phone: '+1' }, tags: ['x'] })).toEqual({ id: 1, contact_email: 'a@b.c', contact_phone: '+1', tags: ['x'] });
+test('nested objects flatten into <column>_<key> columns beside the whole object', () => {
+  const contact = { email: 'a@b.c', phone: '+1' };
+  expect(flattenObjects({ id: 1, contact, tags: ['x'] })).toEqual({ id: 1, contact, contact_email: 'a@b.c', contact_phone: '+1', tags: ['x'] });
 });
 
 test('byKey indexes canonical rows by their key', () => {

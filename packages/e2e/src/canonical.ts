@@ -28,16 +28,17 @@ export function canonical(value: unknown): unknown {
 }
 
 /**
- * A source row as the lake is expected to hold it: object values flattened one level
- * into `<column>_<key>` (the destination's root-level flattening of declared or discovered
- * object keys), everything else as is.
+ * A source row as the lake is expected to hold it: each column as is (a JSON column keeps its
+ * whole value), and object values also flattened one level into `<column>_<key>` (the
+ * destination's flattening of the object keys source-postgres declares from a sample).
  */
 export function flattenObjects(row: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [column, value] of Object.entries(row)) {
+    out[column] = value;
     if (value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date)) {
       for (const [key, inner] of Object.entries(value)) out[`${column}_${key}`] = inner;
-    } else out[column] = value;
+    }
   }
   return out;
 }

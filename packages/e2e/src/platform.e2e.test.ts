@@ -15,18 +15,13 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { findConnection, jobProgress, startSync, unwrap, waitForJob, type Schemas } from '@platform/api-client';
 import { connectPlatform, stopPlatform, type PlatformHandle } from '@platform/launcher';
 import { freePorts } from '@platform/services';
-import { byKey, canonical, flattenObjects } from './canonical';
+import { canonical } from './canonical';
 import { platformCli } from './cli';
-import { lakeClient, listKeys, readParquetRows } from './lake';
-import { tableRows, withSourceDb } from './source-db';
+import { AIRBYTE_COLUMNS, DEMO_CONNECTION as CONNECTION, LAKE_PREFIX, lakeRecords, lakeRows as demoLakeRows, sourceRecords as demoSourceRecords, STREAMS, type Stream } from './demo-lake';
+import { lakeClient, readParquetRows } from './lake';
+import { withSourceDb } from './source-db';
 
 const run = promisify(execFile);
-const CONNECTION = 'PostgreSQL → MinIO';
-const LAKE_PREFIX = 'airbyte-data/production_public';
-const STREAMS = { customers: 'id', orders: 'order_id', products: 'product_id' } as const;
-type Stream = keyof typeof STREAMS;
-/** Columns the destination adds to every record. */
-const AIRBYTE_COLUMNS = ['_airbyte_ab_id', '_airbyte_emitted_at'];
 
 let stateDir: string;
 let flags: string[];
@@ -44,16 +39,8 @@ async function up(): Promise<void> {
   s3 = lakeClient(platform);
 }
 
-async function lakeRows(stream: Stream): Promise<{ keys: string[]; rows: Record<string, unknown>[] }> {
-  const keys = (await listKeys(s3, platform.s3.bucket, `${LAKE_PREFIX}/${stream}/`)).filter((k) => k.endsWith('.parquet'));
-  return { keys, rows: await readParquetRows(s3, platform.s3.bucket, keys) };
-}
-
-/** The lake's rows of a stream without the destination's own columns, keyed by primary key. */
-function lakeRecords(rows: Record<string, unknown>[], stream: Stream): Map<unknown, unknown> {
-  const records = rows.map((row) => Object.fromEntries(Object.entries(row).filter(([column]) => !AIRBYTE_COLUMNS.includes(column))));
-  return byKey(records, STREAMS[stream]);
-}
+const lakeRows = (stream: Stream) => demoLakeRows(s3, platform.s3.bucket, stream);
+const sourceRecords = (stream: Stream) => demoSourceRecords(sourceDbUrl, stream);
 
 /** Rows from the query service's REST API keyed like lakeRecords; its TIMESTAMPs are UTC wall-clock strings. */
 function restRecords(rows: Record<string, unknown>[], schema: Field[], stream: Stream): Map<unknown, unknown> {
@@ -70,10 +57,6 @@ function dremioClient(): Promise<DremioClient> {
   return DremioClient.login(platform.run.query.url, platform.run.query.user, platform.run.query.password);
 }
 
-async function sourceRecords(stream: Stream): Promise<Map<unknown, unknown>> {
-  const rows = await withSourceDb(sourceDbUrl, (db) => tableRows(db, stream));
-  return byKey(rows.map(flattenObjects), STREAMS[stream]);
-}
 
 async function syncThroughApi(): Promise<Schemas['JobInfoRead']> {
   const started = await startSync(platform.client, connectionId);
@@ -156,6 +139,8 @@ describe.sequential('the platform, end to end', () => {
       for (const key of keys) expect(key).toMatch(new RegExp(`^${LAKE_PREFIX}/${stream}/\\d{4}_\\d{2}_\\d{2}_\\d+_\\d+\\.parquet$`));
       expect(lakeRecords(rows, stream)).toEqual(await sourceRecords(stream));
       for (const row of rows) expect(Object.keys(row)).toEqual(expect.arrayContaining(AIRBYTE_COLUMNS));
+      // Every demo value fits its typed column.
+      expect(rows.filter((row) => row._airbyte_unfit_values !== null)).toEqual([]);
     }
   });
 

@@ -8,9 +8,10 @@ import type { PlatformOptions } from './platform';
 const USAGE = `usage: platform <command> [options]
 
 commands:
-  up                       start the platform (detached) and seed it
+  up                       start the platform (detached) and seed it; on a running
+                           platform, start again what is down or failed
   down                     stop every service; state, data and history are kept
-  status                   every service with port, health and PID
+  status                   every service's state, health, restarts, port and PID
   logs [service]           a service's log (postgres, s3, server, worker, query, webapp, supervisor)
   logs --job N             a job attempt's log (--attempt K, default the last)
   seed [file...]           create or update the seeded objects (default config/seeds/*.yaml)

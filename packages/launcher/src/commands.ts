@@ -3,16 +3,15 @@
 import { createReadStream, existsSync, statSync, watch } from 'node:fs';
 import path from 'node:path';
 import { findConnection, jobFailureMessage, jobProgress, startSync, unwrap, waitForJob, type JobInfo, type SeededObject } from '@platform/api-client';
+import { isPidAlive } from '@platform/services';
 import { loginHint } from './api-access';
-import { checkHealth } from './health';
 import { tail } from './node-service';
-import { connectPlatform, resolveConfig, seedFiles, seedPlatform, startPlatform, stopPlatform, type PlatformHandle, type PlatformOptions } from './platform';
-import { isPidAlive, processTreeMemoryMiB } from './processes';
+import { connectPlatform, resolveConfig, seedFiles, seedPlatform, servicesNotUp, startPlatform, stopPlatform, type PlatformHandle, type PlatformOptions } from './platform';
 import { progressPrinter, step } from './progress';
 import { readRunFile } from './run-file';
-import { formatTable } from './table';
 import { formatRows, type SqlFormat } from './sql-output';
 import { DremioClient, DremioQueryError } from '@platform/lake-query/client';
+import { printServicesStatus, serviceState } from './status';
 
 const err = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -23,9 +22,16 @@ export async function runUp(options: PlatformOptions, { seed }: { seed: boolean 
   err(`Starting the platform (${config.runtime} runtime, state in ${config.stateDir})`);
   const platform = await startPlatform({ ...options, onProgress: progress, onNotice: (message) => err(`  ! ${message}`) });
   if (platform.alreadyRunning) {
-    err(`Already running (supervisor pid ${platform.run.supervisorPid}); \`platform down\` stops it.`);
+    const notUp = servicesNotUp(platform.run);
+    if (platform.repaired.length) {
+      err(`Repaired the running platform (supervisor pid ${platform.run.supervisorPid}):`);
+      for (const action of platform.repaired) err(`  ${action}`);
+    } else if (notUp.length === 0) {
+      err(`Already running (supervisor pid ${platform.run.supervisorPid}), every service up; \`platform down\` stops it.`);
+    }
+    if (notUp.length) err(`Not up: ${notUp.map((s) => `${s.name} (${serviceState(s)})`).join(', ')}; see \`platform status\` and \`platform logs <service>\`.`);
     printEndpoints(platform, config.ports.webapp);
-    return 0;
+    return notUp.length ? 1 : 0;
   }
   err(`  healthy in ${Math.round(performance.now() - startedAt)} ms`);
   let seeded: SeededObject[] = [];
@@ -77,16 +83,9 @@ export async function runStatus(options: PlatformOptions): Promise<number> {
     return 1;
   }
   console.log(`platform ${run.state} since ${run.startedAt} (supervisor pid ${run.supervisorPid}, state in ${run.stateDir})\n`);
-  const health = await Promise.all(run.services.map(checkHealth));
-  const memory = (pid: number) => {
-    const mib = processTreeMemoryMiB(pid);
-    return mib === undefined ? '-' : `${Math.round(mib)} MiB`;
-  };
-  const rows = run.services.map((s, i) => [s.name, health[i].detail, s.port === null ? '-' : String(s.port), String(s.pid), memory(s.pid), s.url ?? '-']);
-  console.log(formatTable(['SERVICE', 'HEALTH', 'PORT', 'PID', 'MEMORY', 'URL'], rows));
-  console.log(`\ntotal memory ${memory(run.supervisorPid)} with the supervisor (PSS of each service's processes)`);
+  const healthy = await printServicesStatus(run);
   console.log(loginHint(run.apiUrl, run.apiCredentials));
-  return health.every((h) => h.ok) ? 0 : 1;
+  return healthy ? 0 : 1;
 }
 
 export async function runLogs(

@@ -1,22 +1,19 @@
 // The platform's own processes (server, worker): TypeScript entries run by Node with the
-// tsx loader, output appended to their log file. A process that dies after it was ready
-// is restarted with a growing delay, so one crash does not take the platform down.
+// tsx loader, output appended to their log file. Restarting one that dies is the
+// supervisor's job (supervision.ts), as for every other service.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
-import { ReadinessTimeoutError, type WaitStrategy } from '@platform/services';
+import { describeExit, exitOf, ReadinessTimeoutError, stopProcess, type WaitStrategy } from '@platform/services';
+import type { ServiceInstance } from './supervision';
 
 /** `node --import` this to run TypeScript entries. */
 export const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const READY_TIMEOUT_MS = 60_000;
 // The worker lets a running attempt finish for up to 20 s on SIGTERM.
 const STOP_GRACE_MS = 30_000;
-const MAX_RESTART_DELAY_MS = 30_000;
-/** A process that ran this long is considered healthy again: its restart delay resets. */
-const STABLE_AFTER_MS = 60_000;
 
 export interface NodeServiceOptions {
   name: string;
@@ -28,48 +25,16 @@ export interface NodeServiceOptions {
   logFile: string;
   /** How to tell the process is ready: a probe, or a line its log must show after launch. */
   ready: WaitStrategy | { logLine: RegExp };
-  /** Told about restarts, so the supervisor can record the new pid. */
-  onRestart?: (pid: number) => void;
-  log: (line: string) => void;
 }
 
-export interface RunningNodeService {
-  readonly pid: number;
-  stop(): Promise<void>;
-}
-
-export async function startNodeService(options: NodeServiceOptions): Promise<RunningNodeService> {
+/** Starts the entry and resolves once it is ready; a process that dies first fails the start with its last log lines. */
+export async function startNodeService(options: NodeServiceOptions): Promise<ServiceInstance> {
   const args = ['--import', TSX_LOADER, ...(options.nodeFlags ?? []), options.entry];
   const ready = 'logLine' in options.ready ? logLineAppears(options.logFile, options.ready.logLine) : options.ready;
-  let child = launch(options, args);
-  let stopping = false;
+  const child = launch(options, args);
+  const exited = exitOf(child);
   await waitUntilReady(child, ready, options);
-
-  void (async () => {
-    let delay = 1_000;
-    while (!stopping) {
-      const startedAt = Date.now();
-      const [code, signal] = await exitOf(child);
-      if (stopping) return;
-      if (Date.now() - startedAt > STABLE_AFTER_MS) delay = 1_000;
-      options.log(`${options.name} exited (${signal ?? `code ${code}`}); restarting in ${delay} ms`);
-      await sleep(delay);
-      if (stopping) return;
-      child = launch(options, args);
-      options.onRestart?.(child.pid!);
-      delay = Math.min(delay * 2, MAX_RESTART_DELAY_MS);
-    }
-  })();
-
-  return {
-    get pid() {
-      return child.pid!;
-    },
-    async stop() {
-      stopping = true;
-      await stopChild(child);
-    },
-  };
+  return { pid: child.pid!, exited, stop: () => stopProcess(child, STOP_GRACE_MS) };
 }
 
 function launch(options: NodeServiceOptions, args: string[]): ChildProcess {
@@ -84,12 +49,12 @@ function launch(options: NodeServiceOptions, args: string[]): ChildProcess {
 async function waitUntilReady(child: ChildProcess, ready: WaitStrategy, options: NodeServiceOptions): Promise<void> {
   const died = new AbortController();
   const onExit = (code: number | null, signal: NodeJS.Signals | null) =>
-    died.abort(new Error(`${options.name} ${signal ? `was killed by ${signal}` : `exited with code ${code}`} while starting; last log lines:\n${tail(options.logFile)}`));
+    died.abort(new Error(`${options.name} ${describeExit(code, signal)} while starting; last log lines:\n${tail(options.logFile)}`));
   child.once('exit', onExit);
   try {
     await ready.waitUntilReady(READY_TIMEOUT_MS, died.signal);
   } catch (error) {
-    await stopChild(child);
+    await stopProcess(child, STOP_GRACE_MS);
     throw died.signal.aborted ? died.signal.reason : error;
   } finally {
     child.off('exit', onExit);
@@ -121,20 +86,6 @@ function readFrom(file: string, offset: number): string {
   } finally {
     closeSync(fd);
   }
-}
-
-async function exitOf(child: ChildProcess): Promise<[number | null, NodeJS.Signals | null]> {
-  if (child.exitCode !== null || child.signalCode !== null) return [child.exitCode, child.signalCode];
-  return (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const gone = once(child, 'exit');
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
-  await gone;
-  clearTimeout(timer);
 }
 
 /** The last lines of a log file, for error messages. */

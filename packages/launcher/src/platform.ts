@@ -3,15 +3,15 @@
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { createPlatformClient, seed, type Env, type PlatformClient, type SeededObject } from '@platform/api-client';
 import { DremioClient } from '@platform/lake-query/client';
-import { assertPortFree, findHttpfsExtension, findWeedBinary, PortInUseError } from '@platform/services';
+import { assertPortFree, findHttpfsExtension, findWeedBinary, isPidAlive, PortInUseError, stopPid } from '@platform/services';
 import { DEFAULT_CONFIG_DIR, loadPlatformConfig, type ConfigOverrides, type PlatformConfig, type PortName, type Ports, type Runtime } from './config';
 import { tail, TSX_LOADER } from './node-service';
-import { isPidAlive, stopPid } from './processes';
 import { step, type ProgressListener } from './progress';
-import { cleanStaleRun, readRunFile, type RunFile } from './run-file';
+import { cleanStaleRun, readRunFile, type RunFile, type ServiceRecord } from './run-file';
 import { statePaths, type StatePaths } from './state';
 import type { SupervisorMessage, SupervisorOptions } from './supervisor';
 
@@ -38,6 +38,8 @@ export interface PlatformHandle {
   configDir: string;
   /** True when `startPlatform` found the platform already running. */
   alreadyRunning: boolean;
+  /** What `startPlatform` did to a running platform that was not whole; empty when it was. */
+  repaired: string[];
   postgres: RunFile['postgres'] & { connectionUrl(database: string): string };
   s3: RunFile['s3'];
   run: RunFile;
@@ -80,18 +82,56 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   mkdirSync(paths.logsDir, { recursive: true });
 
   const existing = readRunFile(paths.runFile);
-  if (existing && isPidAlive(existing.supervisorPid)) return handle(existing, configDir, true);
+  if (existing && isPidAlive(existing.supervisorPid)) {
+    const repaired = await repairRunning(existing, paths.runFile, options.onProgress);
+    return handle(readRunFile(paths.runFile) ?? existing, configDir, true, repaired);
+  }
   if (existing) {
+    // Its services cannot be adopted: their output pipes went with the supervisor (SeaweedFS
+    // dies of SIGPIPE on its next log line). Stop what is left and start everything again.
+    const down = existing.services.filter((s) => !isPidAlive(s.pid)).map((s) => s.name);
     const leftovers = await cleanStaleRun(paths.runFile, existing);
     options.onNotice?.(
-      `stale run file ${paths.runFile}: its supervisor (pid ${existing.supervisorPid}) is not running; removed it` +
-        (leftovers.length ? ` and stopped what it left running: ${leftovers.join(', ')}` : ''),
+      `stale run file ${paths.runFile}: its supervisor (pid ${existing.supervisorPid}) is not running` +
+        (down.length ? ` and ${down.join(', ')} ${down.length > 1 ? 'were' : 'was'} down` : '') +
+        `; removed it` +
+        (leftovers.length ? ` and stopped what it left running: ${leftovers.join(', ')}` : '') +
+        '; starting the whole platform again',
     );
   }
 
   await step(options.onProgress, 'preflight (ports, SeaweedFS binary, DuckDB httpfs)', () => preflight(config));
   const run = await runSupervisor({ configDir, overrides: overridesOf(options) }, paths, options.onProgress);
-  return handle(run, configDir, false);
+  return handle(run, configDir, false, []);
+}
+
+/** The services of a run file that are not up: in another state, or their process is gone. */
+export function servicesNotUp(run: RunFile): ServiceRecord[] {
+  return run.services.filter((s) => s.state !== 'up' || !isPidAlive(s.pid));
+}
+
+/**
+ * A running platform with a service down, restarting or failed: asks its supervisor to
+ * repair (SIGUSR2) and waits until it has. Returns what it did; nothing when all were up.
+ */
+async function repairRunning(run: RunFile, runFile: string, onProgress?: ProgressListener): Promise<string[]> {
+  const notUp = servicesNotUp(run);
+  if (run.state !== 'running' || notUp.length === 0) return [];
+  const before = run.repairs;
+  if (before === undefined) {
+    throw new PlatformStartError(`the running supervisor (pid ${run.supervisorPid}) cannot repair ${notUp.map((s) => s.name).join(', ')}: run \`platform down\`, then \`platform up\``);
+  }
+  return step(onProgress, `repair (${notUp.map((s) => s.name).join(', ')})`, async () => {
+    process.kill(run.supervisorPid, 'SIGUSR2');
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    for (;;) {
+      const current = readRunFile(runFile);
+      if (!current || !isPidAlive(run.supervisorPid)) throw new PlatformStartError(`the supervisor (pid ${run.supervisorPid}) stopped during the repair`);
+      if ((current.repairs ?? 0) > before) return current.lastRepair?.actions ?? [];
+      if (Date.now() > deadline) throw new PlatformStartError(`the supervisor did not finish the repair within ${START_TIMEOUT_MS / 1000} s; see \`platform logs supervisor\``);
+      await sleep(200);
+    }
+  });
 }
 
 /** Stops the platform of this state folder. Returns false when it was not running. */
@@ -143,16 +183,17 @@ export function seedEnvironment(run: RunFile): Env {
 export function connectPlatform(options: PlatformOptions = {}): PlatformHandle | undefined {
   const { configDir, paths } = resolveConfig(options);
   const run = readRunFile(paths.runFile);
-  return run && isPidAlive(run.supervisorPid) ? handle(run, configDir, true) : undefined;
+  return run && isPidAlive(run.supervisorPid) ? handle(run, configDir, true, []) : undefined;
 }
 
-function handle(run: RunFile, configDir: string, alreadyRunning: boolean): PlatformHandle {
+function handle(run: RunFile, configDir: string, alreadyRunning: boolean, repaired: string[]): PlatformHandle {
   const { host, port, user, password } = run.postgres;
   return {
     apiUrl: run.apiUrl,
     stateDir: run.stateDir,
     configDir,
     alreadyRunning,
+    repaired,
     postgres: {
       ...run.postgres,
       connectionUrl: (database) => `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host}:${port}/${encodeURIComponent(database)}`,

@@ -1,35 +1,5 @@
-// Signals to processes we know only by pid (the detached supervisor, or services a dead
-// supervisor left behind).
+// What /proc tells about a process tree (memory for `platform status`).
 import { readdirSync, readFileSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
-
-export function isPidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Sends `signal`, waits up to `graceMs` for the process to go, then SIGKILLs it. */
-export async function stopPid(pid: number, signal: NodeJS.Signals = 'SIGTERM', graceMs = 15_000): Promise<void> {
-  if (!isPidAlive(pid)) return;
-  process.kill(pid, signal);
-  if (await waitForExit(pid, graceMs)) return;
-  process.kill(pid, 'SIGKILL');
-  await waitForExit(pid, 5_000);
-}
-
-export async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (isPidAlive(pid)) {
-    if (Date.now() > deadline) return false;
-    await sleep(100);
-  }
-  return true;
-}
 
 /**
  * Memory of a process and its descendants (Postgres is one postmaster plus a process per

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from 'vitest';
-import { isPidAlive, waitForExit } from './processes';
+import { isPidAlive, waitForExit } from '@platform/services';
 import { cleanStaleRun, readRunFile, writeRunFile, type RunFile } from './run-file';
 
 test('a stale run file is removed, and only the processes it still recognises are stopped', async () => {

@@ -1,13 +1,13 @@
 // .platform/run/supervisor.json: what the supervisor started, for `status`, `logs`,
 // `down` and the programmatic API. A file whose supervisor pid is dead is stale.
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { isPidAlive, stopPid } from './processes';
+import { isPidAlive, stopPid } from '@platform/services';
+import type { ServiceStatus } from './supervision';
 
 export type ServiceName = 'postgres' | 's3' | 'server' | 'worker' | 'query' | 'webapp';
 
-export interface ServiceRecord {
-  name: ServiceName;
-  pid: number;
+/** A service as the supervisor last saw it: its state (up, restarting, failed...) and where it is. */
+export interface ServiceRecord extends ServiceStatus<ServiceName> {
   /** null for services without a port (the worker). */
   port: number | null;
   url: string | null;
@@ -33,6 +33,12 @@ export interface RunFile {
   /** The query service: Dremio's REST API and the Postgres wire port, with its login. */
   query: { url: string; pgPort: number; user: string; password: string };
   services: ServiceRecord[];
+  /**
+   * Repairs done on request (`platform up` on a running platform sends SIGUSR2, then waits
+   * for this count to grow). Absent in run files of supervisors that cannot repair.
+   */
+  repairs?: number;
+  lastRepair?: { at: string; actions: string[] };
 }
 
 export function readRunFile(file: string): RunFile | undefined {

@@ -1,19 +1,22 @@
 // The detached supervisor that `platform up` starts: it owns the embedded services, keeps
-// running after the CLI exits, records them in run/supervisor.json and stops them in
-// reverse order on SIGTERM/SIGINT/SIGHUP. Progress goes to the CLI over IPC while it listens.
+// them up (supervision.ts restarts any that dies, in dependency order), keeps running after
+// the CLI exits, records every service's state in run/supervisor.json and stops them in
+// reverse order on SIGTERM/SIGINT/SIGHUP. SIGUSR2 asks it to repair (what `platform up`
+// does on a running platform). Progress goes to the CLI over IPC while it listens.
 //
 // Run as: node --import tsx supervisor.ts '<SupervisorOptions as JSON>'
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { PostgresService, SeaweedService, wait, type StartedPostgresService, type StartedSeaweedService } from '@platform/services';
+import { PostgresService, SeaweedService, wait } from '@platform/services';
 import { loadPlatformConfig, loadResourceLimits, parseMemoryMiB, type ConfigOverrides, type PlatformConfig, type ResourceLimits } from './config';
 import { apiClientUrl, apiCredentials, apiServerEnv } from './api-access';
 import { startNodeService } from './node-service';
 import { PLATFORM_DATABASE, prepareDatabases } from './postgres-setup';
-import { step, type ProgressEvent } from './progress';
+import type { ProgressEvent } from './progress';
 import { removeRunFile, writeRunFile, type RunFile, type ServiceName, type ServiceRecord } from './run-file';
 import { ensureSecretKey } from './secret-key';
 import { logFile, statePaths, type StatePaths } from './state';
+import { ServiceSupervisor, type ServiceInstance, type ServiceSpec, type ServiceStatus } from './supervision';
 
 export interface SupervisorOptions {
   configDir: string;
@@ -29,13 +32,6 @@ const WORKER_ENTRY = fileURLToPath(new URL('../../server/src/main-worker.ts', im
 const QUERY_ENTRY = fileURLToPath(new URL('../../lake-query/src/main.ts', import.meta.url));
 const WEBAPP_ENTRY = fileURLToPath(new URL('../../webapp/server/main.ts', import.meta.url));
 const HOST = '127.0.0.1';
-/** Start order; services stop in reverse. */
-const SERVICE_ORDER: ServiceName[] = ['postgres', 's3', 'server', 'worker', 'query', 'webapp'];
-
-interface Running {
-  record: ServiceRecord;
-  stop(): Promise<void>;
-}
 
 const tell = (message: SupervisorMessage) => {
   if (process.connected) process.send?.(message);
@@ -49,7 +45,6 @@ async function main(): Promise<void> {
   const paths = statePaths(config.stateDir);
   for (const dir of [paths.runDir, paths.logsDir, paths.postgresData, paths.s3Data, paths.workerDir]) mkdirSync(dir, { recursive: true });
 
-  const running: Running[] = [];
   const run: RunFile = {
     supervisorPid: process.pid,
     startedAt: new Date().toISOString(),
@@ -68,20 +63,26 @@ async function main(): Promise<void> {
     },
     query: { url: `http://${HOST}:${config.ports.query}`, pgPort: config.ports.query_pg, user: config.query.user, password: config.query.password },
     services: [],
+    repairs: 0,
   };
-  const record = (service: Running) => {
-    running.push(service);
-    // Postgres and S3 start side by side; keep the file (and the reverse stop order) stable.
-    running.sort((a, b) => SERVICE_ORDER.indexOf(a.record.name) - SERVICE_ORDER.indexOf(b.record.name));
-    run.services = running.map((r) => r.record);
-    writeRunFile(paths.runFile, run);
+  let removed = false; // once stopped, nothing may write the run file back
+  const save = () => {
+    if (!removed) writeRunFile(paths.runFile, run);
   };
-  const save = ({ name, pid }: { name: ServiceName; pid: number }) => {
-    for (const r of running) if (r.record.name === name) r.record.pid = pid;
-    writeRunFile(paths.runFile, run);
-  };
+  const context: ServiceContext = { config, resources, paths, secretKey: ensureSecretKey(paths.secretKeyFile) };
+  const supervisor = new ServiceSupervisor(serviceSpecs(context), {
+    log,
+    onChange: (statuses) => {
+      run.services = statuses.map((status) => record(status, context));
+      save();
+    },
+  });
+  run.services = supervisor.statuses().map((status) => record(status, context));
+  save();
 
-  const startup = startAll({ config, resources, paths, record, save, onProgress: (event) => tell({ type: 'progress', event }) });
+  // Before anything else can read `running` from the run file: SIGUSR2's default action kills.
+  serveRepairRequests(supervisor, run, save);
+  const startup = supervisor.startAll((event) => tell({ type: 'progress', event }));
   let stopping: Promise<void> | undefined;
   const stopAll = (reason: string) =>
     (stopping ??= (async () => {
@@ -89,11 +90,9 @@ async function main(): Promise<void> {
       // A service still starting is only stoppable once its start returns.
       await startup.catch(() => undefined);
       run.state = 'stopping';
-      writeRunFile(paths.runFile, run);
-      for (const service of running.reverse()) {
-        await service.stop().catch((error) => log(`stopping ${service.record.name} failed: ${(error as Error).message}`));
-        log(`stopped ${service.record.name}`);
-      }
+      save();
+      await supervisor.stopAll();
+      removed = true;
       removeRunFile(paths.runFile);
     })());
   takeOverShutdownSignals(async (signal) => {
@@ -106,7 +105,7 @@ async function main(): Promise<void> {
     await startup;
     if (stopping) return;
     run.state = 'running';
-    writeRunFile(paths.runFile, run);
+    save();
     log(`running: ${run.services.map((s) => `${s.name}=${s.pid}`).join(' ')}`);
     tell({ type: 'ready', run });
   } catch (error) {
@@ -118,38 +117,58 @@ async function main(): Promise<void> {
   }
 }
 
-interface StartContext {
+/**
+ * SIGUSR2: repair, then count it in the run file (the requester waits for the count to grow).
+ * Requests are only sent to a `running` supervisor; one that arrives otherwise is dropped.
+ */
+function serveRepairRequests(supervisor: ServiceSupervisor<ServiceName>, run: RunFile, save: () => void): void {
+  let queue = Promise.resolve();
+  process.on('SIGUSR2', () => {
+    queue = queue.then(async () => {
+      if (run.state !== 'running') return;
+      log('repair requested');
+      const actions = await supervisor.repair();
+      for (const action of actions) log(`repair: ${action}`);
+      run.lastRepair = { at: new Date().toISOString(), actions };
+      run.repairs = (run.repairs ?? 0) + 1;
+      save();
+    });
+  });
+}
+
+interface ServiceContext {
   config: PlatformConfig;
   resources: ResourceLimits;
   paths: StatePaths;
-  record: (service: Running) => void;
-  save: (restarted: { name: ServiceName; pid: number }) => void;
-  onProgress: (event: ProgressEvent) => void;
+  secretKey: string;
 }
 
 /**
- * Starts what depends on nothing first and everything else as soon as what it needs is up:
- * the server needs Postgres; the worker needs Postgres and S3 (it moves the data); the query
- * service keeps its catalog in Postgres and reads S3; the web UI forwards to the server.
+ * What each service needs before it can start: the server needs Postgres (it migrates the
+ * platform database); the worker needs Postgres and S3 (it moves the data); the query
+ * service keeps its views in Postgres and reads S3. The web UI needs nothing: with the API
+ * down it still loads and says so (its /api/ forward answers 502 naming the API).
  */
-async function startAll(context: StartContext): Promise<void> {
-  const postgres = startPostgres(context);
-  const s3 = startS3(context);
-  const platformEnv = postgres.then((started) => ({
-    ...process.env,
-    PLATFORM_DATABASE_URL: started.connectionUrl(PLATFORM_DATABASE),
-    PLATFORM_SECRET_KEY: ensureSecretKey(context.paths.secretKeyFile),
-  }));
-  const server = platformEnv.then((env) => startServer(context, env));
-  const worker = Promise.all([platformEnv, s3]).then(([env]) => startWorker(context, env));
-  const query = Promise.all([platformEnv, s3]).then(([env]) => startQuery(context, env));
-  const webapp = server.then(() => startWebapp(context));
-  await settleAll([postgres, s3, server, worker, query, webapp]);
+function serviceSpecs(context: ServiceContext): ServiceSpec<ServiceName>[] {
+  const { config } = context;
+  return [
+    { name: 'postgres', dependsOn: [], label: `postgres on :${config.ports.postgres}`, start: startPostgres(context) },
+    { name: 's3', dependsOn: [], label: `s3 (SeaweedFS) on :${config.ports.s3}, bucket ${config.s3.bucket}`, start: startS3(context) },
+    { name: 'server', dependsOn: ['postgres'], label: `server on :${config.ports.api}`, start: () => startServer(context) },
+    { name: 'worker', dependsOn: ['postgres', 's3'], label: 'worker', start: () => startWorker(context) },
+    {
+      name: 'query',
+      dependsOn: ['postgres', 's3'],
+      label: `query (Dremio API) on :${config.ports.query}, Postgres wire on :${config.ports.query_pg}`,
+      start: () => startQuery(context),
+    },
+    { name: 'webapp', dependsOn: [], label: `webapp (web UI) on :${config.ports.webapp}`, start: () => startWebapp(context) },
+  ];
 }
 
-function startPostgres({ config, paths, record, onProgress }: StartContext): Promise<StartedPostgresService> {
-  return step(onProgress, `postgres on :${config.ports.postgres}`, async () => {
-    const postgresLog = logStream(paths, 'postgres');
+function startPostgres({ config, paths }: ServiceContext): () => Promise<ServiceInstance> {
+  const postgresLog = logStream(paths, 'postgres');
+  return async () => {
     const started = await new PostgresService({
       dataDir: paths.postgresData,
       port: config.ports.postgres,
@@ -157,15 +176,19 @@ function startPostgres({ config, paths, record, onProgress }: StartContext): Pro
       password: config.postgres.password,
       onLog: (line) => postgresLog.write(`${line}\n`),
     }).start();
-    record({ record: service('postgres', started.pid, started.port, `postgresql://${HOST}:${started.port}`, paths, paths.postgresData), stop: () => started.stop() });
-    await prepareDatabases(started, config);
-    return started;
-  });
+    try {
+      await prepareDatabases(started, config);
+    } catch (error) {
+      await started.stop();
+      throw error;
+    }
+    return { pid: started.pid ?? 0, exited: started.exited, stop: () => started.stop() };
+  };
 }
 
-function startS3({ config, paths, record, onProgress }: StartContext): Promise<StartedSeaweedService> {
-  return step(onProgress, `s3 (SeaweedFS) on :${config.ports.s3}, bucket ${config.s3.bucket}`, async () => {
-    const s3Log = logStream(paths, 's3');
+function startS3({ config, paths }: ServiceContext): () => Promise<ServiceInstance> {
+  const s3Log = logStream(paths, 's3');
+  return async () => {
     const started = await new SeaweedService({
       dataDir: paths.s3Data,
       s3Port: config.ports.s3,
@@ -173,106 +196,115 @@ function startS3({ config, paths, record, onProgress }: StartContext): Promise<S
       secretAccessKey: config.s3.secretAccessKey,
       onLog: (line) => s3Log.write(`${line}\n`),
     }).start();
-    record({ record: service('s3', started.pid, config.ports.s3, started.endpoint, paths, paths.s3Data), stop: () => started.stop() });
-    await started.createBucket(config.s3.bucket);
-    return started;
+    try {
+      await started.createBucket(config.s3.bucket);
+    } catch (error) {
+      await started.stop();
+      throw error;
+    }
+    return { pid: started.pid ?? 0, exited: started.exited, stop: () => started.stop() };
+  };
+}
+
+/** The environment of the server and the worker: the platform database and the secret key. */
+function platformEnv({ config, secretKey }: ServiceContext): NodeJS.ProcessEnv {
+  const { user, password } = config.postgres;
+  return {
+    ...process.env,
+    PLATFORM_DATABASE_URL: `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${HOST}:${config.ports.postgres}/${PLATFORM_DATABASE}`,
+    PLATFORM_SECRET_KEY: secretKey,
+  };
+}
+
+function startServer(context: ServiceContext): Promise<ServiceInstance> {
+  const { config, paths } = context;
+  const apiUrl = apiClientUrl(config.api, config.ports.api);
+  return startNodeService({
+    name: 'server',
+    entry: SERVER_ENTRY,
+    env: {
+      ...platformEnv(context),
+      ...apiServerEnv(config.api, config.ports.api),
+      // What /health checks besides the database: the platform's own S3 server and bucket.
+      PLATFORM_S3_ENDPOINT: `http://${HOST}:${config.ports.s3}`,
+      PLATFORM_S3_REGION: config.s3.region,
+      PLATFORM_S3_BUCKET: config.s3.bucket,
+      PLATFORM_S3_ACCESS_KEY_ID: config.s3.accessKeyId,
+      PLATFORM_S3_SECRET_ACCESS_KEY: config.s3.secretAccessKey,
+    },
+    // Up once it answers /health at all: 503 only says a dependency is down, which the
+    // server reports rather than depends on.
+    ready: wait.forHttp(`${apiUrl}/api/v1/health`, { status: [200, 503] }),
+    logFile: logFile(paths, 'server'),
   });
 }
 
-async function startServer({ config, paths, record, save, onProgress }: StartContext, env: NodeJS.ProcessEnv): Promise<void> {
-  const apiUrl = apiClientUrl(config.api, config.ports.api);
-  const server = await step(onProgress, `server on :${config.ports.api}`, () =>
-    startNodeService({
-      name: 'server',
-      entry: SERVER_ENTRY,
-      env: { ...env, ...apiServerEnv(config.api, config.ports.api) },
-      ready: wait.forHttp(`${apiUrl}/api/v1/health`),
-      logFile: logFile(paths, 'server'),
-      log,
-      onRestart: (pid) => save({ name: 'server', pid }),
-    }),
-  );
-  record({ record: service('server', server.pid, config.ports.api, apiUrl, paths, SERVER_ENTRY), stop: () => server.stop() });
+function startWorker(context: ServiceContext): Promise<ServiceInstance> {
+  const { resources, paths } = context;
+  return startNodeService({
+    name: 'worker',
+    entry: WORKER_ENTRY,
+    env: { ...platformEnv(context), PLATFORM_STATE_DIR: paths.workerDir, PLATFORM_RESOURCES: JSON.stringify(resources), WORKER_ID: 'worker-1' },
+    ready: { logLine: /"msg":"worker started"/ },
+    // The worker is the orchestrator: its heap gets the orchestrator's memory limit.
+    nodeFlags: [`--max-old-space-size=${parseMemoryMiB(resources.orchestrator.memory_limit, 'resources.orchestrator.memory_limit')}`],
+    logFile: logFile(paths, 'worker'),
+  });
 }
 
-async function startWorker({ resources, paths, record, save, onProgress }: StartContext, env: NodeJS.ProcessEnv): Promise<void> {
-  const worker = await step(onProgress, 'worker', () =>
-    startNodeService({
-      name: 'worker',
-      entry: WORKER_ENTRY,
-      env: { ...env, PLATFORM_STATE_DIR: paths.workerDir, PLATFORM_RESOURCES: JSON.stringify(resources), WORKER_ID: 'worker-1' },
-      ready: { logLine: /"msg":"worker started"/ },
-      // The worker is the orchestrator: its heap gets the orchestrator's memory limit.
-      nodeFlags: [`--max-old-space-size=${parseMemoryMiB(resources.orchestrator.memory_limit, 'resources.orchestrator.memory_limit')}`],
-      logFile: logFile(paths, 'worker'),
-      log,
-      onRestart: (pid) => save({ name: 'worker', pid }),
-    }),
-  );
-  record({ record: service('worker', worker.pid, null, null, paths, WORKER_ENTRY), stop: () => worker.stop() });
-}
-
-async function startQuery({ config, resources, paths, record, save, onProgress }: StartContext, env: NodeJS.ProcessEnv): Promise<void> {
-  const url = `http://${HOST}:${config.ports.query}`;
+function startQuery(context: ServiceContext): Promise<ServiceInstance> {
+  const { config, resources, paths } = context;
   // Half the role's memory for DuckDB (it spills beyond it), half for the V8 heap.
   const halfMiB = Math.floor(parseMemoryMiB(resources.query.memory_limit, 'resources.query.memory_limit') / 2);
-  const query = await step(onProgress, `query (Dremio API) on :${config.ports.query}, Postgres wire on :${config.ports.query_pg}`, () =>
-    startNodeService({
-      name: 'query',
-      entry: QUERY_ENTRY,
-      env: {
-        ...env,
-        LAKE_QUERY_HOST: HOST,
-        LAKE_QUERY_PORT: String(config.ports.query),
-        LAKE_QUERY_PG_PORT: String(config.ports.query_pg),
-        LAKE_QUERY_USER: config.query.user,
-        LAKE_QUERY_PASSWORD: config.query.password,
-        LAKE_QUERY_DUCKDB_MEMORY_MIB: String(halfMiB),
-        LAKE_QUERY_TIMEOUT_SECONDS: String(config.query.queryTimeoutSeconds),
-        LAKE_QUERY_MAX_CONCURRENT: String(config.query.maxConcurrentQueries),
-        LAKE_QUERY_TEMP_DIR: paths.querySpill,
-      },
-      nodeFlags: [`--max-old-space-size=${halfMiB}`],
-      ready: wait.forHttp(`${url}/apiv2/server_status`),
-      logFile: logFile(paths, 'query'),
-      log,
-      onRestart: (pid) => save({ name: 'query', pid }),
-    }),
-  );
-  record({ record: service('query', query.pid, config.ports.query, url, paths, QUERY_ENTRY), stop: () => query.stop() });
+  return startNodeService({
+    name: 'query',
+    entry: QUERY_ENTRY,
+    env: {
+      ...platformEnv(context),
+      LAKE_QUERY_HOST: HOST,
+      LAKE_QUERY_PORT: String(config.ports.query),
+      LAKE_QUERY_PG_PORT: String(config.ports.query_pg),
+      LAKE_QUERY_USER: config.query.user,
+      LAKE_QUERY_PASSWORD: config.query.password,
+      LAKE_QUERY_DUCKDB_MEMORY_MIB: String(halfMiB),
+      LAKE_QUERY_TIMEOUT_SECONDS: String(config.query.queryTimeoutSeconds),
+      LAKE_QUERY_MAX_CONCURRENT: String(config.query.maxConcurrentQueries),
+      LAKE_QUERY_TEMP_DIR: paths.querySpill,
+    },
+    nodeFlags: [`--max-old-space-size=${halfMiB}`],
+    ready: wait.forHttp(`http://${HOST}:${config.ports.query}/apiv2/server_status`),
+    logFile: logFile(paths, 'query'),
+  });
 }
 
-async function startWebapp({ config, paths, record, save, onProgress }: StartContext): Promise<void> {
-  const url = `http://${HOST}:${config.ports.webapp}`;
+function startWebapp({ config, paths }: ServiceContext): Promise<ServiceInstance> {
   // The UI's server builds the UI first when its build is missing (a checkout never bootstrapped).
-  const webapp = await step(onProgress, `webapp (web UI) on :${config.ports.webapp}`, () =>
-    startNodeService({
-      name: 'webapp',
-      entry: WEBAPP_ENTRY,
-      env: {
-        ...process.env,
-        WEBAPP_HOST: HOST,
-        WEBAPP_PORT: String(config.ports.webapp),
-        WEBAPP_API_URL: apiClientUrl(config.api, config.ports.api),
-        WEBAPP_QUERY_URL: `http://${HOST}:${config.ports.query}`,
-      },
-      ready: wait.forHttp(`${url}/`),
-      logFile: logFile(paths, 'webapp'),
-      log,
-      onRestart: (pid) => save({ name: 'webapp', pid }),
-    }),
-  );
-  record({ record: service('webapp', webapp.pid, config.ports.webapp, url, paths, WEBAPP_ENTRY), stop: () => webapp.stop() });
+  return startNodeService({
+    name: 'webapp',
+    entry: WEBAPP_ENTRY,
+    env: {
+      ...process.env,
+      WEBAPP_HOST: HOST,
+      WEBAPP_PORT: String(config.ports.webapp),
+      WEBAPP_API_URL: apiClientUrl(config.api, config.ports.api),
+      WEBAPP_QUERY_URL: `http://${HOST}:${config.ports.query}`,
+    },
+    ready: wait.forHttp(`http://${HOST}:${config.ports.webapp}/`),
+    logFile: logFile(paths, 'webapp'),
+  });
 }
 
-/** Like Promise.all, but waits for every branch, so nothing still starting is left behind on failure. */
-async function settleAll(promises: Promise<unknown>[]): Promise<void> {
-  const failed = (await Promise.allSettled(promises)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
-}
-
-function service(name: ServiceName, pid: number | undefined, port: number | null, url: string | null, paths: StatePaths, commandMatch: string): ServiceRecord {
-  return { name, pid: pid ?? 0, port, url, logFile: logFile(paths, name), commandMatch };
+/** A service's state plus where it lives, as the run file records it. */
+function record(status: ServiceStatus<ServiceName>, { config, paths }: ServiceContext): ServiceRecord {
+  const where: Record<ServiceName, Pick<ServiceRecord, 'port' | 'url' | 'commandMatch'>> = {
+    postgres: { port: config.ports.postgres, url: `postgresql://${HOST}:${config.ports.postgres}`, commandMatch: paths.postgresData },
+    s3: { port: config.ports.s3, url: `http://${HOST}:${config.ports.s3}`, commandMatch: paths.s3Data },
+    server: { port: config.ports.api, url: apiClientUrl(config.api, config.ports.api), commandMatch: SERVER_ENTRY },
+    worker: { port: null, url: null, commandMatch: WORKER_ENTRY },
+    query: { port: config.ports.query, url: `http://${HOST}:${config.ports.query}`, commandMatch: QUERY_ENTRY },
+    webapp: { port: config.ports.webapp, url: `http://${HOST}:${config.ports.webapp}`, commandMatch: WEBAPP_ENTRY },
+  };
+  return { ...status, ...where[status.name], logFile: logFile(paths, status.name) };
 }
 
 function logStream(paths: StatePaths, name: string): WriteStream {

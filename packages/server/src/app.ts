@@ -6,6 +6,7 @@ import { ConnectionService } from './config/connections';
 import { ConnectorDefinitions } from './config/definitions';
 import { WorkspaceService } from './config/workspaces';
 import { parseSecretKey, SecretCipher } from './crypto';
+import { createDependencyChecks, type DependencyChecks, type PlatformS3Settings } from './dependency-checks';
 import { createLogger, type Logger } from './logger';
 import { JobService } from './scheduler/job-service';
 import { ConfigStore } from './store/config-store';
@@ -21,6 +22,8 @@ export interface PlatformServicesOptions {
   connectorTimeouts?: Partial<ConnectorTimeouts>;
   /** Defaults to the connectors package's registry; tests and custom builds may pass others. */
   connectorDefinitions?: readonly ConnectorDefinition[];
+  /** The platform's own S3 server, checked by /health; unchecked when not given. */
+  platformS3?: PlatformS3Settings;
 }
 
 export interface PlatformServices {
@@ -33,6 +36,8 @@ export interface PlatformServices {
   connections: ConnectionService;
   jobStore: JobStore;
   jobs: JobService;
+  /** What /health probes: the database, and the platform's S3 server when configured. */
+  dependencies: DependencyChecks;
   /** Ends the pool; call once, after the servers using it have stopped. */
   close(): Promise<void>;
 }
@@ -55,5 +60,10 @@ export function createPlatformServices(options: PlatformServicesOptions): Platfo
   const connections = new ConnectionService(configStore, actors, definitions, workspaces);
   const jobStore = new JobStore(pool);
   const jobs = new JobService(jobStore, connections);
-  return { log, pool, configStore, definitions, workspaces, actors, connections, jobStore, jobs, close: () => pool.end() };
+  const dependencies = createDependencyChecks(pool, options.platformS3);
+  const close = async () => {
+    dependencies.close();
+    await pool.end();
+  };
+  return { log, pool, configStore, definitions, workspaces, actors, connections, jobStore, jobs, dependencies, close };
 }

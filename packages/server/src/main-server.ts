@@ -3,9 +3,13 @@
 //   PLATFORM_SECRET_KEY   (required)   32 bytes hex/base64; encrypts connector secrets
 //   the API's bind address, port, allowed hosts and origins, authentication and limits:
 //   see ./api/api-settings.ts (PLATFORM_API_*, BASIC_AUTH_USERNAME / BASIC_AUTH_PASSWORD)
+//   PLATFORM_S3_ENDPOINT, PLATFORM_S3_REGION, PLATFORM_S3_BUCKET, PLATFORM_S3_ACCESS_KEY_ID,
+//   PLATFORM_S3_SECRET_ACCESS_KEY   the platform's own S3 server, which /health checks
+//                                   (all or none; the launcher sets them)
 import { apiOptionsFromEnv } from './api/api-settings';
 import { createApiServer } from './api/http-server';
 import { createPlatformServices } from './app';
+import type { PlatformS3Settings } from './dependency-checks';
 import { createLogger } from './logger';
 import { migrate } from './store/db';
 
@@ -17,6 +21,23 @@ function requiredEnv(name: string, hint: string): string {
   return value;
 }
 
+const S3_ENV: Record<keyof PlatformS3Settings, string> = {
+  endpoint: 'PLATFORM_S3_ENDPOINT',
+  region: 'PLATFORM_S3_REGION',
+  bucket: 'PLATFORM_S3_BUCKET',
+  accessKeyId: 'PLATFORM_S3_ACCESS_KEY_ID',
+  secretAccessKey: 'PLATFORM_S3_SECRET_ACCESS_KEY',
+};
+
+/** The platform's S3 settings from the environment: all of them, or none (no S3 check). */
+function platformS3FromEnv(): PlatformS3Settings | undefined {
+  const names = Object.values(S3_ENV);
+  const missing = names.filter((name) => !process.env[name]);
+  if (missing.length === names.length) return undefined;
+  if (missing.length) throw new Error(`${missing.join(', ')} not set: the platform's S3 settings come together (${names.join(', ')})`);
+  return Object.fromEntries(Object.entries(S3_ENV).map(([key, name]) => [key, process.env[name]])) as unknown as PlatformS3Settings;
+}
+
 async function main(): Promise<void> {
   // Settings first: a bad one must stop the process before it touches the database.
   const apiOptions = apiOptionsFromEnv(process.env);
@@ -24,6 +45,7 @@ async function main(): Promise<void> {
     databaseUrl: requiredEnv('PLATFORM_DATABASE_URL', 'the URL of the platform database, e.g. postgres://platform:secret@127.0.0.1:5432/platform'),
     secretKey: requiredEnv('PLATFORM_SECRET_KEY', 'generate one with `openssl rand -hex 32`'),
     log,
+    platformS3: platformS3FromEnv(),
   });
   await migrate(services.pool, { log: log.child('migrations') });
   const api = createApiServer(services, apiOptions);

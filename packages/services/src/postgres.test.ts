@@ -54,6 +54,18 @@ describe('PostgresService', () => {
     expect((await query(started.connectionUrl('app'), 'SELECT v FROM t')).rows).toEqual([{ v: 'kept' }]);
   });
 
+  it('after a kill -9 of the postmaster, says how it ended, stops at once and starts again on the same data', async () => {
+    const dataDir = path.join(root, 'pg');
+    const crashed = started!;
+    process.kill(crashed.pid!, 'SIGKILL');
+    expect(await crashed.exited).toBe('killed by SIGKILL');
+    await crashed.stop(); // nothing left to stop: must not wait for an exit that already happened
+
+    // A supervisor restarts it on the same port after crash recovery; the committed rows are there.
+    started = await new PostgresService({ dataDir, port: crashed.port }).start();
+    expect((await query(started.connectionUrl('app'), 'SELECT v FROM t')).rows).toEqual([{ v: 'kept' }]);
+  });
+
   it('refuses a port that is taken, naming it', async () => {
     const server = net.createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

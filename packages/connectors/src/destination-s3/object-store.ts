@@ -1,6 +1,17 @@
 // The only place that talks to S3. Every call maps its failure through s3-errors.ts.
 import { createReadStream } from 'node:fs';
-import { DeleteObjectsCommand, DeleteObjectCommand, HeadBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand,
+  CopyObjectCommand,
+  DeleteObjectsCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { S3Settings } from './config';
 import { s3Error } from './s3-errors';
@@ -58,6 +69,31 @@ export class ObjectStore {
     await this.call(`write of ${this.url(key)}`, () => this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body })));
   }
 
+  async getText(key: string): Promise<string> {
+    return this.call(`read of ${this.url(key)}`, async () => (await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }))).Body!.transformToString());
+  }
+
+  /** Server-side copy (objects up to 5 GB; files here are far smaller), content type kept. */
+  async copy(fromKey: string, toKey: string): Promise<void> {
+    // CopySource is "bucket/key", URL-encoded except for the slashes.
+    const source = `${this.bucket}/${encodeURIComponent(fromKey).replace(/%2F/g, '/')}`;
+    await this.call(`copy of ${this.url(fromKey)} to ${toKey}`, () => this.client.send(new CopyObjectCommand({ Bucket: this.bucket, Key: toKey, CopySource: source })));
+  }
+
+  /** Aborts multipart uploads under `prefix` that a killed process left unfinished (they hold storage, invisible to LIST). */
+  async abortUploads(prefix: string): Promise<number> {
+    const uploads = await this.call(`list of unfinished uploads under ${this.url(prefix)}`, () =>
+      this.client.send(new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: prefix })),
+    );
+    let aborted = 0;
+    for (const { Key, UploadId } of uploads.Uploads ?? []) {
+      if (!Key || !UploadId) continue;
+      await this.call(`abort of an unfinished upload of ${this.url(Key)}`, () => this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key, UploadId })));
+      aborted++;
+    }
+    return aborted;
+  }
+
   async listKeys(prefix: string): Promise<string[]> {
     const keys: string[] = [];
     let token: string | undefined;
@@ -75,7 +111,7 @@ export class ObjectStore {
     await this.call(`delete of ${this.url(key)}`, () => this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key })));
   }
 
-  async deleteKeys(keys: string[]): Promise<void> {
+  async deleteKeys(keys: readonly string[]): Promise<void> {
     for (let i = 0; i < keys.length; i += DELETE_BATCH) {
       const batch = keys.slice(i, i + DELETE_BATCH);
       const result = await this.call(`delete of ${batch.length} objects in s3://${this.bucket}`, () =>

@@ -1,22 +1,27 @@
 // STATE messages waiting for the uploads of the records before them. The write loop keeps
 // converting while they wait, and acknowledges them in order as soon as their uploads finish.
+// Each carries what the write loop noted when the STATE arrived (which files it covers).
 import type { AirbyteMessage } from '@platform/protocol';
 import type { UploadQueue } from './uploads';
 
-interface PendingState {
+export interface ReadyState<T> {
   message: AirbyteMessage;
+  noted: T;
+}
+
+interface PendingState<T> extends ReadyState<T> {
   uploaded: Promise<void>;
   done: boolean;
 }
 
-export class StateAcks {
-  private readonly pending: PendingState[] = [];
+export class StateAcks<T> {
+  private readonly pending: PendingState<T>[] = [];
 
   constructor(private readonly uploads: UploadQueue) {}
 
   /** Holds `message` until every upload started so far has finished. */
-  add(message: AirbyteMessage): void {
-    const entry: PendingState = { message, uploaded: this.uploads.barrier(), done: false };
+  add(message: AirbyteMessage, noted: T): void {
+    const entry: PendingState<T> = { message, noted, uploaded: this.uploads.barrier(), done: false };
     void entry.uploaded.then(() => (entry.done = true));
     this.pending.push(entry);
   }
@@ -27,10 +32,13 @@ export class StateAcks {
   }
 
   /** The states, oldest first, whose uploads have finished; throws if an upload failed. */
-  takeReady(): AirbyteMessage[] {
+  takeReady(): ReadyState<T>[] {
     this.uploads.throwIfFailed();
-    const ready: AirbyteMessage[] = [];
-    while (this.pending[0]?.done) ready.push(this.pending.shift()!.message);
+    const ready: ReadyState<T>[] = [];
+    while (this.pending[0]?.done) {
+      const { message, noted } = this.pending.shift()!;
+      ready.push({ message, noted });
+    }
     return ready;
   }
 }

@@ -1,5 +1,6 @@
 // Everything written for one stream in one sync: its record buffer, its CSV chunks, the part
-// numbers of its files, the keys it uploaded, and (overwrite) the removal of older objects.
+// numbers of its files, and its ledger (stream-ledger.ts): overwrite files are staged and made
+// current at the end, append files are recorded before they upload.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ConfiguredAirbyteStream, JsonSchema, LogLevel } from '@platform/protocol';
@@ -9,6 +10,8 @@ import type { InputColumn } from './columns';
 import type { OutputFormat, RecordBuffer } from './formats/index';
 import type { ObjectStore } from './object-store';
 import type { StreamObjectKeys } from './object-keys';
+import type { ResumePoint } from './state-fingerprint';
+import type { StreamLedger } from './stream-ledger';
 import type { UploadQueue } from './uploads';
 
 export interface SinkLimits {
@@ -37,11 +40,11 @@ export class StreamSink {
   private buffer?: RecordBuffer;
   private nextPart?: number;
   private workDirs = 0;
-  private readonly uploaded = new Set<string>();
 
   constructor(
     readonly configured: ConfiguredAirbyteStream,
-    private readonly keys: StreamObjectKeys,
+    readonly keys: StreamObjectKeys,
+    private readonly ledger: StreamLedger,
     private readonly deps: SinkDeps,
   ) {
     const { name, namespace, json_schema } = configured.stream;
@@ -62,11 +65,12 @@ export class StreamSink {
     try {
       const { format } = this.deps;
       if (format.convertCsvBatch) {
-        await this.upload(await format.convertCsvBatch(batch, await this.newWorkDir(), `${this.label} chunk of ${batch.rowCount} rows`));
+        await this.upload(await format.convertCsvBatch(batch, this.columns, await this.newWorkDir(), `${this.label} chunk of ${batch.rowCount} rows`));
         return;
       }
       let group: Record<string, unknown>[] = [];
-      for await (const record of csvBatchRecords(batch)) {
+      // JSON columns stay as their text, so the writer copies them digit for digit.
+      for await (const record of csvBatchRecords(batch, { rawJson: true })) {
         group.push(record);
         if (group.length === RECORD_GROUP) {
           await this.writeRecords(group, batch.emittedAt);
@@ -87,21 +91,42 @@ export class StreamSink {
     await this.upload(await buffer.finish());
   }
 
-  /** Overwrite: removes the stream's objects from earlier syncs; only call once this sync's are all uploaded. */
-  async replacePreviousObjects(): Promise<void> {
-    const { store } = this.deps;
-    const stale = (await store.listKeys(this.keys.listPrefix)).filter((key) => this.keys.isStreamObject(key) && !this.uploaded.has(key));
-    await store.deleteKeys(stale);
-    if (stale.length > 0) this.deps.log('INFO', `${this.label}: overwrite removed ${stale.length} object(s) of earlier syncs`);
+  private get overwrite(): boolean {
+    return this.configured.destination_sync_mode === 'overwrite';
+  }
+
+  /** Before any data: settles what earlier attempts left (see StreamLedger.prepare). */
+  prepare(resume: ResumePoint): Promise<void> {
+    return this.ledger.prepare(resume);
+  }
+
+  /** Files handed to the upload queue so far (kept ones of an earlier attempt included). */
+  get filesAllocated(): number {
+    return this.ledger.filesAllocated;
+  }
+
+  /** Records that the first `files` files are committed with a STATE; call before acknowledging it. */
+  checkpoint(fingerprint: string, files: number): Promise<void> {
+    return this.ledger.checkpoint(fingerprint, files);
+  }
+
+  /** After every file is uploaded and every STATE acknowledged: overwrite makes the new files current. */
+  async finish(): Promise<void> {
+    if (this.overwrite) await this.ledger.promote(async () => this.keys.keyFor(await this.allocatePart()));
+    else await this.ledger.close();
+  }
+
+  /** After a failure: removes what this attempt wrote past its last committed STATE. */
+  abandon(): Promise<void> {
+    return this.ledger.abandon();
   }
 
   private async upload(files: string[]): Promise<void> {
     for (const file of files) {
-      const key = this.keys.keyFor(await this.allocatePart());
-      await this.deps.uploads.add(file, key, this.deps.format.contentType, () => {
-        this.uploaded.add(key);
-        this.deps.log('INFO', `${this.label}: uploaded ${this.deps.store.url(key)}`);
-      });
+      let key: string;
+      if (this.overwrite) key = this.ledger.nextStagedKey();
+      else await this.ledger.recordFinalKey((key = this.keys.keyFor(await this.allocatePart())));
+      await this.deps.uploads.add(file, key, this.deps.format.contentType, () => this.deps.log('INFO', `${this.label}: uploaded ${this.deps.store.url(key)}`));
     }
   }
 

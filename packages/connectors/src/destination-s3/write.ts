@@ -1,9 +1,11 @@
 // The write loop. Commit rule: a STATE is yielded only after every record before it (of the
-// streams it covers) is in S3. Overwrite removes a stream's older objects only after the whole
-// input was consumed and every new file uploaded; a failed sync never deletes anything.
+// streams it covers) is in S3 and the stream's ledger has a checkpoint for it. Overwrite files
+// are staged and made current (older objects removed) only after the whole input was
+// consumed and every file uploaded; a failed attempt removes what it wrote past its last
+// checkpoint, and the next attempt removes what a killed one left (stream-ledger.ts).
 // A stream fails alone: one the source reports INCOMPLETE, or whose data cannot be converted
 // here, takes no more data, acknowledges no more STATE and replaces nothing (an ERROR trace
-// names it), while the other streams go on and commit.
+// names it; its files past the last checkpoint are removed), while the other streams commit.
 // Pipelined: while chunk N uploads, chunk N+1 converts and the source produces chunk N+2;
 // a STATE is acknowledged as soon as the uploads before it finish.
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -11,15 +13,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { errorTraceMessage, streamKey, type AirbyteMessage, type AirbyteStateMessage, type ConfiguredAirbyteCatalog, type StreamDescriptor } from '@platform/protocol';
 import type { SourceOutput } from '../framework/batches';
-import type { ConnectorContext } from '../framework/connector';
+import type { DestinationContext } from '../framework/connector';
 import { asConnectorError, configError, systemError } from '../framework/errors';
 import type { S3Settings } from './config';
 import { openDuckDb, type DuckDb } from './duckdb';
 import { readAhead } from './read-ahead';
-import { StateAcks } from './state-acks';
+import { StateAcks, type ReadyState } from './state-acks';
 import { outputFormat } from './formats/index';
+import { keySegment } from './key-segments';
 import { ObjectStore } from './object-store';
 import { StreamObjectKeys } from './object-keys';
+import { resumePoint, stateFingerprint } from './state-fingerprint';
+import { ledgerRoot, ledgerStreamId, StreamLedger } from './stream-ledger';
 import { StreamSink, type SinkLimits } from './stream-sink';
 import { UploadQueue } from './uploads';
 
@@ -46,6 +51,21 @@ function assertSupportedModes(catalog: ConfiguredAirbyteCatalog): void {
 }
 
 const descriptorOf = (item: { stream: string; namespace?: string | null }): StreamDescriptor => ({ name: item.stream, namespace: item.namespace });
+const labelOf = (d: StreamDescriptor) => `${d.namespace ? `${d.namespace}.` : ''}${d.name}`;
+
+/** Two streams the key template maps to the same objects would overwrite each other: refused. */
+function assertStreamsSeparate(sinks: StreamSink[]): void {
+  const byPath = new Map<string, StreamSink>();
+  for (const sink of sinks) {
+    const other = byPath.get(sink.keys.streamPath);
+    if (other) {
+      throw configError(
+        `s3_path_format: streams ${labelOf(other.configured.stream)} and ${labelOf(sink.configured.stream)} would be written to the same objects; add \${NAMESPACE} (or rename a stream with the connection's prefix)`,
+      );
+    }
+    byPath.set(sink.keys.streamPath, sink);
+  }
+}
 
 /** The streams a STATE speaks for: its own stream, or all of them for GLOBAL and LEGACY state. */
 function coveredStreams(state: AirbyteStateMessage): StreamDescriptor | 'all' {
@@ -56,7 +76,7 @@ export async function* writeToS3(
   settings: S3Settings,
   catalog: ConfiguredAirbyteCatalog,
   input: AsyncIterable<SourceOutput>,
-  ctx: ConnectorContext,
+  ctx: DestinationContext,
   limits: S3WriteLimits,
 ): AsyncGenerator<AirbyteMessage> {
   assertSupportedModes(catalog);
@@ -71,10 +91,22 @@ export async function* writeToS3(
   // One timestamp names every file of this sync, as Airbyte's ${EPOCH} etc. do.
   const syncTime = new Date();
   const sinks = new Map<string, StreamSink>();
+  const ledgers = `${ledgerRoot(settings.bucketPath)}${keySegment(ctx.writerId ?? 'default')}/`;
   catalog.streams.forEach((configured, i) => {
     const keys = new StreamObjectKeys(settings.keyTemplate, configured.stream, format.extension, syncTime, configured.sync_id);
+    const label = `stream ${labelOf(configured.stream)}`;
+    const ledger = new StreamLedger({
+      store,
+      dir: `${ledgers}${ledgerStreamId(configured.stream)}/`,
+      generation: configured.generation_id,
+      mode: configured.destination_sync_mode === 'overwrite' ? 'overwrite' : 'append',
+      keys,
+      extension: format.extension,
+      label,
+      log: ctx.log,
+    });
     const sinkDir = join(workDir, `stream-${i}`);
-    sinks.set(streamKey(configured.stream), new StreamSink(configured, keys, { store, uploads, format, limits, workDir: sinkDir, log: ctx.log }));
+    sinks.set(streamKey(configured.stream), new StreamSink(configured, keys, ledger, { store, uploads, format, limits, workDir: sinkDir, log: ctx.log }));
   });
   const sinkFor = (d: StreamDescriptor) => {
     const sink = sinks.get(streamKey(d));
@@ -134,7 +166,8 @@ export async function* writeToS3(
         await flush(covered);
         // Acknowledging it would commit a failed stream's position past data that never landed.
         if (covered === 'all' ? failed.size > 0 : isFailed(covered)) break;
-        acks.add(item);
+        const coveredSinks = covered === 'all' ? [...sinks.values()] : [sinks.get(streamKey(covered))].filter((s) => s !== undefined);
+        acks.add(item, coveredSinks.map((sink) => [sink, sink.filesAllocated] as const));
         break;
       }
       case 'TRACE': {
@@ -148,10 +181,22 @@ export async function* writeToS3(
         break;
     }
   };
-  const acks = new StateAcks(uploads);
+  const acks = new StateAcks<ReadonlyArray<readonly [StreamSink, number]>>(uploads);
+  /** Checkpoints each ready STATE in the ledgers of the streams it covers, then hands it on. */
+  async function* acknowledge(ready: ReadyState<ReadonlyArray<readonly [StreamSink, number]>>[]): AsyncGenerator<AirbyteMessage> {
+    for (const { message, noted } of ready) {
+      if (message.type !== 'STATE') continue;
+      await Promise.all(noted.map(([sink, files]) => sink.checkpoint(stateFingerprint(message.state, sink.configured.stream)!, files)));
+      yield message;
+    }
+  }
   const items = readAhead(input)[Symbol.asyncIterator]();
+  let succeeded = false;
 
   try {
+    assertStreamsSeparate([...sinks.values()]);
+    // Before the source starts: what earlier attempts left is settled against the state this one resumes from.
+    for (const sink of sinks.values()) await sink.prepare(resumePoint(ctx.resumeState, sink.configured.stream));
     for (;;) {
       const next = items.next();
       // Acknowledge states as their uploads finish, even while the source works on its next item.
@@ -162,7 +207,7 @@ export async function* writeToS3(
           () => 'item' as const,
         );
         if ((await Promise.race([arrived, ready.then(() => 'ack' as const)])) === 'item') break;
-        for (const state of acks.takeReady()) yield state;
+        yield* acknowledge(acks.takeReady());
       }
       let result: IteratorResult<SourceOutput>;
       try {
@@ -170,31 +215,42 @@ export async function* writeToS3(
       } catch (err) {
         // The source failed: still acknowledge what is already in S3, so a retry resumes from there.
         await uploads.barrier();
-        if (!uploads.hasFailed) for (const state of acks.takeReady()) yield state;
+        if (!uploads.hasFailed) yield* acknowledge(acks.takeReady());
         throw err;
       }
       const { done, value } = result;
       if (done) break;
       await writeItem(value);
       yield* streamErrors.splice(0);
-      for (const state of acks.takeReady()) yield state;
+      yield* acknowledge(acks.takeReady());
       // Checked after the item is written, so a cancelled sync leaves no chunk unreleased.
       ctx.signal?.throwIfAborted();
     }
     await flush('all');
     yield* streamErrors.splice(0);
     await uploads.drain();
-    for (const state of acks.takeReady()) yield state;
-    for (const sink of sinks.values()) {
-      if (sink.configured.destination_sync_mode === 'overwrite' && !isFailed(sink.configured.stream)) await sink.replacePreviousObjects();
-    }
+    yield* acknowledge(acks.takeReady());
+    for (const sink of sinks.values()) await (isFailed(sink.configured.stream) ? sink.abandon() : sink.finish());
+    succeeded = true;
   } finally {
     // Stops the source and frees any chunk fetched ahead, when the write ends early.
     await items.return(undefined);
     await uploads.barrier();
+    if (!succeeded) await abandonAll(sinks.values(), ctx);
     // A DuckDB that failed to open has already failed the sync; do not mask that error here.
     await duckdb?.then((db) => db.close(), () => undefined);
     store.destroy();
     await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+/** Best effort (S3 may be what failed): whatever is left is removed by the next attempt's prepare. */
+async function abandonAll(sinks: Iterable<StreamSink>, ctx: DestinationContext): Promise<void> {
+  for (const sink of sinks) {
+    try {
+      await sink.abandon();
+    } catch (err) {
+      ctx.log('WARN', `${sink.label}: could not remove the files written after the last committed state (${(err as Error).message}); the next attempt removes them`);
+    }
   }
 }

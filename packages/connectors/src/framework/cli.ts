@@ -13,7 +13,7 @@ import {
   type ConfiguredAirbyteCatalog,
 } from '@platform/protocol';
 import type { Connector, ConnectorContext } from './connector';
-import { validateConfig } from './config';
+import { validateConnectorConfig } from './config';
 import { asConnectorError, configError, StreamsFailedError } from './errors';
 import { toProtocolMessages } from './expand';
 import { scrubText, secretValues } from './secrets';
@@ -63,7 +63,7 @@ export async function runConnectorCli(connector: Connector, argv: string[], io: 
   const loadConfig = async () => {
     const raw = await readJsonFile(values.config as string | undefined, '--config');
     secrets = secretValues(spec.connectionSpecification, raw);
-    return validateConfig<Record<string, unknown>>(spec, raw);
+    return validateConnectorConfig<Record<string, unknown>>(connector, raw);
   };
 
   try {

@@ -18,7 +18,40 @@ export interface ConnectorContext {
   signal?: AbortSignal;
 }
 
-export interface Source<C = Record<string, unknown>> {
+export interface DestinationContext extends ConnectorContext {
+  /**
+   * The state the source resumes from, as the platform committed it, under the destination's
+   * stream names ([] = from the start). A destination that keeps what an earlier attempt of
+   * the same generation committed (overwrite resumed after a retry) keeps exactly what this
+   * state covers. Absent when the caller does not say (a CLI run): it then keeps everything
+   * it checkpointed, which may re-deliver rows but never drops them.
+   */
+  resumeState?: AirbyteStateMessage[];
+  /**
+   * Who writes (the platform passes the connection id): bookkeeping a destination leaves
+   * between attempts is kept per writer, so two connections writing the same stream never
+   * sweep each other's files.
+   */
+  writerId?: string;
+}
+
+/** A field of a config that breaks a rule: its path inside the config (`s3_path_format`, `format.compression_codec`). */
+export interface ConfigProblem {
+  path: string;
+  message: string;
+}
+
+/** Both connector kinds may add rules to their spec's JSON Schema. */
+interface ConfigRules<C> {
+  /**
+   * Rules the JSON Schema cannot express, for a config that already matches the spec
+   * (defaults applied). The server refuses a config with problems on create, update and
+   * check; the CLI and the worker refuse it as a config_error (validateConnectorConfig).
+   */
+  validate?(config: C): ConfigProblem[];
+}
+
+export interface Source<C = Record<string, unknown>> extends ConfigRules<C> {
   readonly kind: 'source';
   /** Docker-image-like name, e.g. "source-postgres". */
   readonly name: string;
@@ -33,7 +66,7 @@ export interface Source<C = Record<string, unknown>> {
   read(config: C, catalog: ConfiguredAirbyteCatalog, state: AirbyteStateMessage[] | undefined, ctx: ConnectorContext): AsyncIterable<SourceOutput>;
 }
 
-export interface Destination<C = Record<string, unknown>> {
+export interface Destination<C = Record<string, unknown>> extends ConfigRules<C> {
   readonly kind: 'destination';
   readonly name: string;
   spec(): ConnectorSpecification;
@@ -42,7 +75,7 @@ export interface Destination<C = Record<string, unknown>> {
    * Consumes the source's output and yields each STATE message only after every record
    * before it is durably committed. May also yield LOG and TRACE messages.
    */
-  write(config: C, catalog: ConfiguredAirbyteCatalog, input: AsyncIterable<SourceOutput>, ctx: ConnectorContext): AsyncIterable<AirbyteMessage>;
+  write(config: C, catalog: ConfiguredAirbyteCatalog, input: AsyncIterable<SourceOutput>, ctx: DestinationContext): AsyncIterable<AirbyteMessage>;
 }
 
 export type Connector = Source<any> | Destination<any>;

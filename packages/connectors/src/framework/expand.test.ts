@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalDecimal, casterFor } from './expand';
+import { RawJson, canonicalDecimal, casterFor, minifyJson } from './expand';
 
 describe('number columns read from CSV', () => {
   const cast = casterFor({ type: ['null', 'number'] });
@@ -21,5 +21,21 @@ describe('number columns read from CSV', () => {
   it('canonicalDecimal ignores notation', () => {
     expect(canonicalDecimal('0.0000001')).toBe(canonicalDecimal('1e-7'));
     expect(canonicalDecimal('100')).toBe(canonicalDecimal('1e2'));
+  });
+});
+
+describe('JSON columns read from CSV for writers that splice JSON', () => {
+  it('stay their exact text, on one line', () => {
+    const raw = casterFor({ type: 'object' }, { rawJson: true })('{"big": 12345678901234567890.123,\n "s": "a \\" b", "dup": 1, "dup": 2}');
+    expect(raw).toBeInstanceOf(RawJson);
+    expect((raw as RawJson).text).toBe('{"big":12345678901234567890.123,"s":"a \\" b","dup":1,"dup":2}');
+  });
+
+  it('minifyJson removes whitespace between tokens only', () => {
+    expect(minifyJson('[ "a  b" , {"c\\\\": " " } ]')).toBe('["a  b",{"c\\\\":" "}]');
+  });
+
+  it('-0 stays text, since JSON would write 0', () => {
+    expect(casterFor({ type: 'number' })('-0')).toBe('-0');
   });
 });

@@ -27,29 +27,71 @@ export function canonicalDecimal(text: string): string {
   return `${sign === '-' ? '-' : ''}${significant}e${int.length - leadingZeros + Number(exp)}`;
 }
 
+/** JSON text without whitespace between tokens; strings, numbers and key order untouched. */
+export function minifyJson(text: string): string {
+  if (!/[ \t\n\r]/.test(text)) return text;
+  let out = '';
+  let inString = false;
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
+      out += text.slice(from, i);
+      from = i + 1;
+    }
+  }
+  return out + text.slice(from);
+}
+
+/**
+ * A JSON value kept as its text (minified, so it fits on one line), for writers that splice it
+ * into their output: a number beyond a double's precision keeps every digit, duplicate keys stay.
+ */
+export class RawJson {
+  readonly text: string;
+  constructor(text: string) {
+    this.text = minifyJson(text);
+  }
+
+  /** Where it is serialized as an ordinary value after all. */
+  toJSON(): unknown {
+    return JSON.parse(this.text);
+  }
+}
+
+export interface CastOptions {
+  /** JSON columns as RawJson instead of parsed values. */
+  rawJson?: boolean;
+}
+
 /** Turns one CSV field into the JSON value its column schema asks for. */
-export function casterFor(schema: JsonSchema): Caster {
+export function casterFor(schema: JsonSchema, options: CastOptions = {}): Caster {
   switch (jsonType(schema)) {
     case 'integer':
     case 'number':
-      // Beyond double precision a number stays a decimal string rather than silently rounding.
+      // Beyond double precision a number stays a decimal string rather than silently rounding;
+      // so does -0, which JSON writes as 0.
       return (s) => {
         const n = Number(s);
-        return Number.isFinite(n) && canonicalDecimal(String(n)) === canonicalDecimal(s) ? n : s;
+        return Number.isFinite(n) && !Object.is(n, -0) && canonicalDecimal(String(n)) === canonicalDecimal(s) ? n : s;
       };
     case 'boolean':
       return (s) => s === 't' || s === 'true';
     case 'object':
     case 'array':
-      return (s) => JSON.parse(s);
+      return options.rawJson ? (s) => new RawJson(s) : (s) => JSON.parse(s);
     default:
       return (s) => s;
   }
 }
 
 /** Reads a CSV batch file back as records, NULL (empty unquoted) fields becoming null. */
-export async function* csvBatchRecords(batch: CsvFileBatch): AsyncGenerator<Record<string, unknown>> {
-  const casters = batch.columns.map((c) => casterFor(c.schema));
+export async function* csvBatchRecords(batch: CsvFileBatch, options: CastOptions = {}): AsyncGenerator<Record<string, unknown>> {
+  const casters = batch.columns.map((c) => casterFor(c.schema, options));
   // COPY writes NULL as an empty unquoted field and '' as a quoted one; the cast context tells them apart.
   const parser = createReadStream(batch.path).pipe(
     parse({ from_line: 2, cast: (value, ctx) => (value === '' && !ctx.quoting ? null : value) }),

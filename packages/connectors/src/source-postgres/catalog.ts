@@ -1,6 +1,6 @@
 // Introspection: the tables and views of the configured schemas, their columns and primary keys,
 // read from pg_catalog in two queries.
-import type { AirbyteStream } from '@platform/protocol';
+import type { AirbyteStream, JsonSchema } from '@platform/protocol';
 import type pg from 'pg';
 import { columnMapping, nullable, type ColumnMapping } from './types';
 
@@ -16,6 +16,8 @@ const RELATION_KINDS: Record<string, RelationKind> = {
 
 export interface SourceColumn {
   name: string;
+  /** Base type name (domains resolved), e.g. "jsonb". */
+  typeName: string;
   /** format_type() spelling, used to cast cursor literals back to the column's type. */
   sqlType: string;
   mapping: ColumnMapping;
@@ -91,6 +93,7 @@ export async function introspect(client: pg.Client, schemas: string[]): Promise<
     }
     table.columns.push({
       name: row.column_name,
+      typeName: row.type_name,
       sqlType: row.sql_type,
       mapping: columnMapping({ typeName: row.type_name, category: row.category, elementTypeName: row.element_type_name, typmod: row.typmod }),
     });
@@ -103,13 +106,18 @@ export function isCtidScannable(table: SourceTable): boolean {
   return table.kind === 'table' || table.kind === 'materialized_view';
 }
 
-export function toAirbyteStream(table: SourceTable): AirbyteStream {
+/** The stream of a relation; `jsonProperties` holds what sampling found inside its JSON columns. */
+export function toAirbyteStream(table: SourceTable, jsonProperties = new Map<string, Record<string, JsonSchema>>()): AirbyteStream {
+  const columnSchema = (c: SourceColumn): JsonSchema => {
+    const properties = jsonProperties.get(c.name);
+    return properties ? { ...nullable(c.mapping.schema), properties } : nullable(c.mapping.schema);
+  };
   return {
     name: table.name,
     namespace: table.namespace,
     json_schema: {
       type: 'object',
-      properties: Object.fromEntries(table.columns.map((c) => [c.name, nullable(c.mapping.schema)])),
+      properties: Object.fromEntries(table.columns.map((c) => [c.name, columnSchema(c)])),
     },
     supported_sync_modes: ['full_refresh', 'incremental'],
     source_defined_cursor: false,

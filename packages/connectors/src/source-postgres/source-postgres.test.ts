@@ -27,6 +27,9 @@ beforeAll(async () => {
       (7, NULL, 'no cursor');
     CREATE TABLE public.wide AS SELECT g AS id, repeat('x', 200) AS padding FROM generate_series(1, 2000) AS g;
     CREATE VIEW public.flaky AS SELECT id, 100 / (5 - id) AS ratio FROM generate_series(1, 8) AS id;
+    CREATE TABLE public.ancient (id int PRIMARY KEY, at timestamptz, local_at timestamp);
+    INSERT INTO public.ancient VALUES (1, '0044-03-15 10:00:00+00 BC', '0044-03-15 10:00:00 BC'), (2, '0044-03-15 10:00:00.5+00 BC', '0001-12-31 23:00:00 BC'),
+      (3, '0001-01-01 00:00:00+00', '0001-01-01 00:00:00');
     ANALYZE;
   `);
 }, SLOW);
@@ -105,7 +108,11 @@ describe('discover', () => {
       name: { type: ['null', 'string'] },
       nickname: { type: ['null', 'string'] },
       balance: { type: ['null', 'number'], airbyte_type: 'big_number', precision: 38, scale: 9 },
-      contact: { type: ['null', 'object'] },
+      // The keys of the sampled rows' objects, each with the JSON type its values had.
+      contact: {
+        type: ['null', 'object'],
+        properties: { addresses: { type: ['null', 'array'] }, email: { type: ['null', 'string'] }, phone: { type: ['null', 'object'] } },
+      },
       tags: { type: ['null', 'array'], items: { type: ['null', 'string'] } },
       updated_at: { type: ['null', 'string'], format: 'date-time', airbyte_type: 'timestamp_with_timezone' },
       signed_up_local: { type: ['null', 'string'], format: 'date-time', airbyte_type: 'timestamp_without_timezone' },
@@ -165,6 +172,23 @@ describe('incremental reads', () => {
     };
     expect(idsOf((await read([other], 100)).records)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(logs.some((l) => l.includes('cursor of public.events changed'))).toBe(true);
+  });
+});
+
+describe('BC timestamps', () => {
+  it("are records in Airbyte's BC notation, and cursors that resume exactly after them", async () => {
+    for (const cursor of ['at', 'local_at']) {
+      const catalog = await configured('ancient', { cursor });
+      const read = (state?: AirbyteStateMessage[]) => collectOutput(readPostgres(config, catalog, state, ctx, { chunkRows: 1, chunkBytes: 1 << 30 }));
+      const first = await read();
+      expect(first.records.map((r) => [r.data.at, r.data.local_at])).toEqual([
+        ['0044-03-15T10:00:00Z BC', '0044-03-15T10:00:00 BC'],
+        ['0044-03-15T10:00:00.5Z BC', '0001-12-31T23:00:00 BC'],
+        ['0001-01-01T00:00:00Z', '0001-01-01T00:00:00'],
+      ]);
+      const [afterFirst] = first.states;
+      expect(idsOf((await read([afterFirst])).records)).toEqual([2, 3]);
+    }
   });
 });
 

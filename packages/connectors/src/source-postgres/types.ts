@@ -24,10 +24,12 @@ export interface ColumnMapping {
 }
 
 const plain = (column: string) => column;
-// The session runs with TimeZone UTC and DateStyle ISO, so text output is "2024-01-02 03:04:05.5+00";
-// two replace() calls make it ISO-8601 at a fraction of to_char's cost (COPY throughput halves with to_char).
-const isoTimestamp = (column: string) => `replace(${column}::text, ' ', 'T')`;
-const isoTimestampUtc = (column: string) => `replace(replace(${column}::text, ' ', 'T'), '+00', 'Z')`;
+// The session runs with TimeZone UTC and DateStyle ISO, so text output is "2024-01-02 03:04:05.5+00"
+// (BC: "0044-03-15 10:00:00+00 BC"). replace() calls make it ISO-8601 with Airbyte's " BC" suffix
+// ("0044-03-15T10:00:00Z BC") at a fraction of to_char's cost (COPY throughput halves with to_char).
+const bcSuffix = (text: string) => `replace(${text}, 'TBC', ' BC')`;
+const isoTimestamp = (column: string) => bcSuffix(`replace(${column}::text, ' ', 'T')`);
+const isoTimestampUtc = (column: string) => bcSuffix(`replace(replace(${column}::text, ' ', 'T'), '+00', 'Z')`);
 
 const SCALAR_TYPES: Record<string, ColumnMapping> = {
   int2: { schema: { type: 'integer' }, select: plain, cursorCapable: true },
@@ -69,7 +71,8 @@ export function numericSchema(typmod: number): JsonSchema {
   // PostgreSQL 15+ allows negative scales, stored as an 11-bit two's complement.
   const rawScale = packed & 0x7ff;
   const scale = rawScale > 1023 ? rawScale - 2048 : rawScale;
-  const airbyteType = scale <= 0 ? (precision <= 18 ? 'integer' : 'big_integer') : precision <= 15 ? 'number' : 'big_number';
+  // A negative scale adds integer digits: numeric(3,-2) holds 99900.
+  const airbyteType = scale <= 0 ? (precision - scale <= 18 ? 'integer' : 'big_integer') : precision <= 15 ? 'number' : 'big_number';
   return { type: 'number', airbyte_type: airbyteType, precision, scale };
 }
 

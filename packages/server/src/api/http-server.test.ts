@@ -14,7 +14,7 @@ describe('HTTP transport', () => {
   it('answers health with available: true', async () => {
     const res = await fetch(`${api.url}/api/v1/health`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ available: true });
+    expect(await res.json()).toEqual({ available: true, dependencies: { database: { available: true } } });
   });
 
   it('serves the OpenAPI document', async () => {

@@ -797,7 +797,17 @@ export interface components {
             exceptionClassName?: string;
         };
         HealthCheckRead: {
+            /** @description True when every dependency is available (Airbyte's field). */
             available: boolean;
+            /** @description Each dependency by name (`database`; `s3` when the server knows the platform's S3 server). */
+            dependencies?: {
+                [key: string]: components["schemas"]["DependencyHealthRead"];
+            };
+        };
+        DependencyHealthRead: {
+            available: boolean;
+            /** @description Why it is not available. */
+            error?: string;
         };
         /** Format: uuid */
         WorkspaceId: string;
@@ -1509,7 +1519,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The server is up and its database answers. */
+            /** @description The server is up and every dependency (its database, the platform's S3 server) answers. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1518,7 +1528,7 @@ export interface operations {
                     "application/json": components["schemas"]["HealthCheckRead"];
                 };
             };
-            /** @description The server is up but its database does not answer. */
+            /** @description The server is up but a dependency does not answer; `dependencies` names it and says why. */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -2,20 +2,21 @@
 // against the connector's spec, secrets kept across masked updates, and check/discover
 // run in-process.
 import {
+  configProblems,
   mergeMaskedSecrets,
   scrubText,
   secretPaths,
   secretValues,
-  validateConfig,
+  summarizeDetails,
+  validateConnectorConfig,
+  type Connector,
   type Source,
 } from '@platform/connectors';
-import type { ConnectorSpecification } from '@platform/protocol';
 import type { ApiSchemas } from '../api/route';
 import { InvalidInputError, NotFoundError } from '../errors';
 import type { Logger } from '../logger';
 import type { ActorKind, ActorRecord, ConfigStore } from '../store/config-store';
 import type { JsonObject } from '../store/sealed-config';
-import { schemaErrorsToDetails, summarizeDetails, validatorFor as specValidator } from '@platform/connectors';
 import { toApiCatalog } from './catalog';
 import { runSynchronousJob } from './connector-jobs';
 import type { ConnectorDefinitions } from './definitions';
@@ -35,13 +36,15 @@ export interface ActorInput {
   configuration: JsonObject;
 }
 
-/** 422 naming each field of connectionConfiguration that does not match the spec. */
-function assertMatchesSpec(spec: ConnectorSpecification, configuration: JsonObject): void {
-  // The validator fills in defaults, so it gets a copy: the stored config is what the client sent.
-  const validate = specValidator(spec.connectionSpecification);
-  if (validate(structuredClone(configuration))) return;
-  const details = schemaErrorsToDetails(validate.errors, 'connectionConfiguration');
-  throw new InvalidInputError(`The configuration does not match the connector's spec: ${summarizeDetails(details)}`, details);
+/**
+ * 422 naming each field of connectionConfiguration that does not match the spec or breaks the
+ * connector's own rules (its `validate` hook). Defaults are applied to a copy: the stored
+ * config is what the client sent.
+ */
+function assertValidConfig(connector: Connector, configuration: JsonObject): void {
+  const details = configProblems(connector, configuration, 'connectionConfiguration');
+  if (details.length === 0) return;
+  throw new InvalidInputError(`The configuration is not valid for the connector: ${summarizeDetails(details)}`, details);
 }
 
 export class ActorService {
@@ -66,8 +69,8 @@ export class ActorService {
 
   async create(kind: ActorKind, input: ActorInput): Promise<ActorRecord> {
     const workspace = await this.workspaces.resolve(input.workspaceId);
-    const { spec } = await this.definitions.load(kind, input.definitionId);
-    assertMatchesSpec(spec, input.configuration);
+    const { connector, spec } = await this.definitions.load(kind, input.definitionId);
+    assertValidConfig(connector, input.configuration);
     return this.store.createActor(kind, {
       workspaceId: workspace.workspaceId,
       definitionId: input.definitionId,
@@ -80,9 +83,9 @@ export class ActorService {
   /** A secret sent back as `**********` keeps its stored value. */
   async update(kind: ActorKind, actorId: string, changes: { name: string; configuration: JsonObject }): Promise<ActorRecord> {
     const current = await this.get(kind, actorId);
-    const { spec } = await this.definitions.load(kind, current.definitionId);
+    const { connector, spec } = await this.definitions.load(kind, current.definitionId);
     const configuration = mergeMaskedSecrets(spec.connectionSpecification, changes.configuration, current.configuration);
-    assertMatchesSpec(spec, configuration);
+    assertValidConfig(connector, configuration);
     const updated = await this.store.updateActor(kind, actorId, {
       name: changes.name,
       configuration,
@@ -107,13 +110,13 @@ export class ActorService {
    * saved actor's values (the UI re-checks an edited source without re-typing passwords).
    */
   async checkConfiguration(kind: ActorKind, definitionId: string, configuration: JsonObject, actorId?: string): Promise<ApiSchemas['CheckConnectionRead']> {
-    const { spec } = await this.definitions.load(kind, definitionId);
+    const { connector, spec } = await this.definitions.load(kind, definitionId);
     let full = configuration;
     if (actorId) {
       const saved = await this.get(kind, actorId);
       full = mergeMaskedSecrets(spec.connectionSpecification, configuration, saved.configuration);
     }
-    assertMatchesSpec(spec, full);
+    assertValidConfig(connector, full);
     return this.runCheck(kind, definitionId, full, actorId ?? definitionId);
   }
 
@@ -129,7 +132,8 @@ export class ActorService {
         secrets,
         log: this.log.child('check', { kind, configId }),
       },
-      async (ctx) => connector.check(validateConfig(spec, configuration), ctx),
+      // A saved config written before a rule existed fails the check naming the field.
+      async (ctx) => connector.check(validateConnectorConfig(connector, configuration), ctx),
     );
     if (!result.ok) return { status: 'failed', message: result.message, jobInfo: result.jobInfo };
     const { status, message } = result.value;
@@ -153,7 +157,7 @@ export class ActorService {
         secrets: secretValues(spec.connectionSpecification, source.configuration),
         log: this.log.child('discover', { sourceId }),
       },
-      async (ctx) => (connector as Source).discover(validateConfig(spec, source.configuration), ctx),
+      async (ctx) => (connector as Source).discover(validateConnectorConfig(connector, source.configuration), ctx),
     );
     if (!result.ok) return { jobInfo: result.jobInfo };
     const saved = await this.store.saveCatalog(sourceId, result.value);

@@ -7,6 +7,7 @@ import type { ConnectorTimeouts } from '../config/actors';
 import { freePort } from '@platform/services';
 import { createApiServer, type ApiServerOptions } from '../api/http-server';
 import { createPlatformServices, type PlatformServices } from '../app';
+import type { PlatformS3Settings } from '../dependency-checks';
 import { createLogger } from '../logger';
 import { createTestDatabase } from './test-database';
 
@@ -30,6 +31,7 @@ export async function startTestApi(
     connectorTimeouts?: Partial<ConnectorTimeouts>;
     /** Access settings (allowed hosts and origins, authenticators, limits) of the server. */
     api?: Omit<ApiServerOptions, 'port' | 'log'>;
+    platformS3?: PlatformS3Settings;
   } = {},
 ): Promise<TestApi> {
   const database = await createTestDatabase('api');
@@ -42,6 +44,7 @@ export async function startTestApi(
     poolSize: 4,
     connectorTimeouts: { checkMs: 15_000, discoverMs: 15_000, ...options.connectorTimeouts },
     connectorDefinitions: options.connectorDefinitions,
+    platformS3: options.platformS3,
   });
   const api = createApiServer(services, { validateResponses: true, ...options.api, port: await freePort() });
   const url = await api.listen();

@@ -89,7 +89,7 @@ export class AttemptRunner {
   private async execute(): Promise<Ending> {
     let context;
     try {
-      context = await loadJobContext(this.job, this.cfg);
+      context = await loadJobContext(this.job, this.cfg, this.attempt.attemptNumber);
     } catch (err) {
       return failedWith(failureFrom('airbyte_platform', err));
     }

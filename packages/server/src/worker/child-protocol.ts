@@ -20,6 +20,8 @@ export interface ReplicationInput {
   catalog: ConfiguredAirbyteCatalog;
   state?: AirbyteStateMessage[];
   streams: StreamMapping[];
+  /** The destination keeps its between-attempt bookkeeping per connection (DestinationContext.writerId). */
+  connectionId?: string;
 }
 
 /** The child reports source, destination or replication; the worker adds its own two. */

@@ -34,21 +34,39 @@ function withGeneration(stream: ConfiguredAirbyteStream, jobId: number): Configu
   return { ...stream, sync_id: jobId, generation_id: jobId, minimum_generation_id: stream.destination_sync_mode === 'overwrite' ? jobId : 0 };
 }
 
-/**
- * The state a source resumes from, minus Full Refresh | Overwrite streams. An overwrite
- * replaces the stream with what THIS attempt writes, so a full refresh resumed half-way
- * would drop the rows an earlier attempt (or job) already wrote: those streams start over.
- * (Resuming them needs destinations that keep the rows of the same sync_id/generation.)
- */
-function withoutOverwriteStreams(state: AirbyteStateMessage[] | undefined, streams: ConfiguredAirbyteStream[]): AirbyteStateMessage[] | undefined {
-  const restart = new Set(streams.filter((s) => s.sync_mode === 'full_refresh' && s.destination_sync_mode === 'overwrite').map((s) => streamKey(s.stream)));
-  if (!state || restart.size === 0) return state;
+const isResumableOverwrite = (s: ConfiguredAirbyteStream) => s.sync_mode === 'full_refresh' && s.destination_sync_mode === 'overwrite';
+
+/** Airbyte's sentinel for a full refresh read to its end: the next read of the stream starts over. */
+const isFullRefreshComplete = (streamState: unknown) => (streamState as Record<string, unknown> | null | undefined)?.__ab_full_refresh_sync_complete === true;
+
+/** The state without the streams `drop` names (by descriptor and own stream state). */
+function withoutStreams(state: AirbyteStateMessage[] | undefined, drop: (stream: StreamDescriptor, streamState: unknown) => boolean): AirbyteStateMessage[] | undefined {
+  if (!state) return state;
   const kept = state.flatMap((m): AirbyteStateMessage[] => {
-    if (m.stream) return restart.has(streamKey(m.stream.stream_descriptor)) ? [] : [m];
-    if (m.global) return [{ ...m, global: { ...m.global, stream_states: m.global.stream_states.filter((s) => !restart.has(streamKey(s.stream_descriptor))) } }];
+    if (m.stream) return drop(m.stream.stream_descriptor, m.stream.stream_state) ? [] : [m];
+    if (m.global) return [{ ...m, global: { ...m.global, stream_states: m.global.stream_states.filter((s) => !drop(s.stream_descriptor, s.stream_state)) } }];
     return [m];
   });
   return kept.length > 0 ? kept : undefined;
+}
+
+/**
+ * The state a source resumes from. A Full Refresh | Overwrite replaces the stream with what
+ * this job writes, so it resumes only within the job, and only with a destination that keeps
+ * what an earlier attempt of the same generation committed (supportsRefreshes): the first
+ * attempt of a job forgets those streams' state (they start over), later attempts resume from
+ * what the earlier ones committed, unless the read had already completed (it starts over, and
+ * the destination then discards that attempt's staged files too). With any other destination
+ * those streams always start over, since the overwrite would drop the rows an earlier attempt
+ * already wrote.
+ */
+async function resumeState(job: Job, attemptNumber: number, streams: ConfiguredAirbyteStream[], supportsRefreshes: boolean, jobStore: JobStore): Promise<AirbyteStateMessage[] | undefined> {
+  const overwrite = new Set(streams.filter(isResumableOverwrite).map((s) => streamKey(s.stream)));
+  if (supportsRefreshes && attemptNumber === 0 && overwrite.size > 0) {
+    await jobStore.clearState(job.connectionId, streams.filter(isResumableOverwrite).map((s) => ({ name: s.stream.name, namespace: s.stream.namespace })));
+  }
+  const state = stateMessagesFrom(await jobStore.getState(job.connectionId));
+  return withoutStreams(state, (d, streamState) => overwrite.has(streamKey(d)) && (!supportsRefreshes || isFullRefreshComplete(streamState)));
 }
 
 function valuesAt(config: Record<string, unknown>, paths: string[]): string[] {
@@ -58,15 +76,15 @@ function valuesAt(config: Record<string, unknown>, paths: string[]): string[] {
   });
 }
 
-async function actor(configStore: ConfigStore, kind: ActorKind, id: string): Promise<ActorRecord & { connector: string }> {
+async function actor(configStore: ConfigStore, kind: ActorKind, id: string): Promise<ActorRecord & { connector: string; supportsRefreshes: boolean }> {
   const record = await configStore.getActor(kind, id, { includeDeleted: true });
   if (!record || record.tombstone) throw configError(`The connection's ${kind} ${id} was deleted`);
   const definition = await findConnectorDefinition(record.definitionId);
   if (!definition) throw configError(`The ${kind} "${record.name}" uses connector definition ${record.definitionId}, which this platform does not have`);
-  return { ...record, connector: definition.name };
+  return { ...record, connector: definition.name, supportsRefreshes: definition.supportsRefreshes === true };
 }
 
-export async function loadJobContext(job: Job, stores: { configStore: ConfigStore; jobStore: JobStore }): Promise<JobContext> {
+export async function loadJobContext(job: Job, stores: { configStore: ConfigStore; jobStore: JobStore }, attemptNumber = 0): Promise<JobContext> {
   const connection = await stores.configStore.getConnection(job.connectionId);
   if (!connection || connection.status === 'deprecated') throw configError(`Connection ${job.connectionId} was deleted`);
   const isReset = job.configType === 'reset_connection';
@@ -88,10 +106,11 @@ export async function loadJobContext(job: Job, stores: { configStore: ConfigStor
     destination: { connector: destination.connector, config: destination.configuration },
     catalog,
     streams,
+    connectionId: job.connectionId,
   };
   if (source) {
     input.source = { connector: source.connector, config: source.configuration };
-    input.state = withoutOverwriteStreams(stateMessagesFrom(await stores.jobStore.getState(job.connectionId)), catalog.streams);
+    input.state = await resumeState(job, attemptNumber, catalog.streams, destination.supportsRefreshes, stores.jobStore);
   }
   return {
     input,

@@ -85,7 +85,7 @@ async function expectEachLandedExactly(synced: Array<{ table: string }>) {
     await client.connect();
     const expected = (await client.query(`SELECT id::int AS id, payload FROM ${table} ORDER BY id`)).rows;
     await client.end();
-    expect(await lake.rows(`${table}/public/${table}`, 'SELECT id::INT AS id, payload FROM lake ORDER BY id')).toEqual(expected);
+    expect(await lake.query(`${table}/public/${table}`, 'SELECT id::INT AS id, payload FROM lake ORDER BY id')).toEqual(expected);
   }
 }
 

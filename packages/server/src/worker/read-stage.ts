@@ -3,7 +3,7 @@
 // turns the source's LOG and ERROR trace messages into log lines and failures. An ERROR
 // naming a stream fails that stream only: the destination hears it as STREAM_STATUS
 // INCOMPLETE, and the source's closing StreamsFailedError ends the read like a success.
-import { StreamsFailedError, validateConfig, type ConnectorContext, type Source, type SourceOutput } from '@platform/connectors';
+import { StreamsFailedError, validateConnectorConfig, type ConnectorContext, type Source, type SourceOutput } from '@platform/connectors';
 import { streamStatusMessage, type AirbyteStateMessage, type ConfiguredAirbyteCatalog, type LogLevel } from '@platform/protocol';
 import type { LogOrigin } from './child-protocol';
 import type { StreamMapper } from './namespace-mapping';
@@ -29,7 +29,7 @@ export class ReadStage {
 
   async *run(source: Source<any>, rawConfig: Record<string, unknown>, catalog: ConfiguredAirbyteCatalog, state: AirbyteStateMessage[] | undefined): AsyncGenerator<SourceOutput> {
     try {
-      const config = guard('source', () => validateConfig<Record<string, unknown>>(source.spec(), rawConfig));
+      const config = guard('source', () => validateConnectorConfig<Record<string, unknown>>(source, rawConfig));
       for await (const item of source.read(config, catalog, state, this.deps.ctx)) {
         const forward = this.route(item);
         if (forward) yield forward;

@@ -2,7 +2,7 @@
 // mapping) → destination.write → checkpoint stage (acknowledged STATE reported), with no
 // serialization between them. Failures are reported with the stage that raised them; a
 // stream that failed alone is reported with its descriptor, after the others committed.
-import { scrubText, secretValues, validateConfig, type ConnectorContext, type Destination, type Source } from '@platform/connectors';
+import { scrubText, secretValues, validateConnectorConfig, type ConnectorContext, type Destination, type Source } from '@platform/connectors';
 import type { LogLevel, StreamDescriptor } from '@platform/protocol';
 import { checkpoint } from './checkpoint-stage';
 import type { AttemptFailure, ChildReport, LogOrigin, ReplicationInput } from './child-protocol';
@@ -40,13 +40,16 @@ export async function runReplication(input: ReplicationInput, connectors: Replic
 
   try {
     const mapper = guard('replication', () => new StreamMapper(input.streams));
-    const destinationConfig = guard('destination', () => validateConfig<Record<string, unknown>>(connectors.destination.spec(), input.destination.config));
+    const destinationConfig = guard('destination', () => validateConnectorConfig<Record<string, unknown>>(connectors.destination, input.destination.config));
     const read = new ReadStage({ mapper, stats, log, ctx: ctx('source'), streamFailures });
     const sourceOutput = connectors.source && input.source ? read.run(connectors.source, input.source.config, input.catalog, input.state) : (async function* () {})();
     log('replication', 'INFO', `writing ${input.catalog.streams.length} stream(s) with ${connectors.destination.name}${connectors.source ? ` from ${connectors.source.name}` : ' (reset: no records)'}`);
 
     try {
-      for await (const message of connectors.destination.write(destinationConfig, mapper.destinationCatalog(input.catalog), sourceOutput, ctx('destination'))) {
+      // The destination learns where the source resumes, so it keeps exactly what that state covers.
+      const resumeState = (input.state ?? []).map((s) => mapper.stateToDestination(s));
+      const writeCtx = { ...ctx('destination'), resumeState, writerId: input.connectionId };
+      for await (const message of connectors.destination.write(destinationConfig, mapper.destinationCatalog(input.catalog), sourceOutput, writeCtx)) {
         checkpoint(message, { mapper, stats, report, log, streamFailures });
       }
     } catch (err) {

@@ -136,9 +136,9 @@ describe('a sync whose streams fail alone', () => {
     expect(retryLog.join('\n')).toContain('not redone: public.alpha, public.delta, completed by an earlier attempt of this job');
 
     // The streams that did not fail landed row for row, once; the failed ones left nothing.
-    const landed = await lake.rows('isolated/public/alpha', 'SELECT id::INT AS id, payload FROM lake ORDER BY id');
+    const landed = await lake.query('isolated/public/alpha', 'SELECT id::INT AS id, payload FROM lake ORDER BY id');
     expect(landed).toEqual(await sourceRows('alpha'));
-    expect(await lake.rows('isolated/public/delta', 'SELECT id::INT AS id, payload FROM lake ORDER BY id')).toEqual(await sourceRows('delta'));
+    expect(await lake.query('isolated/public/delta', 'SELECT id::INT AS id, payload FROM lake ORDER BY id')).toEqual(await sourceRows('delta'));
     expect(await lake.objectCount('isolated/public/beta')).toBe(0);
     expect(await lake.objectCount('isolated/public/gamma')).toBe(0);
     const stateOf = async () => (await platform.services.jobStore.getState(conn.connectionId)).map((s) => s.name);

@@ -24,8 +24,11 @@ export interface OutputFormat {
   contentType: string;
   /** A buffer working inside `dir`, a fresh directory of its own. */
   openBuffer(columns: InputColumn[], dir: string, label: string): Promise<RecordBuffer>;
-  /** Converts a CSV chunk into output files inside `dir`; absent when the format takes the chunk's records instead. */
-  convertCsvBatch?(batch: CsvFileBatch, dir: string, label: string): Promise<string[]>;
+  /**
+   * Converts a CSV chunk into output files inside `dir`, with the stream's `columns` (from the
+   * catalog); absent when the format takes the chunk's records instead.
+   */
+  convertCsvBatch?(batch: CsvFileBatch, columns: InputColumn[], dir: string, label: string): Promise<string[]>;
 }
 
 export interface FormatDeps {
@@ -33,6 +36,30 @@ export interface FormatDeps {
   /** Parquet files split past this size. */
   maxFileBytes: number;
 }
+
+/** A value as the text DuckDB types it from: strings as they are, anything else as JSON. */
+function spillText(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  return JSON.stringify(typeof value === 'string' ? value : JSON.stringify(value));
+}
+
+/**
+ * One spill line per record: `{"e": <emitted_at>, "v": [<each column's text>], "x": <JSON text of
+ * the properties outside the catalog, or null>}`. By position, so no property name reaches SQL.
+ */
+function spillLine(columns: InputColumn[]): (data: Record<string, unknown>, emittedAt: number) => string {
+  const names = columns.map((c) => c.name);
+  const declared = new Set(names);
+  return (data, emittedAt) => {
+    // Without declared properties the whole record is "outside the catalog".
+    let undeclared: Record<string, unknown> | undefined = names.length === 0 ? data : undefined;
+    if (!undeclared) for (const key of Object.keys(data)) if (!declared.has(key) && data[key] !== undefined) (undeclared ??= {})[key] = data[key];
+    const values = names.map((name) => spillText(data[name])).join(',');
+    return `{"e":${emittedAt},"v":[${values}],"x":${undeclared ? spillText(undeclared) : 'null'}}\n`;
+  };
+}
+
+const LONG_LINE_CHARS = 1024 * 1024;
 
 function parquetFormat(settings: ParquetSettings, deps: FormatDeps): OutputFormat {
   const toParquet = async (staged: Parameters<typeof writeParquetFiles>[1], dir: string, label: string) =>
@@ -43,6 +70,8 @@ function parquetFormat(settings: ParquetSettings, deps: FormatDeps): OutputForma
     async openBuffer(columns, dir, label) {
       // Records spill as NDJSON; DuckDB types and flattens them exactly as it does CSV chunks.
       const spill = new LineFile(join(dir, 'records.ndjson'), false);
+      const toLine = spillLine(columns);
+      let maxLineBytes = 0;
       return {
         get rows() {
           return spill.rows;
@@ -52,21 +81,27 @@ function parquetFormat(settings: ParquetSettings, deps: FormatDeps): OutputForma
         },
         append(records, emittedAt) {
           let lines = '';
-          for (const data of records) lines += `{"e":${emittedAt},"d":${JSON.stringify(data)}}\n`;
+          for (const data of records) {
+            const line = toLine(data, emittedAt);
+            // Only long lines matter (DuckDB's JSON reader takes 16 MB objects by default); count their UTF-8 bytes.
+            if (line.length > LONG_LINE_CHARS) maxLineBytes = Math.max(maxLineBytes, Buffer.byteLength(line));
+            lines += line;
+          }
           return spill.append(lines, records.length);
         },
         async finish() {
           await spill.close();
           try {
-            return spill.rows === 0 ? [] : await toParquet({ kind: 'ndjson', path: spill.path, columns }, dir, label);
+            return spill.rows === 0 ? [] : await toParquet({ kind: 'ndjson', path: spill.path, columns, maxLineBytes }, dir, label);
           } finally {
             await rm(spill.path, { force: true });
           }
         },
       };
     },
-    convertCsvBatch(batch, dir, label) {
-      return toParquet({ kind: 'csv', path: batch.path, columns: batch.columns, emittedAt: batch.emittedAt }, dir, label);
+    convertCsvBatch(batch, columns, dir, label) {
+      const csvColumns = batch.columns.map((c) => c.name);
+      return toParquet({ kind: 'csv', path: batch.path, columns: columns.length > 0 ? columns : batch.columns, csvColumns, emittedAt: batch.emittedAt }, dir, label);
     },
   };
 }

@@ -8,7 +8,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { SeaweedService, type StartedSeaweedService } from '@platform/services';
 import type { AirbyteMessage, ConfiguredAirbyteCatalog, ConfiguredAirbyteStream, DestinationSyncMode, JsonSchema } from '@platform/protocol';
 import type { CsvFileBatch, SourceOutput } from '../../framework/batches';
-import type { Destination } from '../../framework/connector';
+import type { Destination, DestinationContext } from '../../framework/connector';
 import type { S3DestinationConfig } from '../config';
 
 export const BUCKET = 'lake';
@@ -99,10 +99,11 @@ export async function runWrite(
   config: S3DestinationConfig,
   catalog: ConfiguredAirbyteCatalog,
   input: AsyncIterable<SourceOutput>,
+  ctx: Omit<DestinationContext, 'log'> = {},
 ): Promise<{ messages: AirbyteMessage[]; thrown?: unknown }> {
   const messages: AirbyteMessage[] = [];
   try {
-    for await (const m of destination.write(config, catalog, input, quiet)) messages.push(m);
+    for await (const m of destination.write(config, catalog, input, { ...quiet, ...ctx })) messages.push(m);
   } catch (thrown) {
     return { messages, thrown };
   }
@@ -120,8 +121,9 @@ export async function getObject(lake: Lake, key: string): Promise<Buffer> {
 }
 
 /**
- * Downloads Parquet objects and runs `sql` in a fresh DuckDB over the views `lake` (their rows)
- * and `lake_meta` (their parquet_metadata).
+ * Downloads Parquet objects and runs `sql` in a fresh DuckDB over the views `lake` (their rows),
+ * `lake_meta` (their parquet_metadata), `lake_schema` (their parquet_schema) and `lake_strict`
+ * (their rows read without union_by_name, which needs every file to have the same schema).
  */
 export async function queryParquet(lake: Lake, keys: string[], sql: string): Promise<Record<string, unknown>[]> {
   const dir = await mkdtemp(join(lake.dir, 'download-'));
@@ -139,6 +141,8 @@ export async function queryParquet(lake: Lake, keys: string[], sql: string): Pro
     const list = `[${files.map((f) => `'${f}'`).join(', ')}]`;
     await connection.run(`CREATE VIEW lake AS SELECT * FROM read_parquet(${list}, union_by_name = true)`);
     await connection.run(`CREATE VIEW lake_meta AS SELECT * FROM parquet_metadata(${list})`);
+    await connection.run(`CREATE VIEW lake_schema AS SELECT * FROM parquet_schema(${list})`);
+    await connection.run(`CREATE VIEW lake_strict AS SELECT * FROM read_parquet(${list})`);
     return (await connection.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
   } finally {
     connection.closeSync();

@@ -144,6 +144,50 @@ describe('sources and destinations', () => {
     expect(badChoice.body.details[0].message).toContain('prefer');
   });
 
+  it('refuses a destination whose key template leaves the bucket path or cannot keep streams apart, naming the field', async () => {
+    const create = (overrides: Record<string, unknown>) =>
+      api.post('destinations/create', { destinationDefinitionId: S3_DESTINATION_DEFINITION_ID, name: 'S3', connectionConfiguration: { ...S3_CONFIG, ...overrides } });
+    const collide = await create({ s3_path_format: '${STREAM_NAME}${EPOCH}_' });
+    expect(collide.status).toBe(422);
+    expect(collide.body.details).toEqual([{ path: 'connectionConfiguration.s3_path_format', message: expect.stringContaining('must put ${STREAM_NAME} at the end of a path segment') }]);
+    expect(collide.body.message).toContain('connectionConfiguration.s3_path_format must put ${STREAM_NAME}');
+    const outside = await create({ s3_bucket_path: '../../etc' });
+    expect(outside.status).toBe(422);
+    expect(outside.body.details).toEqual([{ path: 'connectionConfiguration.s3_bucket_path', message: expect.stringContaining('must not contain ".."') }]);
+    expect((await create({ s3_path_format: '${NAMESPACE}/' })).body.details).toEqual([{ path: 'connectionConfiguration.s3_path_format', message: expect.stringContaining('must contain ${STREAM_NAME}') }]);
+
+    const created = await create({});
+    expect(created.status).toBe(200);
+    const update = await api.post('destinations/update', {
+      destinationId: created.body.destinationId,
+      name: 'S3',
+      connectionConfiguration: { ...created.body.connectionConfiguration, s3_path_format: '${NAMESPACE}/${STREAM_NAME}' },
+    });
+    expect(update.status).toBe(422);
+    expect(update.body.details).toEqual([{ path: 'connectionConfiguration.s3_path_format', message: expect.stringContaining('at the end of a path segment') }]);
+    expect((await api.services.configStore.getActor('destination', created.body.destinationId))!.configuration.s3_path_format).toBeUndefined();
+
+    const unsaved = await api.post('scheduler/destinations/check_connection', {
+      destinationDefinitionId: S3_DESTINATION_DEFINITION_ID,
+      connectionConfiguration: { ...S3_CONFIG, s3_path_format: 'x/../${STREAM_NAME}/' },
+    });
+    expect(unsaved.status).toBe(422);
+    expect(unsaved.body.details).toEqual([{ path: 'connectionConfiguration.s3_path_format', message: expect.stringContaining('must not contain ".."') }]);
+
+    // A destination saved before the rule existed: its check fails, naming the field, before any S3 call.
+    const workspace = await api.services.configStore.defaultWorkspace();
+    const legacy = await api.services.configStore.createActor('destination', {
+      workspaceId: workspace.workspaceId,
+      definitionId: S3_DESTINATION_DEFINITION_ID,
+      name: 'old S3',
+      configuration: { ...S3_CONFIG, s3_path_format: '${STREAM_NAME}${EPOCH}_' },
+      secretPaths: ['access_key_id', 'secret_access_key'],
+    });
+    const check = await api.post('destinations/check_connection', { destinationId: legacy.actorId });
+    expect(check.status).toBe(200);
+    expect(check.body).toMatchObject({ status: 'failed', message: expect.stringMatching(/^Config is not valid: s3_path_format must put \$\{STREAM_NAME\} at the end of a path segment/) });
+  });
+
   it('answers an unknown definition or workspace with 404', async () => {
     const res = await api.post('sources/create', { sourceDefinitionId: '00000000-0000-4000-8000-00000000beef', name: 'x', connectionConfiguration: {} });
     expect(res.status).toBe(404);

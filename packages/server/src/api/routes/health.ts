@@ -1,13 +1,11 @@
 import { HttpResponse, type RouteModule } from '../route';
 
 export const healthRoutes: RouteModule = {
-  // Available means the database answers too: a launcher waiting on /health can then seed.
+  // `available` (Airbyte's field) holds only when every dependency answers: the database (a
+  // launcher waiting on /health can then seed) and the platform's S3 server (syncs need it).
   async health(_body, { services }) {
-    try {
-      await services.pool.query('SELECT 1');
-      return { available: true };
-    } catch {
-      return new HttpResponse(503, { available: false });
-    }
+    const dependencies = await services.dependencies.check();
+    const available = Object.values(dependencies).every((d) => d.available);
+    return available ? { available, dependencies } : new HttpResponse(503, { available, dependencies });
   },
 };

@@ -55,6 +55,7 @@ export interface SourceDatabase {
   /** source-postgres config fields for it, with a login of its own. */
   config: { host: string; port: number; database: string; username: string; password: string };
   sql(text: string): Promise<void>;
+  query<R extends pg.QueryResultRow = any>(text: string): Promise<R[]>;
 }
 
 export interface TestPlatform {
@@ -74,11 +75,11 @@ export interface TestPlatform {
 
 const TERMINAL = ['succeeded', 'failed', 'cancelled'];
 
-async function runSql(url: string, text: string): Promise<void> {
+async function runSql<R extends pg.QueryResultRow = any>(url: string, text: string): Promise<R[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query(text);
+    return (await client.query<R>(text)).rows;
   } finally {
     await client.end();
   }
@@ -124,7 +125,7 @@ export async function startTestPlatform(): Promise<TestPlatform> {
       const asOwner = new URL(source.url);
       asOwner.username = config.username;
       asOwner.password = config.password;
-      return { config, sql: (text) => runSql(asOwner.toString(), text) };
+      return { config, sql: async (text) => void (await runSql(asOwner.toString(), text)), query: (text) => runSql(asOwner.toString(), text) };
     },
     async createConnection(spec) {
       const [source, destination] = await Promise.all([createActor('source', spec.source), createActor('destination', spec.destination)]);

@@ -16,11 +16,16 @@ export interface TestLake {
   startServer(): Promise<void>;
   /** destination-s3 config writing Parquet under `path`. */
   destinationConfig(path: string): Record<string, unknown>;
+  /** Data objects under `path` (the destination's bookkeeping under `.airbyte/` is not data). */
   objectCount(path: string): Promise<number>;
+  /** Every key in the bucket starting with `prefix`. */
+  keys(prefix: string): Promise<string[]>;
+  /** Objects of the destination's bookkeeping (staged files, checkpoints) under `path`. */
+  ledgerCount(path: string): Promise<number>;
   /** Row count and distinct `id` values of everything under `path`. */
   idStats(path: string): Promise<{ rows: number; distinctIds: number; minId: number; maxId: number }>;
-  /** Runs `sql` over the view `lake` of every Parquet object under `path` (in a separate DuckDB). */
-  rows(path: string, sql: string): Promise<Record<string, unknown>[]>;
+  /** Runs `sql` over the view `lake` (every data object under `path`); DuckDB's JSON row objects. */
+  query(path: string, sql: string): Promise<Record<string, unknown>[]>;
   stop(): Promise<void>;
 }
 
@@ -32,18 +37,22 @@ export async function startTestLake(dir: string): Promise<TestLake> {
   await server.createBucket(BUCKET);
   let client: S3Client = server.s3Client();
 
-  const listKeys = async (path: string) => {
+  const listPrefix = async (prefix: string) => {
     const keys: string[] = [];
     let token: string | undefined;
     do {
-      const page = await client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `${path}/`, ContinuationToken: token }));
+      const page = await client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix, ContinuationToken: token }));
       keys.push(...(page.Contents ?? []).map((o) => o.Key!));
       token = page.NextContinuationToken;
     } while (token);
     return keys;
   };
+  const listAll = (path: string) => listPrefix(`${path}/`);
+  const isLedger = (key: string) => key.includes('/.airbyte/');
+  const listKeys = async (path: string) => (await listAll(path)).filter((k) => !isLedger(k));
 
-  const rows = async (path: string, sql: string): Promise<Record<string, unknown>[]> => {
+  /** Downloads the data objects under `path` and runs `sql` over them in a separate DuckDB. */
+  const query = async (path: string, sql: string) => {
     const keys = await listKeys(path);
     const downloads = await mkdtemp(join(dir, 'download-'));
     const files = await Promise.all(
@@ -57,7 +66,7 @@ export async function startTestLake(dir: string): Promise<TestLake> {
     const connection = await db.connect();
     try {
       await connection.run(`CREATE VIEW lake AS SELECT * FROM read_parquet([${files.map((f) => `'${f}'`).join(', ')}])`);
-      return (await connection.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
+      return (await connection.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
     } finally {
       connection.closeSync();
       db.closeSync();
@@ -89,14 +98,15 @@ export async function startTestLake(dir: string): Promise<TestLake> {
     async objectCount(path) {
       return (await listKeys(path)).length;
     },
-    async idStats(path) {
-      const [row] = (await rows(
-        path,
-        'SELECT count(*)::INT AS rows, count(DISTINCT id)::INT AS distinct_ids, min(id)::INT AS min_id, max(id)::INT AS max_id FROM lake',
-      )) as Array<{ rows: number; distinct_ids: number; min_id: number; max_id: number }>;
-      return { rows: row.rows, distinctIds: row.distinct_ids, minId: row.min_id, maxId: row.max_id };
+    keys: listPrefix,
+    async ledgerCount(path) {
+      return (await listAll(path)).filter(isLedger).length;
     },
-    rows,
+    async idStats(path) {
+      const [row] = await query(path, 'SELECT count(*)::INT AS rows, count(DISTINCT id)::INT AS distinct_ids, min(id)::INT AS min_id, max(id)::INT AS max_id FROM lake');
+      return { rows: row.rows as number, distinctIds: row.distinct_ids as number, minId: row.min_id as number, maxId: row.max_id as number };
+    },
+    query,
     async stop() {
       client.destroy();
       await server.stop();

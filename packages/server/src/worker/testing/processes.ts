@@ -1,7 +1,7 @@
 // Test support for real processes: the platform's worker entry spawned as `platform up`
 // starts it, and what /proc tells about processes.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, openSync, readFileSync } from 'node:fs';
+import { existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -22,6 +22,12 @@ export function isAlive(pid: number): boolean {
 
 export function childrenOf(pid: number): number[] {
   return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+}
+
+/** The replication child that a worker inside process `pid` started (a child of any of its threads). */
+export function replicationChildOf(pid: number): number | undefined {
+  const children = readdirSync(`/proc/${pid}/task`).flatMap((tid) => readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number));
+  return children.find((child) => existsSync(`/proc/${child}/cmdline`) && readFileSync(`/proc/${child}/cmdline`, 'utf8').includes('replication-main'));
 }
 
 /** A process's environment as the kernel holds it. */

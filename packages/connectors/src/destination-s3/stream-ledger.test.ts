@@ -1,0 +1,185 @@
+// Failed, killed and retried attempts against a real SeaweedFS: what readers of the stream's
+// path see after each attempt, and what the next attempt keeps, resumes or removes. A killed
+// attempt is a write left suspended mid-way: its `finally` never runs, as after kill -9.
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import type { AirbyteMessage, AirbyteStateMessage, ConfiguredAirbyteStream, DestinationSyncMode } from '@platform/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SourceOutput } from '../framework/batches';
+import type { DestinationContext } from '../framework/connector';
+import { createDestinationS3 } from './index';
+import { ledgerRoot, ledgerStreamId } from './stream-ledger';
+import { BUCKET, catalogOf, configuredStream, lakeConfig, listKeys, queryParquet, runWrite, startLake, stateOf, type Lake } from './test/lake';
+
+let lake: Lake;
+beforeAll(async () => {
+  lake = await startLake();
+}, 60_000);
+afterAll(async () => {
+  await lake?.stop();
+}, 60_000);
+
+// Every two records make a file, so data after a STATE is uploaded before the next STATE.
+const destination = createDestinationS3({ bufferMaxRows: 2 });
+const WRITER = { writerId: 'connection-1' };
+
+const events = (mode: DestinationSyncMode, generation: number): ConfiguredAirbyteStream => ({
+  ...configuredStream('events', { id: { type: 'integer' } }, mode),
+  generation_id: generation,
+  minimum_generation_id: mode === 'overwrite' ? generation : 0,
+  sync_id: generation,
+});
+const rows = (...ids: number[]): SourceOutput => ({ type: 'RECORD_BATCH', stream: 'events', namespace: 'public', emittedAt: 1, records: ids.map((id) => ({ id })) });
+const persisted = (state: AirbyteMessage): AirbyteStateMessage[] => [(state as Extract<AirbyteMessage, { type: 'STATE' }>).state];
+
+async function* failing(...items: SourceOutput[]): AsyncGenerator<SourceOutput> {
+  yield* items;
+  throw new Error('source lost its connection');
+}
+
+/** The ids readers of the stream's path see, sorted (duplicates kept). */
+async function visibleIds(prefix: string): Promise<number[]> {
+  const keys = await listKeys(lake, `${prefix}/public/events/`);
+  if (keys.length === 0) return [];
+  const [row] = await queryParquet(lake, keys, 'SELECT list(id ORDER BY id) AS ids FROM lake');
+  return (row.ids as string[]).map(Number);
+}
+
+async function waitFor(what: string, probe: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 400 && !(await probe()); i++) await new Promise((r) => setTimeout(r, 50));
+  if (!(await probe())) throw new Error(`timed out waiting for ${what}`);
+}
+
+/**
+ * An attempt killed after acknowledging its first STATE and uploading `after` past it: the
+ * write is left suspended (its input never ends), so nothing of its `finally` runs.
+ */
+async function killedAttempt(prefix: string, stream: ConfiguredAirbyteStream, ctx: Omit<DestinationContext, 'log'>, before: SourceOutput, state: AirbyteMessage, after: SourceOutput, uploaded: () => Promise<boolean>) {
+  async function* input(): AsyncGenerator<SourceOutput> {
+    yield before;
+    yield state as SourceOutput;
+    yield after;
+    await new Promise(() => undefined);
+  }
+  const write = destination.write(lakeConfig(lake, { s3_bucket_path: prefix }), catalogOf(stream), input(), { log: () => undefined, ...ctx })[Symbol.asyncIterator]();
+  expect((await write.next()).value).toEqual(state);
+  void write.next();
+  await waitFor('the upload after the state', uploaded);
+}
+
+// Several real writes per test on a shared machine: more than vitest's default 5 s.
+describe('destination-s3 attempts', { timeout: 60_000 }, () => {
+  it('overwrite: a failed attempt leaves only the previous generation visible, and the retry resumes from the committed state', async () => {
+    const prefix = 'resume';
+    const config = lakeConfig(lake, { s3_bucket_path: prefix });
+    expect((await runWrite(destination, config, catalogOf(events('overwrite', 1)), (async function* () { yield rows(1, 2); })(), { ...WRITER, resumeState: [] })).thrown).toBeUndefined();
+    expect(await visibleIds(prefix)).toEqual([1, 2]);
+
+    const first = await runWrite(destination, config, catalogOf(events('overwrite', 2)), failing(rows(3, 4), stateOf('events', 1), rows(5, 6)), { ...WRITER, resumeState: [] });
+    expect(first.thrown).toMatchObject({ message: 'source lost its connection' });
+    expect(first.messages).toEqual([stateOf('events', 1)]);
+    expect(await visibleIds(prefix)).toEqual([1, 2]);
+
+    // The source resumes after state 1; the rows before it come from the first attempt.
+    const retry = await runWrite(destination, config, catalogOf(events('overwrite', 2)), (async function* () { yield rows(5, 6); yield stateOf('events', 2); })(), {
+      ...WRITER,
+      resumeState: persisted(stateOf('events', 1)),
+    });
+    expect(retry.thrown).toBeUndefined();
+    expect(await visibleIds(prefix)).toEqual([3, 4, 5, 6]);
+    expect(await listKeys(lake, `${prefix}/.airbyte/`)).toEqual([]);
+  });
+
+  it('overwrite: two failed jobs leave the last complete generation, and the next success holds each row once', async () => {
+    const prefix = 'failed-jobs';
+    const config = lakeConfig(lake, { s3_bucket_path: prefix });
+    expect((await runWrite(destination, config, catalogOf(events('overwrite', 10)), (async function* () { yield rows(1, 2, 3); })(), { ...WRITER, resumeState: [] })).thrown).toBeUndefined();
+    for (const job of [11, 12]) {
+      // Each job starts over (the platform forgets an overwrite's state when a job starts); its retries resume.
+      let resumeState: AirbyteStateMessage[] = [];
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const input = resumeState.length === 0 ? failing(rows(1, 2), stateOf('events', 1), rows(3)) : failing(rows(3));
+        const { messages } = await runWrite(destination, config, catalogOf(events('overwrite', job)), input, { ...WRITER, resumeState });
+        if (messages.length > 0) resumeState = persisted(messages[messages.length - 1]);
+        expect(await visibleIds(prefix)).toEqual([1, 2, 3]);
+      }
+    }
+    expect((await runWrite(destination, config, catalogOf(events('overwrite', 13)), (async function* () { yield rows(1, 2, 3, 4); })(), { ...WRITER, resumeState: [] })).thrown).toBeUndefined();
+    expect(await visibleIds(prefix)).toEqual([1, 2, 3, 4]);
+    expect(await listKeys(lake, `${prefix}/.airbyte/`)).toEqual([]);
+  });
+
+  it('overwrite: what a killed attempt staged after its last checkpoint is swept by the next attempt', async () => {
+    const prefix = 'killed-overwrite';
+    const config = lakeConfig(lake, { s3_bucket_path: prefix });
+    expect((await runWrite(destination, config, catalogOf(events('overwrite', 1)), (async function* () { yield rows(1, 2); })(), { ...WRITER, resumeState: [] })).thrown).toBeUndefined();
+    const staged = async () => (await listKeys(lake, `${prefix}/.airbyte/`)).filter((k) => k.endsWith('.parquet')).length;
+    await killedAttempt(prefix, events('overwrite', 2), { ...WRITER, resumeState: [] }, rows(3, 4), stateOf('events', 1), rows(5, 6), async () => (await staged()) === 2);
+    expect(await visibleIds(prefix)).toEqual([1, 2]);
+
+    const retry = await runWrite(destination, config, catalogOf(events('overwrite', 2)), (async function* () { yield rows(5, 6, 7); yield stateOf('events', 2); })(), {
+      ...WRITER,
+      resumeState: persisted(stateOf('events', 1)),
+    });
+    expect(retry.thrown).toBeUndefined();
+    expect(await visibleIds(prefix)).toEqual([3, 4, 5, 6, 7]);
+    expect(await listKeys(lake, `${prefix}/.airbyte/`)).toEqual([]);
+  });
+
+  it('append: a failed attempt removes its files after the last committed state; after a kill the next attempt does', async () => {
+    const prefix = 'append-attempts';
+    const config = lakeConfig(lake, { s3_bucket_path: prefix });
+    const failed = await runWrite(destination, config, catalogOf(events('append', 7)), failing(rows(1, 2), stateOf('events', 1), rows(3, 4)), { ...WRITER, resumeState: [] });
+    expect(failed.messages).toEqual([stateOf('events', 1)]);
+    expect(await visibleIds(prefix)).toEqual([1, 2]);
+
+    await killedAttempt(prefix, events('append', 7), { ...WRITER, resumeState: persisted(stateOf('events', 1)) }, rows(3, 4), stateOf('events', 2), rows(5, 6), async () => (await visibleIds(prefix)).length === 6);
+    const retry = await runWrite(destination, config, catalogOf(events('append', 7)), (async function* () { yield rows(5, 6); yield stateOf('events', 3); })(), {
+      ...WRITER,
+      resumeState: persisted(stateOf('events', 2)),
+    });
+    expect(retry.thrown).toBeUndefined();
+    expect(await visibleIds(prefix)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(await listKeys(lake, `${prefix}/.airbyte/`)).toEqual([]);
+  });
+
+  it('append: files covered by an acknowledged state the platform did not record are removed, so the re-read rows land once', async () => {
+    const prefix = 'append-lag';
+    const config = lakeConfig(lake, { s3_bucket_path: prefix });
+    const failed = await runWrite(destination, config, catalogOf(events('append', 20)), failing(rows(1, 2), stateOf('events', 1), rows(3, 4), stateOf('events', 2)), { ...WRITER, resumeState: [] });
+    expect(failed.messages).toEqual([stateOf('events', 1), stateOf('events', 2)]);
+    // The worker died before recording state 2: the source resumes after state 1.
+    const retry = await runWrite(destination, config, catalogOf(events('append', 20)), (async function* () { yield rows(3, 4); yield stateOf('events', 2); })(), {
+      ...WRITER,
+      resumeState: persisted(stateOf('events', 1)),
+    });
+    expect(retry.thrown).toBeUndefined();
+    expect(await visibleIds(prefix)).toEqual([1, 2, 3, 4]);
+  });
+
+  it("another writer's files in the same stream path are never swept", async () => {
+    const prefix = 'two-writers';
+    const config = lakeConfig(lake, { s3_bucket_path: prefix });
+    await killedAttempt(prefix, events('append', 30), { writerId: 'connection-a', resumeState: [] }, rows(1, 2), stateOf('events', 1), rows(3, 4), async () => (await visibleIds(prefix)).length === 4);
+    expect((await runWrite(destination, config, catalogOf(events('append', 31)), (async function* () { yield rows(10); })(), { writerId: 'connection-b', resumeState: [] })).thrown).toBeUndefined();
+    expect(await visibleIds(prefix)).toEqual([1, 2, 3, 4, 10]);
+  });
+
+  it('finishes a promotion that an interrupted attempt left half done', async () => {
+    const prefix = 'promotion';
+    const config = lakeConfig(lake, { s3_bucket_path: prefix });
+    expect((await runWrite(destination, config, catalogOf(events('overwrite', 1)), (async function* () { yield rows(1, 2); })(), { ...WRITER, resumeState: [] })).thrown).toBeUndefined();
+    // Generation 2 staged all its files; its promotion was written down, then the process died before any copy.
+    await runWrite(destination, config, catalogOf(events('overwrite', 2)), failing(rows(3, 4), stateOf('events', 1)), { ...WRITER, resumeState: [] });
+    const genDir = `${ledgerRoot(prefix)}connection-1/${ledgerStreamId({ name: 'events', namespace: 'public' })}/g2/`;
+    const [part] = (await listKeys(lake, genDir)).filter((k) => k.endsWith('.parquet'));
+    const finalKey = `${prefix}/public/events/2025_01_01_1735689600000_0.parquet`;
+    await lake.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${genDir}promote.json`, Body: JSON.stringify([[part, finalKey]]) }));
+
+    // The next sync (it fails at once) finds the promotion and finishes it before anything else.
+    const next = await runWrite(destination, config, catalogOf(events('overwrite', 3)), failing(), { ...WRITER, resumeState: [] });
+    expect(next.thrown).toMatchObject({ message: 'source lost its connection' });
+    expect(await listKeys(lake, `${prefix}/public/events/`)).toEqual([finalKey]);
+    expect(await visibleIds(prefix)).toEqual([3, 4]);
+    expect(await listKeys(lake, genDir)).toEqual([]);
+  });
+});
