@@ -97,7 +97,7 @@ describe.sequential('the platform, end to end', () => {
       expect(line).toContain(String(service.pid));
       if (service.port) expect(line).toContain(String(service.port));
     }
-    expect(platform.run.services.map((s) => s.name)).toEqual(['postgres', 's3', 'server', 'worker', 'query']);
+    expect(platform.run.services.map((s) => s.name)).toEqual(['postgres', 's3', 'server', 'worker', 'query', 'webapp']);
   });
 
   test('`up` seeded the guide’s demo once; seeding again duplicates nothing', async () => {

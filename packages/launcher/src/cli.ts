@@ -12,7 +12,7 @@ commands:
                            platform, start again what is down or failed
   down                     stop every service; state, data and history are kept
   status                   every service's state, health, restarts, port and PID
-  logs [service]           a service's log (postgres, s3, server, worker, query, supervisor)
+  logs [service]           a service's log (postgres, s3, server, worker, query, webapp, supervisor)
   logs --job N             a job attempt's log (--attempt K, default the last)
   seed [file...]           create or update the seeded objects (default config/seeds/*.yaml)
   sync <connection>        run a sync of a connection (name or id) and follow it

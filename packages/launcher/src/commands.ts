@@ -55,7 +55,7 @@ function printEndpoints({ run }: PlatformHandle, webappPort: number, connection?
   S3                   ${run.s3.endpoint}            bucket ${run.s3.bucket}, key ${run.s3.accessKeyId}
   Postgres             postgresql://${run.postgres.user}@${run.postgres.host}:${run.postgres.port}  databases platform, source_db, analytics_db
   Query (Dremio API)   ${run.query.url}/api/v3        user ${run.query.user}; Postgres wire: psql -h ${run.postgres.host} -p ${run.query.pgPort} -U ${run.query.user}
-  Web UI               port ${webappPort} reserved (not served yet)
+  Web UI               http://localhost:${webappPort}
   State and logs       ${run.stateDir}  (platform logs <service>)
 
 Trigger a sync:
@@ -104,7 +104,7 @@ export async function runLogs(
   }
   const { paths } = resolveConfig(options);
   const file = path.join(paths.logsDir, `${service ?? 'supervisor'}.log`);
-  if (!existsSync(file)) throw new Error(`no log ${file} (services: postgres, s3, server, worker, query, supervisor)`);
+  if (!existsSync(file)) throw new Error(`no log ${file} (services: postgres, s3, server, worker, query, webapp, supervisor)`);
   console.log(tail(file, lines));
   if (follow) await followFile(file);
   return 0;

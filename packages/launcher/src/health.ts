@@ -33,6 +33,11 @@ export async function checkHealth(service: ServiceRecord): Promise<Health> {
         await response.body?.cancel();
         return response.ok ? { ok: true, detail: 'healthy' } : { ok: false, detail: `HTTP ${response.status}` };
       }
+      case 'webapp': {
+        const response = await fetch(`${service.url}/`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+        await response.body?.cancel();
+        return response.ok ? { ok: true, detail: 'healthy' } : { ok: false, detail: `HTTP ${response.status}` };
+      }
       case 'postgres':
         await wait.forPort('127.0.0.1', service.port!).waitUntilReady(PROBE_TIMEOUT_MS);
         return { ok: true, detail: 'healthy' };

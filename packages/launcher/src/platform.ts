@@ -209,7 +209,7 @@ function handle(run: RunFile, configDir: string, alreadyRunning: boolean, repair
 
 /** Fails before anything starts: a taken port (named with its config key), no `weed` or no httpfs extension. */
 async function preflight(config: PlatformConfig): Promise<void> {
-  for (const name of ['postgres', 's3', 'api', 'query', 'query_pg'] as const) {
+  for (const name of ['postgres', 's3', 'api', 'query', 'query_pg', 'webapp'] as const) {
     const port = config.ports[name];
     try {
       await assertPortFree(port);

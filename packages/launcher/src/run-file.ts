@@ -4,7 +4,7 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { isPidAlive, stopPid } from '@platform/services';
 import type { ServiceStatus } from './supervision';
 
-export type ServiceName = 'postgres' | 's3' | 'server' | 'worker' | 'query';
+export type ServiceName = 'postgres' | 's3' | 'server' | 'worker' | 'query' | 'webapp';
 
 /** A service as the supervisor last saw it: its state (up, restarting, failed...) and where it is. */
 export interface ServiceRecord extends ServiceStatus<ServiceName> {

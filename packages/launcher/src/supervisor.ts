@@ -30,6 +30,7 @@ export type SupervisorMessage = { type: 'progress'; event: ProgressEvent } | { t
 const SERVER_ENTRY = fileURLToPath(new URL('../../server/src/main-server.ts', import.meta.url));
 const WORKER_ENTRY = fileURLToPath(new URL('../../server/src/main-worker.ts', import.meta.url));
 const QUERY_ENTRY = fileURLToPath(new URL('../../lake-query/src/main.ts', import.meta.url));
+const WEBAPP_ENTRY = fileURLToPath(new URL('../../webapp/server/main.ts', import.meta.url));
 const HOST = '127.0.0.1';
 
 const tell = (message: SupervisorMessage) => {
@@ -145,7 +146,8 @@ interface ServiceContext {
 /**
  * What each service needs before it can start: the server needs Postgres (it migrates the
  * platform database); the worker needs Postgres and S3 (it moves the data); the query
- * service keeps its views in Postgres and reads S3.
+ * service keeps its views in Postgres and reads S3. The web UI needs nothing: with the API
+ * down it still loads and says so (its /api/ forward answers 502 naming the API).
  */
 function serviceSpecs(context: ServiceContext): ServiceSpec<ServiceName>[] {
   const { config } = context;
@@ -160,6 +162,7 @@ function serviceSpecs(context: ServiceContext): ServiceSpec<ServiceName>[] {
       label: `query (Dremio API) on :${config.ports.query}, Postgres wire on :${config.ports.query_pg}`,
       start: () => startQuery(context),
     },
+    { name: 'webapp', dependsOn: [], label: `webapp (web UI) on :${config.ports.webapp}`, start: () => startWebapp(context) },
   ];
 }
 
@@ -274,6 +277,23 @@ function startQuery(context: ServiceContext): Promise<ServiceInstance> {
   });
 }
 
+function startWebapp({ config, paths }: ServiceContext): Promise<ServiceInstance> {
+  // The UI's server builds the UI first when its build is missing (a checkout never bootstrapped).
+  return startNodeService({
+    name: 'webapp',
+    entry: WEBAPP_ENTRY,
+    env: {
+      ...process.env,
+      WEBAPP_HOST: HOST,
+      WEBAPP_PORT: String(config.ports.webapp),
+      WEBAPP_API_URL: apiClientUrl(config.api, config.ports.api),
+      WEBAPP_QUERY_URL: `http://${HOST}:${config.ports.query}`,
+    },
+    ready: wait.forHttp(`http://${HOST}:${config.ports.webapp}/`),
+    logFile: logFile(paths, 'webapp'),
+  });
+}
+
 /** A service's state plus where it lives, as the run file records it. */
 function record(status: ServiceStatus<ServiceName>, { config, paths }: ServiceContext): ServiceRecord {
   const where: Record<ServiceName, Pick<ServiceRecord, 'port' | 'url' | 'commandMatch'>> = {
@@ -282,6 +302,7 @@ function record(status: ServiceStatus<ServiceName>, { config, paths }: ServiceCo
     server: { port: config.ports.api, url: apiClientUrl(config.api, config.ports.api), commandMatch: SERVER_ENTRY },
     worker: { port: null, url: null, commandMatch: WORKER_ENTRY },
     query: { port: config.ports.query, url: `http://${HOST}:${config.ports.query}`, commandMatch: QUERY_ENTRY },
+    webapp: { port: config.ports.webapp, url: `http://${HOST}:${config.ports.webapp}`, commandMatch: WEBAPP_ENTRY },
   };
   return { ...status, ...where[status.name], logFile: logFile(paths, status.name) };
 }

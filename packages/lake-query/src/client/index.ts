@@ -1,6 +1,6 @@
 // A typed client for the query service's Dremio REST API (it speaks to a real Dremio as well):
-// login, SQL jobs and their results, and the catalog. No dependency on the service's code.
-import { setTimeout as sleep } from 'node:timers/promises';
+// login, SQL jobs and their results, and the catalog. No dependency on the service's code, nor
+// on Node: the web UI's SQL page uses it in the browser.
 
 export type JobState = 'NOT_SUBMITTED' | 'STARTING' | 'RUNNING' | 'COMPLETED' | 'CANCELED' | 'FAILED' | 'CANCELLATION_REQUESTED' | 'PLANNING' | 'PENDING' | 'METADATA_RETRIEVAL' | 'QUEUED' | 'ENGINE_START' | 'EXECUTION_PLANNING' | 'INVALID_STATE';
 
@@ -81,6 +81,8 @@ export class DremioQueryError extends Error {
     super(message);
   }
 }
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const FINAL_STATES: JobState[] = ['COMPLETED', 'FAILED', 'CANCELED'];
 export const MAX_PAGE_SIZE = 500;

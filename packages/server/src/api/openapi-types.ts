@@ -713,6 +713,62 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/web_backend/connections/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The connections of a workspace for a list page, without catalogs, with their latest job
+         * @description Airbyte's web backend list: one light item per connection (connector snippets, schedule,
+         *     status, the latest job's status and time) in one query, so a workspace with thousands of
+         *     connections lists fast. Deleted (deprecated) connections are left out.
+         */
+        post: operations["webBackendListConnectionsForWorkspace"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/web_backend/describe_cron_expression": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check a cron expression and list its next run times, as the scheduler computes them */
+        post: operations["webBackendDescribeCronExpression"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/attempt/get_logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** One page of an attempt's log lines (secrets scrubbed), for logs too long for jobs/get */
+        post: operations["getAttemptLogs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1325,6 +1381,73 @@ export interface components {
             jobs: components["schemas"]["JobWithAttemptsRead"][];
             /** Format: int64 */
             totalJobCount: number;
+        };
+        WebBackendConnectionListRequestBody: {
+            /** @description Defaults to the default workspace. */
+            workspaceId?: components["schemas"]["WorkspaceId"];
+        };
+        SourceSnippetRead: {
+            sourceId: components["schemas"]["SourceId"];
+            name: string;
+            sourceDefinitionId: components["schemas"]["SourceDefinitionId"];
+            /** @description The connector's name. */
+            sourceName: string;
+        };
+        DestinationSnippetRead: {
+            destinationId: components["schemas"]["DestinationId"];
+            name: string;
+            destinationDefinitionId: components["schemas"]["DestinationDefinitionId"];
+            /** @description The connector's name. */
+            destinationName: string;
+        };
+        WebBackendConnectionListItem: {
+            connectionId: components["schemas"]["ConnectionId"];
+            name: string;
+            source: components["schemas"]["SourceSnippetRead"];
+            destination: components["schemas"]["DestinationSnippetRead"];
+            status: components["schemas"]["ConnectionStatus"];
+            scheduleType: components["schemas"]["ConnectionScheduleType"];
+            scheduleData?: components["schemas"]["ConnectionScheduleData"];
+            /**
+             * Format: int64
+             * @description Epoch seconds of the latest sync or reset job.
+             */
+            latestSyncJobCreatedAt?: number;
+            latestSyncJobStatus?: components["schemas"]["JobStatus"];
+            /** @description A sync or reset job is pending or running. */
+            isSyncing: boolean;
+            /** @enum {string} */
+            schemaChange: "no_change" | "non_breaking" | "breaking";
+        };
+        WebBackendConnectionReadList: {
+            connections: components["schemas"]["WebBackendConnectionListItem"][];
+        };
+        WebBackendDescribeCronExpressionRequestBody: {
+            /** @example 0 0 12 * * ? */
+            cronExpression: string;
+            /** @description IANA time zone; UTC when left out. */
+            cronTimeZone?: string;
+        };
+        DescribeCronExpressionResponse: {
+            cronExpression: string;
+            cronTimeZone: string;
+            /** @description The next run times (epoch seconds), at most five. */
+            nextExecutions: number[];
+        };
+        AttemptLogsRequestBody: {
+            jobId: components["schemas"]["JobId"];
+            /** @description AttemptRead.id. */
+            attemptNumber: number;
+            /** @description Index of the first line; 0 when left out. */
+            offset?: number;
+            /** @description Lines in the page; 1000 when left out. */
+            limit?: number;
+        };
+        AttemptLogsRead: {
+            logLines: string[];
+            offset: number;
+            /** @description Lines the attempt has logged so far. */
+            totalLines: number;
         };
         /** @enum {string} */
         ConnectionStateType: "global" | "stream" | "legacy" | "not_set";
@@ -2420,6 +2543,83 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ConnectionState"];
+                };
+            };
+            404: components["responses"]["NotFoundResponse"];
+            422: components["responses"]["InvalidInputResponse"];
+        };
+    };
+    webBackendListConnectionsForWorkspace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["WebBackendConnectionListRequestBody"];
+            };
+        };
+        responses: {
+            /** @description Successful operation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebBackendConnectionReadList"];
+                };
+            };
+            404: components["responses"]["NotFoundResponse"];
+            422: components["responses"]["InvalidInputResponse"];
+        };
+    };
+    webBackendDescribeCronExpression: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebBackendDescribeCronExpressionRequestBody"];
+            };
+        };
+        responses: {
+            /** @description The expression is valid; its next run times. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DescribeCronExpressionResponse"];
+                };
+            };
+            422: components["responses"]["InvalidInputResponse"];
+        };
+    };
+    getAttemptLogs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AttemptLogsRequestBody"];
+            };
+        };
+        responses: {
+            /** @description Successful operation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttemptLogsRead"];
                 };
             };
             404: components["responses"]["NotFoundResponse"];

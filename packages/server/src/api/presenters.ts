@@ -2,7 +2,7 @@
 import { SECRET_MASK } from '@platform/connectors';
 import type { ConnectorDefinitions } from '../config/definitions';
 import { toApiSchedule } from '../config/schedule';
-import type { ActorRecord, ConnectionRecord, WorkspaceRecord } from '../store/config-store';
+import type { ActorRecord, ConnectionListItem, ConnectionRecord, WorkspaceRecord } from '../store/config-store';
 import { maskPaths } from '../store/sealed-config';
 import type { ApiSchemas } from './route';
 
@@ -31,8 +31,12 @@ function maskedConfiguration(actor: ActorRecord): Record<string, unknown> {
 }
 
 /** The definition's display name, or its id if the definition is no longer registered. */
+function connectorName(definitions: ConnectorDefinitions, kind: ActorRecord['kind'], definitionId: string): string {
+  return definitions.list(kind).find((d) => d.id === definitionId)?.displayName ?? definitionId;
+}
+
 function definitionName(definitions: ConnectorDefinitions, actor: ActorRecord): string {
-  return definitions.list(actor.kind).find((d) => d.id === actor.definitionId)?.displayName ?? actor.definitionId;
+  return connectorName(definitions, actor.kind, actor.definitionId);
 }
 
 export function toSourceRead(source: ActorRecord, definitions: ConnectorDefinitions): ApiSchemas['SourceRead'] {
@@ -80,5 +84,28 @@ export function toConnectionRead(c: ConnectionRecord): ApiSchemas['ConnectionRea
     notifySchemaChanges: c.notifySchemaChanges,
     nonBreakingChangesPreference: c.nonBreakingChangesPreference,
     createdAt: epochSeconds(c.createdAt),
+  };
+}
+
+const ACTIVE_JOB_STATUSES: readonly string[] = ['pending', 'running', 'incomplete'];
+
+export function toConnectionListItem(c: ConnectionListItem, definitions: ConnectorDefinitions): ApiSchemas['WebBackendConnectionListItem'] {
+  const { scheduleType, scheduleData } = toApiSchedule(c.schedule);
+  return {
+    connectionId: c.connectionId,
+    name: c.name,
+    source: { sourceId: c.source.actorId, name: c.source.name, sourceDefinitionId: c.source.definitionId, sourceName: connectorName(definitions, 'source', c.source.definitionId) },
+    destination: {
+      destinationId: c.destination.actorId,
+      name: c.destination.name,
+      destinationDefinitionId: c.destination.definitionId,
+      destinationName: connectorName(definitions, 'destination', c.destination.definitionId),
+    },
+    status: c.status,
+    scheduleType,
+    ...(scheduleData ? { scheduleData } : {}),
+    ...(c.latestJob ? { latestSyncJobCreatedAt: epochSeconds(c.latestJob.createdAt), latestSyncJobStatus: c.latestJob.status } : {}),
+    isSyncing: c.latestJob !== null && ACTIVE_JOB_STATUSES.includes(c.latestJob.status),
+    schemaChange: 'no_change',
   };
 }

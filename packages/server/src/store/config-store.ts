@@ -90,6 +90,17 @@ export interface ConnectionRecord {
   updatedAt: Date;
 }
 
+/** A connection as a list page shows it (ConfigStore.listConnectionItems). */
+export interface ConnectionListItem {
+  connectionId: string;
+  name: string;
+  status: ApiSchemas['ConnectionStatus'];
+  schedule: ConnectionSchedule;
+  source: { actorId: string; name: string; definitionId: string };
+  destination: { actorId: string; name: string; definitionId: string };
+  latestJob: { status: ApiSchemas['JobStatus']; createdAt: Date } | null;
+}
+
 export type ConnectionInput = Omit<ConnectionRecord, 'connectionId' | 'createdAt' | 'updatedAt'>;
 
 // ------------------------------------------------------------------ row mapping
@@ -389,6 +400,35 @@ export class ConfigStore {
       [workspaceId],
     );
     return rows.map(toConnection);
+  }
+
+  /**
+   * The workspace's connections for a list page: no catalogs, the actors' names and
+   * definitions, and the latest job of each, in one query (deprecated ones left out).
+   */
+  async listConnectionItems(workspaceId: string): Promise<ConnectionListItem[]> {
+    const { rows } = await this.pool.query(
+      `SELECT c.connection_id, c.name, c.status, c.schedule_type, c.basic_units, c.basic_time_unit, c.cron_expression, c.cron_time_zone,
+              c.source_id, s.name AS source_name, s.source_definition_id,
+              c.destination_id, d.name AS destination_name, d.destination_definition_id,
+              j.status AS job_status, j.created_at AS job_created_at
+         FROM connections c
+         JOIN sources s ON s.source_id = c.source_id
+         JOIN destinations d ON d.destination_id = c.destination_id
+         LEFT JOIN LATERAL (SELECT status, created_at FROM jobs WHERE jobs.connection_id = c.connection_id ORDER BY created_at DESC, id DESC LIMIT 1) j ON true
+        WHERE c.workspace_id = $1 AND c.status <> 'deprecated'
+        ORDER BY c.created_at, c.name`,
+      [workspaceId],
+    );
+    return rows.map((r) => ({
+      connectionId: r.connection_id,
+      name: r.name,
+      status: r.status,
+      schedule: toConnection(r).schedule,
+      source: { actorId: r.source_id, name: r.source_name, definitionId: r.source_definition_id },
+      destination: { actorId: r.destination_id, name: r.destination_name, definitionId: r.destination_definition_id },
+      latestJob: r.job_status ? { status: r.job_status, createdAt: r.job_created_at } : null,
+    }));
   }
 
   /** Writes every mutable field of the connection. */

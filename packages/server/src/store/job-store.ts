@@ -187,6 +187,18 @@ export class JobStore {
     return rows.map((r) => r.line);
   }
 
+  /** One page of a job attempt's log, with the attempt's line count; null when no such attempt. */
+  async attemptLogPage(jobId: number, attemptNumber: number, offset: number, limit: number): Promise<{ lines: string[]; total: number } | null> {
+    const { rows: attempts } = await this.pool.query<{ id: number }>('SELECT id FROM attempts WHERE job_id = $1 AND attempt_number = $2', [jobId, attemptNumber]);
+    if (!attempts[0]) return null;
+    const attemptId = attempts[0].id;
+    const [page, count] = await Promise.all([
+      this.pool.query<{ line: string }>('SELECT line FROM attempt_logs WHERE attempt_id = $1 ORDER BY id LIMIT $2 OFFSET $3', [attemptId, limit, offset]),
+      this.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM attempt_logs WHERE attempt_id = $1', [attemptId]),
+    ]);
+    return { lines: page.rows.map((r) => r.line), total: count.rows[0].n };
+  }
+
   /**
    * A pending or retry-waiting job is cancelled at once; a running one is marked, and its
    * worker kills the replication and ends the job as cancelled.

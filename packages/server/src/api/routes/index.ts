@@ -7,3 +7,4 @@ export { sourceRoutes } from './sources';
 export { destinationRoutes } from './destinations';
 export { connectionRoutes } from './connections';
 export { jobRoutes } from './jobs';
+export { webBackendRoutes } from './web-backend';

@@ -85,6 +85,35 @@ describe('jobs routes', () => {
     expect((await api.post('jobs/list', { configTypes: ['reset_connection'], configId: connectionId })).body.totalJobCount).toBe(1);
   });
 
+  it('pages an attempt\'s log: the pages put together are the log jobs/get returns, secrets scrubbed', async () => {
+    const connectionId = await createConnection({ records: 300, batch_size: 10, password: 'paged-secret-value' });
+    const sync = await api.post('connections/sync', { connectionId });
+    const info = await waitForStatus(sync.body.job.id, ['succeeded', 'failed']);
+    const full: string[] = info.attempts[0].logs.logLines;
+    expect(full.length).toBeGreaterThan(4);
+
+    const pages: string[] = [];
+    for (let offset = 0; ; offset += 2) {
+      const page = await api.post('attempt/get_logs', { jobId: sync.body.job.id, attemptNumber: 0, offset, limit: 2 });
+      expect(page.status).toBe(200);
+      expect(page.body).toMatchObject({ offset, totalLines: full.length });
+      if (page.body.logLines.length === 0) break;
+      expect(page.body.logLines.length).toBeLessThanOrEqual(2);
+      pages.push(...page.body.logLines);
+    }
+    expect(pages).toEqual(full);
+    expect(pages.join('\n')).not.toContain('paged-secret-value');
+    // Left out, offset and limit start at the first line and take up to 1000 lines.
+    expect((await api.post('attempt/get_logs', { jobId: sync.body.job.id, attemptNumber: 0 })).body.logLines).toEqual(full.slice(0, 1000));
+
+    const missing = await api.post('attempt/get_logs', { jobId: sync.body.job.id, attemptNumber: 7 });
+    expect(missing.status).toBe(404);
+    expect(missing.body.message).toBe(`Could not find attempt 7 of job ${sync.body.job.id}`);
+    const tooMany = await api.post('attempt/get_logs', { jobId: sync.body.job.id, attemptNumber: 0, limit: 10_001 });
+    expect(tooMany.status).toBe(422);
+    expect(tooMany.body.details[0].path).toContain('limit');
+  });
+
   it('cancels a running job', async () => {
     const connectionId = await createConnection({ records: 100_000, batch_size: 10, delay_ms: 50 });
     const sync = await api.post('connections/sync', { connectionId });

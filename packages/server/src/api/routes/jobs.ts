@@ -1,12 +1,14 @@
-// connections/sync|reset, jobs/list|get|cancel and state/get: thin translations between the
+// connections/sync|reset, jobs/list|get|cancel, attempt/get_logs and state/get: thin translations between the
 // API's shapes and the job service and store.
 import type { StreamDescriptor } from '@platform/protocol';
 import type { PlatformServices } from '../../app';
 import type { Attempt, Job, JobConfigType, StoredState } from '../../store/job-store';
+import { NotFoundError } from '../../errors';
 import type { ApiSchemas, RouteModule } from '../route';
 
 const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
 const DEFAULT_PAGE_SIZE = 200;
+const DEFAULT_LOG_PAGE_LINES = 1000;
 const JOB_CONFIG_TYPES: readonly string[] = ['sync', 'reset_connection'] satisfies JobConfigType[];
 
 /** A reset of "all streams" lists the connection's selected streams, as Airbyte's resetConfig does. */
@@ -98,6 +100,12 @@ export const jobRoutes: RouteModule = {
   },
   async 'jobs/get'(body: ApiSchemas['JobIdRequestBody'], { services }) {
     return toJobInfoRead(await services.jobs.getJob(body.id), services);
+  },
+  async 'attempt/get_logs'(body: ApiSchemas['AttemptLogsRequestBody'], { services }): Promise<ApiSchemas['AttemptLogsRead']> {
+    const offset = body.offset ?? 0;
+    const page = await services.jobStore.attemptLogPage(body.jobId, body.attemptNumber, offset, body.limit ?? DEFAULT_LOG_PAGE_LINES);
+    if (!page) throw new NotFoundError('attempt', `${body.jobId}/${body.attemptNumber}`, `Could not find attempt ${body.attemptNumber} of job ${body.jobId}`);
+    return { logLines: page.lines, offset, totalLines: page.total };
   },
   async 'jobs/cancel'(body: ApiSchemas['JobIdRequestBody'], { services }) {
     return toJobInfoRead(await services.jobs.cancel(body.id), services);

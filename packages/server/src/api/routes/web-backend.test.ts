@@ -1,0 +1,115 @@
+// web_backend/connections/list and web_backend/describe_cron_expression over real HTTP
+// (responses validated against openapi.yaml), with a worker running the jobs.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cronFor } from '../../config/schedule';
+import { startTestApi, type TestApi } from '../../test-support/api-harness';
+import { quietLog, useTestConnectors } from '../../worker/testing/harness';
+import { TEST_DESTINATION_ID, TEST_SOURCE_ID } from '../../worker/testing/test-connectors';
+import { Worker } from '../../worker/worker';
+
+let api: TestApi;
+let worker: Worker;
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'web-backend-routes-'));
+  api = await startTestApi({ connectorDefinitions: useTestConnectors() });
+  worker = new Worker({ workerId: 'web-backend-test-worker', jobStore: api.services.jobStore, configStore: api.services.configStore, log: quietLog, pollIntervalMs: 100, heartbeatIntervalMs: 300, killGraceMs: 3000 });
+  worker.start();
+});
+afterAll(async () => {
+  await worker?.stop(0);
+  await api?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function waitForStatus(jobId: number, statuses: string[]) {
+  for (let i = 0; i < 600; i++) {
+    const res = await api.post('jobs/get', { id: jobId });
+    if (statuses.includes(res.body.job.status)) return res.body;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`job ${jobId} never reached ${statuses.join('|')}`);
+}
+
+describe('web_backend/connections/list', () => {
+  it('lists connections without catalogs, with connector snippets, schedule and the latest job', async () => {
+    const source = (await api.post('sources/create', { sourceDefinitionId: TEST_SOURCE_ID, name: 'Counter', connectionConfiguration: { records: 50, batch_size: 10 } })).body;
+    const destination = (await api.post('destinations/create', { destinationDefinitionId: TEST_DESTINATION_ID, name: 'Files', connectionConfiguration: { directory: dir } })).body;
+    const create = (name: string, extra: Record<string, unknown>) =>
+      api.post('connections/create', {
+        name,
+        sourceId: source.sourceId,
+        destinationId: destination.destinationId,
+        syncCatalog: { streams: [{ stream: { name: 'numbers', namespace: 'public' }, config: { syncMode: 'full_refresh', destinationSyncMode: 'overwrite' } }] },
+        ...extra,
+      });
+    const synced = (await create('synced', { scheduleType: 'manual' })).body;
+    const cron = (await create('cron', { scheduleType: 'cron', scheduleData: { cron: { cronExpression: '0 0 12 * * ?', cronTimeZone: 'Europe/Paris' } }, status: 'inactive' })).body;
+    const deleted = (await create('deleted', { schedule: { units: 1, timeUnit: 'hours' } })).body;
+    expect((await api.post('connections/delete', { connectionId: deleted.connectionId })).status).toBe(204);
+
+    const sync = await api.post('connections/sync', { connectionId: synced.connectionId });
+    await waitForStatus(sync.body.job.id, ['succeeded', 'failed']);
+
+    const res = await api.post('web_backend/connections/list', {});
+    expect(res.status).toBe(200);
+    const items = res.body.connections;
+    expect(items.map((c: { name: string }) => c.name)).toEqual(['synced', 'cron']);
+    for (const item of items) expect(item).not.toHaveProperty('syncCatalog');
+    expect(items[0]).toEqual({
+      connectionId: synced.connectionId,
+      name: 'synced',
+      source: { sourceId: source.sourceId, name: 'Counter', sourceDefinitionId: TEST_SOURCE_ID, sourceName: source.sourceName },
+      destination: { destinationId: destination.destinationId, name: 'Files', destinationDefinitionId: TEST_DESTINATION_ID, destinationName: destination.destinationName },
+      status: 'active',
+      scheduleType: 'manual',
+      latestSyncJobCreatedAt: sync.body.job.createdAt,
+      latestSyncJobStatus: 'succeeded',
+      isSyncing: false,
+      schemaChange: 'no_change',
+    });
+    expect(items[1]).toMatchObject({
+      status: 'inactive',
+      scheduleType: 'cron',
+      scheduleData: { cron: { cronExpression: '0 0 12 * * ?', cronTimeZone: 'Europe/Paris' } },
+      isSyncing: false,
+    });
+    expect(items[1]).not.toHaveProperty('latestSyncJobStatus');
+  });
+
+  it('answers 404 naming an unknown workspace', async () => {
+    const res = await api.post('web_backend/connections/list', { workspaceId: '00000000-0000-4000-8000-000000000000' });
+    expect(res.status).toBe(404);
+    expect(res.body.message).toContain('00000000-0000-4000-8000-000000000000');
+  });
+});
+
+describe('web_backend/describe_cron_expression', () => {
+  it('lists the next five runs in the time zone, as the scheduler computes them', async () => {
+    const res = await api.post('web_backend/describe_cron_expression', { cronExpression: ' 0 30 9 ? * MON-FRI ', cronTimeZone: 'America/New_York' });
+    expect(res.status).toBe(200);
+    const expected = cronFor('0 30 9 ? * MON-FRI', 'America/New_York').nextRuns(5).map((d) => Math.floor(d.getTime() / 1000));
+    expect(res.body).toEqual({ cronExpression: '0 30 9 ? * MON-FRI', cronTimeZone: 'America/New_York', nextExecutions: expected });
+    for (const at of res.body.nextExecutions) {
+      const local = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(at * 1000));
+      expect(local).toMatch(/^(Mon|Tue|Wed|Thu|Fri) 09:30$/);
+    }
+  });
+
+  it('defaults to UTC and refuses what connections/create refuses, naming the field', async () => {
+    expect((await api.post('web_backend/describe_cron_expression', { cronExpression: '0 0 * * *' })).body.cronTimeZone).toBe('UTC');
+    const bad = await api.post('web_backend/describe_cron_expression', { cronExpression: 'every day' });
+    expect(bad.status).toBe(422);
+    expect(bad.body.details[0].path).toBe('scheduleData.cron.cronExpression');
+    const everySecond = await api.post('web_backend/describe_cron_expression', { cronExpression: '* * * * * ?' });
+    expect(everySecond.status).toBe(422);
+    expect(everySecond.body.message).toContain('more than once a minute');
+    const zone = await api.post('web_backend/describe_cron_expression', { cronExpression: '0 0 * * *', cronTimeZone: 'Mars/Olympus' });
+    expect(zone.status).toBe(422);
+    expect(zone.body.details[0].path).toBe('scheduleData.cron.cronTimeZone');
+  });
+});
