@@ -9,8 +9,10 @@ import { exitOf, isPidAlive, stopPid, stopProcess, waitForExit } from './process
 const stateOf = (pid: number) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1][0];
 
 test('a zombie (dead, not yet reaped by its parent) is not alive', async () => {
-  // `sleep 0` ends at once; its parent then execs into `sleep 30`, which never reaps it.
-  const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  // The forked child ends at once; its Python parent never waits for it (a shell may reap it before it is seen).
+  const parent = spawn('python3', ['-c', 'import os, sys, time\npid = os.fork()\nif pid == 0: os._exit(0)\nprint(pid, flush=True)\ntime.sleep(30)'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   try {
     const [line] = (await once(readline.createInterface({ input: parent.stdout! }), 'line')) as [string];
     const zombie = Number(line);
