@@ -31,7 +31,7 @@ export interface PipelineRun {
   cpuSeconds: number;
   peakRssBytes: number;
   output: VerifiedOutput;
-  /** CPU seconds of every platform process during the run (postgres, s3, server, worker, replication, query). */
+  /** CPU seconds of every platform process during the run, its output check excluded (postgres, s3, server, worker, replication, query). */
   platformCpu: PlatformCpu;
   /** Platform sync only: where the job's time went. */
   phases?: SyncPhases;
@@ -65,7 +65,18 @@ export async function measurePeers(env: PeersEnv, rows: number): Promise<PeersSi
   const { platform } = env;
   const s3: S3Endpoint = { ...platform.s3 };
   let checksum: TableChecksum = { rows: NaN, checksum: '' };
-  const verify = (label: string, prefix: string) => verifyParquet(label, s3, prefix, join(env.workDir, 'verify'), checksum);
+  // Downloading the output for the check costs S3 and Postgres CPU too: a run's CPU window ends where its check starts.
+  let checkStarted: PlatformCpu | undefined;
+  const verify = (label: string, prefix: string) => {
+    checkStarted ??= platformCpu(platform.stateDir);
+    return verifyParquet(label, s3, prefix, join(env.workDir, 'verify'), checksum);
+  };
+  const measured = async (pipeline: () => Promise<Omit<PipelineRun, 'platformCpu'>>): Promise<PipelineRun> => {
+    checkStarted = undefined;
+    const before = platformCpu(platform.stateDir);
+    const run = await pipeline();
+    return { ...run, platformCpu: cpuSpent(before, checkStarted ?? platformCpu(platform.stateDir)) };
+  };
   const syncEnv: SyncEnv = { platform, platformDb: env.platformDb, workDir: env.workDir, log: env.log, verifyOutput: verify };
 
   const setup = await prepareSync(syncEnv, rows);
@@ -81,7 +92,7 @@ export async function measurePeers(env: PeersEnv, rows: number): Promise<PeersSi
     const label = (name: PipelineName) => `${table} ${name} run ${run}/${env.repeat}`;
 
     all.baseline.push(
-      await measured(env, async () => {
+      await measured(async () => {
         const prefix = `bench/baseline/${table}`;
         const child = await runInChild<typeof Baseline>(BASELINE_URL, { postgres, table, s3, key: `${prefix}/${table}.parquet`, workDir: env.workDir });
         csvBytes = child.output.csvBytes;
@@ -91,18 +102,18 @@ export async function measurePeers(env: PeersEnv, rows: number): Promise<PeersSi
     report(env, label('baseline'), all.baseline);
 
     all.connectors.push(
-      await measured(env, async () => {
+      await measured(async () => {
         const child = await runBaselineSync(syncEnv, setup);
         return { seconds: child.seconds, cpuSeconds: child.cpuSeconds, peakRssBytes: child.peakRssBytes, output: child.output as VerifiedOutput };
       }),
     );
     report(env, label('connectors'), all.connectors);
 
-    all.platform.push(await measured(env, () => platformSync(syncEnv, setup)));
+    all.platform.push(await measured(() => platformSync(syncEnv, setup)));
     report(env, label('platform'), all.platform);
 
     all.dlt.push(
-      await measured(env, async () => {
+      await measured(async () => {
         const prefix = `bench/dlt/${table}`;
         const dataset = 'bench';
         const dlt = await runDlt({ python: env.python, postgres, s3, table, prefix, dataset, pipelinesDir: join(env.workDir, 'dlt-pipelines') });
@@ -143,12 +154,6 @@ async function platformSync(env: SyncEnv, setup: SyncSetup): Promise<Omit<Pipeli
   }
   const { replication } = cpuSpent(cpuBefore, platformCpu(env.platform.stateDir));
   return { seconds: sync.jobSeconds, cpuSeconds: replication, peakRssBytes, output: sync.output as VerifiedOutput, phases: sync.phases };
-}
-
-async function measured(env: PeersEnv, pipeline: () => Promise<Omit<PipelineRun, 'platformCpu'>>): Promise<PipelineRun> {
-  const before = platformCpu(env.platform.stateDir);
-  const run = await pipeline();
-  return { ...run, platformCpu: cpuSpent(before, platformCpu(env.platform.stateDir)) };
 }
 
 function report(env: PeersEnv, label: string, runs: PipelineRun[]): void {

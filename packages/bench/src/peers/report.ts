@@ -55,7 +55,7 @@ function resultTable(sizes: PeersSize[]): ResultTable {
       'seconds — baseline, connectors: inside their child process, first query to last object uploaded (process start and module loading excluded); platform: the job, connections/sync → attempt ended (queue wait, replication child start and teardown included); dlt: around pipeline.run in the Python process (extract, normalize, load; interpreter start and imports excluded).',
       '× baseline, × dlt: rows/s over the baseline\'s and dlt\'s rows/s in the same run.',
       'peak RSS — baseline, connectors: the child\'s VmHWM; platform: the replication child (the worker\'s new descendants), dlt: the Python process tree; both sampled every 100 ms (summed RSS), or the largest VmHWM seen when higher.',
-      'CPU s — the pipeline\'s own process(es) (platform: the replication child); Postgres and S3 CPU s: what the platform\'s Postgres (all its processes) and SeaweedFS spent during the run, from /proc.',
+      'CPU s — the pipeline\'s own process(es) (platform: the replication child); Postgres and S3 CPU s: what the platform\'s Postgres (all its processes) and SeaweedFS spent during the run, from /proc, up to the output check (its download excluded). During the platform sync they include the bench polling jobs/get every 100 ms.',
       `dlt: ${DLT_REQUIREMENTS.join(', ')} in a fresh virtualenv under the run's temp dir; sql_table with backend="connectorx", return_type="arrow_stream" (default chunk size), filesystem destination on s3:// with path-style addressing, loader_file_format="parquet", write_disposition="replace", Parquet compression zstd.`,
       'The connectors\' and platform\'s Parquet also carry Airbyte\'s _airbyte_ab_id and _airbyte_emitted_at columns; dlt\'s carry _dlt_load_id and _dlt_id.',
       ...sizes.map(
@@ -96,7 +96,7 @@ function cpuTable(sizes: PeersSize[]): ResultTable {
     }),
     notes: [
       'Phases from the platform database and the attempt log (see the platform scenario): queue = enqueued → claimed; child start = claimed → the replication child\'s first line; pipeline = → last STATE saved; finish = → attempt ended.',
-      'CPU seconds from /proc over the sync: every service\'s process tree; replication child = the worker\'s children (reaped once they exit), worker = the worker process itself. 2 cores: "CPU total / job s" near 2 means the machine was the limit.',
+      'CPU seconds from /proc over the sync (up to the output check): every service\'s process tree; server: mostly the bench\'s own jobs/get polling every 100 ms; replication child = the worker\'s children (reaped once they exit), worker = the worker process itself. 2 cores: "CPU total / job s" near 2 means the machine was the limit.',
     ],
   };
 }
