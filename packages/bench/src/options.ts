@@ -2,12 +2,14 @@
 import { parseArgs } from 'node:util';
 import type { BenchOptions } from './scenario';
 
-export const USAGE = `usage: pnpm bench [-- [--only NAME[,NAME...]] [--rows N[,N...]] [--repeat N] [--help]]
-  --only    run only these scenarios (default: all)
-  --rows    table sizes for row-scaled scenarios (default: 1000000,10000000)
-  --repeat  runs of each pipeline, alternating; the fastest is reported (default: 1)`;
+export const USAGE = `usage: pnpm bench [-- [--only NAME[,NAME...]] [--rows N[,N...]] [--repeat N] [--idle-seconds N] [--help]]
+  --only          run only these scenarios (default: all)
+  --rows          table sizes for row-scaled scenarios (default: 1000000,10000000)
+  --repeat        runs of each pipeline, alternating; the fastest is reported (default: 1)
+  --idle-seconds  window over which the platform scenario measures an idle platform's CPU time (default: 300)`;
 
 const DEFAULT_ROWS = [1_000_000, 10_000_000];
+const DEFAULT_IDLE_SECONDS = 300;
 
 export interface ParsedArgs {
   options: BenchOptions;
@@ -25,6 +27,7 @@ export function parseBenchArgs(argv: string[]): ParsedArgs {
       only: { type: 'string' },
       rows: { type: 'string' },
       repeat: { type: 'string' },
+      'idle-seconds': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -33,6 +36,7 @@ export function parseBenchArgs(argv: string[]): ParsedArgs {
     options: {
       rows: values.rows === undefined ? DEFAULT_ROWS : values.rows.split(',').map((n) => positiveInteger('--rows', n)),
       repeat: values.repeat === undefined ? 1 : positiveInteger('--repeat', values.repeat),
+      idleSeconds: values['idle-seconds'] === undefined ? DEFAULT_IDLE_SECONDS : positiveInteger('--idle-seconds', values['idle-seconds']),
     },
     only: values.only?.split(',').map((s) => s.trim()).filter(Boolean),
     help: values.help ?? false,

@@ -6,6 +6,8 @@ export interface BenchOptions {
   rows: number[];
   /** Runs of each measured pipeline, alternating; the fastest counts (`--repeat N`), as a busy machine only ever slows a run down. */
   repeat: number;
+  /** How long the platform scenario watches an idle platform's CPU time (`--idle-seconds N`). */
+  idleSeconds: number;
 }
 
 export interface ScenarioContext {

@@ -136,9 +136,12 @@ function childEnv(): NodeJS.ProcessEnv {
   // weed mini turns AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY into an extra admin identity and reads
   // S3_BUCKET & co. as flag defaults; the identity file must be the only source of truth.
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(AWS|S3)_/.test(key)));
-  // A soft limit, not a cap: without it Go keeps startup's transient heap (idle RSS measured 160-185 MB
-  // after a restart instead of ~115 MB).
-  return { ...env, GOMEMLIMIT: env.GOMEMLIMIT || '64MiB' };
+  // A soft limit, not a cap, so the garbage of an upload burst is returned (without one, idle RSS after
+  // 300 MB of uploads measured 466 MB; with this, 227 MB). It must sit above the live heap: the filer alone
+  // holds ~240 MB from its start (LevelDB write buffers 128 MB, metadata log buffers 80 MB, mostly untouched
+  // pages), 345 MB at peak during uploads. Under 64MiB the GC ran back to back and `weed mini` burned 11-15%
+  // of a core while idle; at 384MiB 0.4% (CPU time from /proc, BENCHMARKS.md "Idle CPU").
+  return { ...env, GOMEMLIMIT: env.GOMEMLIMIT || '384MiB' };
 }
 
 export class SeaweedService {

@@ -1,12 +1,13 @@
-// Cheap correctness check of a pipeline's output: download every Parquet object under a prefix
-// and let DuckDB count the rows (from the footers; no data pages are decoded).
+// Correctness check of a pipeline's output: download every Parquet object under a prefix and let
+// DuckDB read them. countParquetRows counts the rows (from the footers; no data pages are
+// decoded); inspectParquet runs any other check over the same downloaded files.
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { createS3Client, type S3Endpoint } from './endpoints';
 
 export interface ParquetOutput {
@@ -16,6 +17,22 @@ export interface ParquetOutput {
 }
 
 export async function countParquetRows(s3: S3Endpoint, prefix: string, downloadDir: string): Promise<ParquetOutput> {
+  return inspectParquet(s3, prefix, downloadDir, async (connection, files) => {
+    const reader = await connection.runAndReadAll(`SELECT count(*)::DOUBLE FROM read_parquet(${files})`);
+    return { rows: Number(reader.getRows()[0][0]) };
+  });
+}
+
+/**
+ * Downloads the Parquet objects under `prefix` and calls `inspect` with a DuckDB connection and
+ * the files as a SQL list literal (`['a.parquet', ...]`); the files are removed afterwards.
+ */
+export async function inspectParquet<T extends object>(
+  s3: S3Endpoint,
+  prefix: string,
+  downloadDir: string,
+  inspect: (connection: DuckDBConnection, files: string) => Promise<T>,
+): Promise<T & Omit<ParquetOutput, 'rows'>> {
   const client = createS3Client(s3);
   const objects: Array<{ key: string; size: number }> = [];
   let token: string | undefined;
@@ -38,14 +55,14 @@ export async function countParquetRows(s3: S3Endpoint, prefix: string, downloadD
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
     try {
-      const list = paths.map((p) => `'${p}'`).join(', ');
-      const reader = await connection.runAndReadAll(`SELECT count(*)::DOUBLE FROM read_parquet([${list}])`);
-      return { rows: Number(reader.getRows()[0][0]), files: objects.length, bytes: objects.reduce((n, o) => n + o.size, 0) };
+      const result = await inspect(connection, `[${paths.map((p) => `'${p}'`).join(', ')}]`);
+      return { ...result, files: objects.length, bytes: objects.reduce((n, o) => n + o.size, 0) };
     } finally {
       connection.closeSync();
       instance.closeSync();
     }
   } finally {
+    client.destroy();
     await rm(downloadDir, { recursive: true, force: true });
   }
 }

@@ -70,12 +70,7 @@ export interface PlatformStart {
  * empty `tmpDir` gives a first start on a machine, one a previous start used a repeated start.
  */
 export async function startPlatformTimed(stateDir: string, tmpDir: string, registerStop: (stop: () => Promise<void>) => void): Promise<PlatformStart> {
-  const [api, webapp, postgres, s3] = await freePorts(4);
   await mkdir(tmpDir, { recursive: true });
-  registerStop(async () => {
-    await stopPlatform({ stateDir });
-    await rm(stateDir, { recursive: true, force: true });
-  });
   const started = performance.now();
   const since = () => (performance.now() - started) / 1000;
   const spans = new Map<string, StepSpan>();
@@ -90,7 +85,7 @@ export async function startPlatformTimed(stateDir: string, tmpDir: string, regis
   process.env.TMPDIR = tmpDir;
   let platform: PlatformHandle;
   try {
-    platform = await startPlatform({ stateDir, ports: { api, webapp, postgres, s3 }, onProgress });
+    platform = await startPlatformOnFreePorts(stateDir, registerStop, onProgress);
   } finally {
     if (savedTmpDir === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = savedTmpDir;
@@ -101,4 +96,22 @@ export async function startPlatformTimed(stateDir: string, tmpDir: string, regis
   await seedPlatform(platform);
   const seededSeconds = since();
   return { platform, healthySeconds, seededSeconds, steps: [...spans.values()].sort((a, b) => a.start - b.start) };
+}
+
+/**
+ * Starts the platform in `stateDir` with every port free-chosen, so it never meets another
+ * platform on this machine. `registerStop` is told how to stop it (and remove `stateDir`) before
+ * anything starts, so a failure half-way (or Ctrl-C) still takes the supervisor down.
+ */
+export async function startPlatformOnFreePorts(
+  stateDir: string,
+  registerStop: (stop: () => Promise<void>) => void,
+  onProgress?: (event: ProgressEvent) => void,
+): Promise<PlatformHandle> {
+  const [api, webapp, postgres, s3, query, query_pg] = await freePorts(6);
+  registerStop(async () => {
+    await stopPlatform({ stateDir });
+    await rm(stateDir, { recursive: true, force: true });
+  });
+  return startPlatform({ stateDir, ports: { api, webapp, postgres, s3, query, query_pg }, onProgress });
 }

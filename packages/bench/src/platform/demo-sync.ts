@@ -83,6 +83,8 @@ export interface SyncEnv {
   platformDb: pg.Client;
   workDir: string;
   log(message: string): void;
+  /** Checks what a run wrote under a prefix (`bench/…/table/`); default: the row count only. */
+  verifyOutput?: (label: string, prefix: string) => Promise<ParquetOutput>;
 }
 
 const s3Of = (platform: PlatformHandle): S3Endpoint => ({ ...platform.s3 });
@@ -193,7 +195,7 @@ export async function runPlatformSync(env: SyncEnv, setup: SyncSetup): Promise<P
     observed: (observedAt - attemptEnded) / 1000,
   };
   const apiEnd = attempt.attempt.endedAt ?? done.job.updatedAt;
-  const output = await countParquetRows(s3Of(env.platform), `${setup.platformPrefix}/`, `${env.workDir}/verify`);
+  const output = await verifyOutput(env, `${setup.table}: platform job ${done.job.id}`, `${setup.platformPrefix}/`);
   const recordsSynced = attempt.attempt.recordsSynced ?? 0;
   checkRows(`${setup.table}: platform job ${done.job.id}`, output, setup.source.rows, recordsSynced);
   return {
@@ -220,9 +222,13 @@ export async function runBaselineSync(env: SyncEnv, setup: SyncSetup): Promise<B
   const child = withEnv(setup.childEnv, () => runInChild<typeof Connectors>(CONNECTORS_URL, setup.baselineInput));
   const run: ChildRun<Connectors.ConnectorsOutput> = await child;
   const wallSeconds = (performance.now() - started) / 1000;
-  const output = await countParquetRows(s3Of(env.platform), `${setup.baselinePrefix}/`, `${env.workDir}/verify`);
+  const output = await verifyOutput(env, `${setup.table}: connectors baseline`, `${setup.baselinePrefix}/`);
   checkRows(`${setup.table}: connectors baseline`, output, setup.source.rows);
   return { seconds: run.seconds, wallSeconds, cpuSeconds: run.cpuSeconds, peakRssBytes: run.peakRssBytes, output };
+}
+
+function verifyOutput(env: SyncEnv, label: string, prefix: string): Promise<ParquetOutput> {
+  return env.verifyOutput ? env.verifyOutput(label, prefix) : countParquetRows(s3Of(env.platform), prefix, `${env.workDir}/verify`);
 }
 
 function checkRows(label: string, output: ParquetOutput, expected: number, reported?: number): void {

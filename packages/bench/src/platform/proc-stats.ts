@@ -86,6 +86,35 @@ function commandNames(pids: number[]): string {
 
 const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ, 100 on every Linux architecture Node runs on
 
+/** utime, stime, cutime, cstime of one process in clock ticks; undefined once it is gone. */
+function cpuTicks(pid: number): [number, number, number, number] | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields 14–17, i.e. 12th–15th after the command name.
+    const f = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+    return [Number(f[11]), Number(f[12]), Number(f[13]), Number(f[14])];
+  } catch {
+    return undefined;
+  }
+}
+
+/** A process's own CPU seconds, and what its exited-and-reaped children used (cutime + cstime). */
+export function processCpuSeconds(pid: number): { own: number; reapedChildren: number } {
+  const [utime, stime, cutime, cstime] = cpuTicks(pid) ?? [0, 0, 0, 0];
+  return { own: (utime + stime) / CLOCK_TICKS_PER_SECOND, reapedChildren: (cutime + cstime) / CLOCK_TICKS_PER_SECOND };
+}
+
+/** Resident set now and its high-water mark (VmHWM), in bytes; zeros once the process is gone. */
+export function residentBytes(pid: number): { rss: number; hwm: number } {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+    return { rss: kb('VmRSS') * 1024, hwm: kb('VmHWM') * 1024 };
+  } catch {
+    return { rss: 0, hwm: 0 };
+  }
+}
+
 /**
  * User + system CPU seconds a process tree has used so far, including descendants that have
  * exited and were reaped (a Postgres backend whose connection closed): each live process's own
@@ -94,14 +123,8 @@ const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ, 100 on every Linux architecture 
 export function treeCpuSeconds(pid: number): number {
   let ticks = 0;
   for (const member of processTree(pid)) {
-    try {
-      const stat = readFileSync(`/proc/${member}/stat`, 'utf8');
-      // utime, stime, cutime, cstime: fields 14–17, i.e. 12th–15th after the command name.
-      const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
-    } catch {
-      // exited meanwhile
-    }
+    // A member that exited meanwhile counts nothing.
+    for (const t of cpuTicks(member) ?? []) ticks += t;
   }
   return ticks / CLOCK_TICKS_PER_SECOND;
 }

@@ -4,6 +4,7 @@ import { formatCount, formatMb, formatRatio, formatSeconds } from '../lib/format
 import type { CreatedConnections, LoadResult } from './api-load';
 import type { BareServicesStart, PlatformStart, StepSpan } from './cold-start';
 import type { BaselineSyncRun, PlatformSyncRun, SyncSetup } from './demo-sync';
+import type { IdleCpu } from './idle-cpu';
 import type { PlatformMemory } from './idle-memory';
 import type { TreeMemory } from './proc-stats';
 
@@ -11,6 +12,10 @@ const MB = 2 ** 20;
 const COLD_START_TARGET_S = 15;
 const IDLE_PSS_TARGET_BYTES = 600 * MB;
 const SYNC_RATIO_TARGET = 0.9;
+/** Issue 13: an idle platform uses under 2% of one core in total. */
+const IDLE_CPU_TARGET_PERCENT = 2;
+/** Issue 13: connections/list p99 with 200 connections and 50 clients. */
+const LIST_P99_TARGET_MS = 100;
 
 export interface ColdStartResult {
   repeat: number;
@@ -50,14 +55,21 @@ export interface SyncResult {
 export interface PlatformReportInput {
   coldStart: ColdStartResult;
   idle: IdleResult;
+  idleCpu: IdleCpu;
   api: ApiResult;
   syncs: SyncResult[];
 }
 
 export function platformReport(input: PlatformReportInput): ScenarioReport {
   return {
-    tables: [coldStartTable(input.coldStart), idleTable(input.idle), apiTable(input.api), syncTable(input.syncs), phasesTable(input.syncs)],
-    targets: [...coldStartTargets(input.coldStart), idleTarget(input.idle), ...input.syncs.map(syncTarget)],
+    tables: [coldStartTable(input.coldStart), idleTable(input.idle), ...idleCpuTables(input.idleCpu), apiTable(input.api), syncTable(input.syncs), phasesTable(input.syncs)],
+    targets: [
+      ...coldStartTargets(input.coldStart),
+      idleTarget(input.idle),
+      idleCpuTarget(input.idleCpu),
+      listTarget(input.api),
+      ...input.syncs.map(syncTarget),
+    ],
   };
 }
 
@@ -132,6 +144,50 @@ function idleTarget({ platform }: IdleResult): Target {
     description: `whole-platform idle PSS < ${IDLE_PSS_TARGET_BYTES / MB} MB`,
     measured: `${formatMb(platform.total.pssBytes)} MB (RSS sum ${formatMb(platform.total.rssBytes)} MB)`,
     met: platform.total.pssBytes < IDLE_PSS_TARGET_BYTES,
+  };
+}
+
+const percentOfCore = (seconds: number, window: number) => `${((seconds / window) * 100).toFixed(2)}%`;
+
+function idleCpuTables(cpu: IdleCpu): ResultTable[] {
+  const w = cpu.windowSeconds;
+  return [
+    {
+      title: `Idle CPU over ${w} s (no sync running, no API calls), % of one core`,
+      columns: ['processes of', 'processes', 'CPU s', '% of a core'],
+      rows: [
+        ...cpu.services.map((s) => [s.name, formatCount(s.processes), formatSeconds(s.seconds), percentOfCore(s.seconds, w)]),
+        ['total', formatCount(cpu.services.reduce((n, s) => n + s.processes, 0)), formatSeconds(cpu.totalSeconds), percentOfCore(cpu.totalSeconds, w)],
+      ],
+      notes: [
+        'CPU time (user + system) from /proc/<pid>/stat at the start and end of the window, each process\'s own plus its reaped children\'s (a Postgres backend that ended). Taken right after the idle memory above: the seeded connection\'s first sync had ended, and nothing else runs.',
+        'Each service is its process tree (pids from the supervisor\'s run file); supervisor: the rest of its tree.',
+      ],
+    },
+    {
+      title: `Idle CPU per process (those that used any), over ${w} s`,
+      columns: ['service', 'pid', 'process', 'CPU s', '% of a core'],
+      rows: cpu.processes.map((p) => [p.service, String(p.pid), p.label, formatSeconds(p.seconds), percentOfCore(p.seconds, w)]),
+      notes: ['CPU time is counted in clock ticks of 10 ms.'],
+    },
+  ];
+}
+
+function idleCpuTarget(cpu: IdleCpu): Target {
+  const percent = (cpu.totalSeconds / cpu.windowSeconds) * 100;
+  const top = [...cpu.services].sort((a, b) => b.seconds - a.seconds).slice(0, 3);
+  return {
+    description: `idle platform CPU < ${IDLE_CPU_TARGET_PERCENT}% of one core in total, over ${cpu.windowSeconds} s`,
+    measured: `${percent.toFixed(2)}% (${top.map((s) => `${s.name} ${percentOfCore(s.seconds, cpu.windowSeconds)}`).join(', ')})`,
+    met: percent < IDLE_CPU_TARGET_PERCENT,
+  };
+}
+
+function listTarget(api: ApiResult): Target {
+  return {
+    description: `connections/list p99 < ${LIST_P99_TARGET_MS} ms, ${api.connections} connections, ${api.clients} clients`,
+    measured: `${ms(api.list.p99Ms)} ms`,
+    met: api.list.p99Ms < LIST_P99_TARGET_MS,
   };
 }
 

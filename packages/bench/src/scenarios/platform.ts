@@ -10,6 +10,7 @@ import type { Scenario } from '../scenario';
 import { createConnections, runLoad, type LoadResult } from '../platform/api-load';
 import { startBareServices, startPlatformTimed, type BareServicesStart, type PlatformStart } from '../platform/cold-start';
 import { prepareSync, runBaselineSync, runPlatformSync, warmUpBaseline, type BaselineSyncRun, type PlatformSyncRun, type SyncEnv } from '../platform/demo-sync';
+import { measureIdleCpu } from '../platform/idle-cpu';
 import { platformMemory, waitForSeededSync } from '../platform/idle-memory';
 import { platformReport, type ApiResult, type ColdStartResult, type IdleResult, type SyncResult } from '../platform/report';
 import { unwrap, type PlatformHandle } from '../platform/workspace';
@@ -23,7 +24,7 @@ const SEEDED_SOURCE = 'PostgreSQL';
 const SEEDED_DESTINATION = 'MinIO S3';
 
 export const scenario: Scenario = {
-  description: 'whole platform: cold start, idle memory, API latency, sync via the control plane vs. bare services / connectors',
+  description: 'whole platform: cold start, idle memory and CPU, API latency, sync via the control plane vs. bare services / connectors',
   async run(ctx) {
     const { repeat } = ctx.options;
 
@@ -62,12 +63,14 @@ export const scenario: Scenario = {
     };
     const { client } = platform!;
 
-    // 2. Idle memory, before this process opens any connection of its own to the platform's Postgres.
+    // 2. Idle memory and CPU, before this process opens any connection of its own to the platform's Postgres.
     ctx.log('idle memory: waiting for the seeded connection\'s first scheduled sync to end');
     const before = await waitForSeededSync(client);
     ctx.log(`  ${before}; waiting ${IDLE_WAIT_MS / 1000} s`);
     await sleep(IDLE_WAIT_MS);
     const idle: IdleResult = { platform: platformMemory(platform!.stateDir), baseline: bare.at(-1)!.idle!, waitSeconds: IDLE_WAIT_MS / 1000, before };
+    ctx.log(`idle CPU: watching the platform's processes for ${ctx.options.idleSeconds} s`);
+    const idleCpu = await measureIdleCpu(platform!.stateDir, ctx.options.idleSeconds);
 
     // 3. API latency with 200 connections.
     const { sources } = await unwrap('sources/list', client.POST('/v1/sources/list', { body: {} }));
@@ -121,6 +124,6 @@ export const scenario: Scenario = {
       });
     }
 
-    return platformReport({ coldStart, idle, api: apiResult, syncs });
+    return platformReport({ coldStart, idle, idleCpu, api: apiResult, syncs });
   },
 };
