@@ -2,7 +2,7 @@
 // SynchronousJobRead): bounded by a timeout, their log lines captured and scrubbed of
 // secrets, every failure turned into a result — never an exception for the HTTP layer.
 import { randomUUID } from 'node:crypto';
-import { asConnectorError, ConnectorError, scrubText, transientError, type ConnectorContext } from '@platform/connectors';
+import { asConnectorError, ConnectorError, isRetryable, scrubText, transientError, type ConnectorContext } from '@platform/connectors';
 import type { ApiSchemas } from '../api/route';
 import type { Logger } from '../logger';
 
@@ -77,7 +77,7 @@ export async function runSynchronousJob<T>(options: SynchronousJobOptions, run: 
       failureType: failure.failureType,
       externalMessage: message,
       ...(internalMessage ? { internalMessage } : {}),
-      retryable: failure.failureType === 'transient_error',
+      retryable: isRetryable(failure.failureType),
       timestamp: Date.now(),
     };
     return { ok: false, message, jobInfo: info };
