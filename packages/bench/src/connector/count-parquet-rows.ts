@@ -1,12 +1,6 @@
-// Cheap correctness check of a pipeline's output: download every Parquet object under a prefix
-// and let DuckDB count the rows (from the footers; no data pages are decoded).
-import { createWriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import type { Readable } from 'node:stream';
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { DuckDBInstance } from '@duckdb/node-api';
+// Cheap correctness check of a pipeline's output: every Parquet object under a prefix, read
+// back with the shared lake reader, counted by DuckDB (from the footers; no data pages are decoded).
+import { listObjects, queryParquet } from '@platform/connectors/testing';
 import { createS3Client, type S3Endpoint } from './endpoints';
 
 export interface ParquetOutput {
@@ -17,35 +11,8 @@ export interface ParquetOutput {
 
 export async function countParquetRows(s3: S3Endpoint, prefix: string, downloadDir: string): Promise<ParquetOutput> {
   const client = createS3Client(s3);
-  const objects: Array<{ key: string; size: number }> = [];
-  let token: string | undefined;
-  do {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: prefix, ContinuationToken: token }));
-    for (const o of page.Contents ?? []) if (o.Key?.endsWith('.parquet')) objects.push({ key: o.Key, size: o.Size ?? 0 });
-    token = page.NextContinuationToken;
-  } while (token);
+  const objects = (await listObjects(client, s3.bucket, prefix)).filter((o) => o.key.endsWith('.parquet'));
   if (objects.length === 0) throw new Error(`no Parquet object under s3://${s3.bucket}/${prefix}`);
-
-  await mkdir(downloadDir, { recursive: true });
-  try {
-    const paths: string[] = [];
-    for (const o of objects) {
-      const path = join(downloadDir, `${paths.length}.parquet`);
-      const { Body } = await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: o.key }));
-      await pipeline(Body as Readable, createWriteStream(path));
-      paths.push(path);
-    }
-    const instance = await DuckDBInstance.create(':memory:');
-    const connection = await instance.connect();
-    try {
-      const list = paths.map((p) => `'${p}'`).join(', ');
-      const reader = await connection.runAndReadAll(`SELECT count(*)::DOUBLE FROM read_parquet([${list}])`);
-      return { rows: Number(reader.getRows()[0][0]), files: objects.length, bytes: objects.reduce((n, o) => n + o.size, 0) };
-    } finally {
-      connection.closeSync();
-      instance.closeSync();
-    }
-  } finally {
-    await rm(downloadDir, { recursive: true, force: true });
-  }
+  const [{ rows }] = await queryParquet(client, s3.bucket, objects.map((o) => o.key), 'SELECT count(*)::DOUBLE AS rows FROM lake_strict', downloadDir);
+  return { rows: Number(rows), files: objects.length, bytes: objects.reduce((n, o) => n + o.size, 0) };
 }

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { asConnectorError, ConnectorError, isRetryable, scrubText, transientError, type ConnectorContext } from '@platform/connectors';
 import type { ApiSchemas } from '../api/route';
+import { epochSeconds } from '../epoch-seconds';
 import type { Logger } from '../logger';
 
 const MAX_LOG_LINES = 1000;
@@ -21,8 +22,6 @@ export interface SynchronousJobOptions {
 export type SynchronousJobResult<T> =
   | { ok: true; value: T; jobInfo: ApiSchemas['SynchronousJobRead'] }
   | { ok: false; message: string; jobInfo: ApiSchemas['SynchronousJobRead'] };
-
-const epochSeconds = (ms: number) => Math.floor(ms / 1000);
 
 export async function runSynchronousJob<T>(options: SynchronousJobOptions, run: (ctx: ConnectorContext) => Promise<T>): Promise<SynchronousJobResult<T>> {
   const scrub = (text: string) => scrubText(text, options.secrets);

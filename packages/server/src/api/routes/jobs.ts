@@ -2,10 +2,10 @@
 // API's shapes and the job service and store.
 import type { StreamDescriptor } from '@platform/protocol';
 import type { PlatformServices } from '../../app';
+import { epochSeconds } from '../../epoch-seconds';
 import type { Attempt, Job, JobConfigType, StoredState } from '../../store/job-store';
 import type { ApiSchemas, RouteModule } from '../route';
 
-const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
 const DEFAULT_PAGE_SIZE = 200;
 const JOB_CONFIG_TYPES: readonly string[] = ['sync', 'reset_connection'] satisfies JobConfigType[];
 
