@@ -26,9 +26,10 @@ beforeAll(async () => {
   bucket = await startFixtureBucket();
 }, 60_000);
 
+// SeaweedFS gets 10 s to stop before SIGKILL, as long as vitest's default hook timeout.
 afterAll(async () => {
   await bucket?.stop();
-});
+}, 60_000);
 
 describe('source-file over S3 (SeaweedFS)', () => {
   it('streams an object, plain and gzip', async () => {
