@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // database in it) and real HTTP servers; allow for their startup on 2 cores.
 export default defineConfig({
   test: {
-    globalSetup: ['./src/test-support/postgres-global-setup.ts'],
+    globalSetup: ['./src/testing/postgres-global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     maxWorkers: 2,

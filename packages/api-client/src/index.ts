@@ -4,3 +4,4 @@ export { seed, selectStreams, SeedError, type SeededObject, type SeedAction, typ
 export { readSeedFile, SeedFileError, type SeedFile, type SeedWorkspace, type SeedActor, type SeedConnection, type SeedStream, type SeedDremioSource } from './seed-file';
 export { interpolateString, interpolateDeep, MissingEnvVarError, type Env } from './interpolate';
 export { findConnection, startSync, waitForJob, jobProgress, jobFailureMessage, ConnectionNotFoundError, type JobInfo } from './jobs';
+export { isActiveJobStatus } from '@platform/server/job-statuses';

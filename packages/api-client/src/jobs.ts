@@ -1,10 +1,10 @@
 // Triggering a sync and following its job, for the CLI, e2e and the benchmark.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isActiveJobStatus } from '@platform/server/job-statuses';
 import { unwrap, type PlatformClient, type Schemas } from './client';
 
 export type JobInfo = Schemas['JobInfoRead'];
 
-const TERMINAL_STATUSES: Schemas['JobStatus'][] = ['succeeded', 'failed', 'cancelled'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class ConnectionNotFoundError extends Error {
@@ -40,7 +40,7 @@ export async function waitForJob(
   for (;;) {
     const job = await unwrap('jobs/get', client.POST('/v1/jobs/get', { body: { id: jobId } }));
     onUpdate?.(job);
-    if (TERMINAL_STATUSES.includes(job.job.status)) return job;
+    if (!isActiveJobStatus(job.job.status)) return job;
     if (Date.now() > deadline) throw new Error(`job ${jobId} is still ${job.job.status} after ${Math.round(timeoutMs / 1000)} s`);
     await sleep(intervalMs);
   }

@@ -1,6 +1,8 @@
 // Runs the `platform` CLI as a user would (`pnpm platform ...` runs the same file).
 import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { stopPlatform } from '@platform/launcher';
 
 const PLATFORM_BIN = fileURLToPath(new URL('../../launcher/bin/platform.mjs', import.meta.url));
 
@@ -17,4 +19,12 @@ export function platformCli(args: string[], timeoutMs = 240_000): Promise<CliRes
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** Stops the platform through the CLI as users do (stopPlatform also cleans up after a dead supervisor), then removes its state unless KEEP_E2E_STATE is set. */
+export async function tearDownPlatform(stateDir: string, flags: string[]): Promise<void> {
+  await platformCli(['down', ...flags]).catch(() => undefined);
+  await stopPlatform({ stateDir }).catch(() => undefined);
+  if (process.env.KEEP_E2E_STATE) console.log(`state kept in ${stateDir}`);
+  else rmSync(stateDir, { recursive: true, force: true });
 }

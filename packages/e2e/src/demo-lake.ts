@@ -1,8 +1,8 @@
 // The seeded demo connection's streams, read back from the lake and from the source, in
 // the canonical shape rows compare in (see canonical.ts).
 import type { S3Client } from '@aws-sdk/client-s3';
+import { listKeys, queryParquet } from '@platform/connectors/testing';
 import { byKey, flattenObjects } from './canonical';
-import { listKeys, readParquetRows } from './lake';
 import { tableRows, withSourceDb } from './source-db';
 
 export const DEMO_CONNECTION = 'PostgreSQL → MinIO';
@@ -13,10 +13,15 @@ export type Stream = keyof typeof STREAMS;
 /** Columns the destination adds to every record. */
 export const AIRBYTE_COLUMNS = ['_airbyte_ab_id', '_airbyte_emitted_at', '_airbyte_unfit_values'];
 
+/** Every row of the given Parquet objects, as a downstream user reads them (one schema for all files). */
+export async function parquetRows(s3: S3Client, bucket: string, keys: string[]): Promise<Record<string, unknown>[]> {
+  return keys.length === 0 ? [] : queryParquet(s3, bucket, keys, 'SELECT * FROM lake_strict');
+}
+
 /** A stream's Parquet objects and every row in them. */
 export async function lakeRows(s3: S3Client, bucket: string, stream: Stream): Promise<{ keys: string[]; rows: Record<string, unknown>[] }> {
   const keys = (await listKeys(s3, bucket, `${LAKE_PREFIX}/${stream}/`)).filter((k) => k.endsWith('.parquet'));
-  return { keys, rows: await readParquetRows(s3, bucket, keys) };
+  return { keys, rows: await parquetRows(s3, bucket, keys) };
 }
 
 /** The lake's rows of a stream without the destination's own columns, keyed by primary key. */

@@ -4,7 +4,7 @@
 // by row against the source; the guide's curl and Python snippets; `down` + `up` keeping
 // data and history. Everything is torn down at the end, also on failure.
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -13,12 +13,12 @@ import pg from 'pg';
 import { DremioClient, type Field } from '@platform/lake-query/client';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { findConnection, jobProgress, startSync, unwrap, waitForJob, type Schemas } from '@platform/api-client';
-import { connectPlatform, stopPlatform, type PlatformHandle } from '@platform/launcher';
+import { connectPlatform, type PlatformHandle } from '@platform/launcher';
 import { freePorts } from '@platform/services';
 import { canonical } from './canonical';
-import { platformCli } from './cli';
-import { AIRBYTE_COLUMNS, DEMO_CONNECTION as CONNECTION, LAKE_PREFIX, lakeRecords, lakeRows as demoLakeRows, sourceRecords as demoSourceRecords, STREAMS, type Stream } from './demo-lake';
-import { lakeClient, readParquetRows } from './lake';
+import { platformCli, tearDownPlatform } from './cli';
+import { AIRBYTE_COLUMNS, DEMO_CONNECTION as CONNECTION, LAKE_PREFIX, lakeRecords, lakeRows as demoLakeRows, parquetRows, sourceRecords as demoSourceRecords, STREAMS, type Stream } from './demo-lake';
+import { lakeClient } from './lake';
 import { withSourceDb } from './source-db';
 
 const run = promisify(execFile);
@@ -77,13 +77,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   s3?.destroy();
-  if (stateDir) {
-    // Stop through the CLI as users do; stopPlatform also cleans up after a dead supervisor.
-    await platformCli(['down', ...flags]).catch(() => undefined);
-    await stopPlatform({ stateDir }).catch(() => undefined);
-    if (process.env.KEEP_E2E_STATE) console.log(`state kept in ${stateDir}`);
-    else rmSync(stateDir, { recursive: true, force: true });
-  }
+  if (stateDir) await tearDownPlatform(stateDir, flags);
 });
 
 describe.sequential('the platform, end to end', () => {
@@ -228,7 +222,7 @@ FROM AirbyteData.datalake."airbyte-data".production_public.customers`);
     const orders = await lakeRows('orders');
     expect(orders.keys).toEqual(expect.arrayContaining(before.orders.keys));
     const added = orders.keys.filter((k) => !before.orders.keys.includes(k));
-    const addedRows = await readParquetRows(s3, platform.s3.bucket, added);
+    const addedRows = await parquetRows(s3, platform.s3.bucket, added);
     expect(addedRows.map((r) => canonical(r.order_id)).sort()).toEqual([...newOrderIds].sort());
     expect(lakeRecords(orders.rows, 'orders')).toEqual(await sourceRecords('orders'));
     expect(orders.rows).toHaveLength(before.orders.rows.length + newOrderIds.length);

@@ -10,9 +10,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { findConnection, startSync, unwrap, waitForJob } from '@platform/api-client';
-import { connectPlatform, readRunFile, stopPlatform, type PlatformHandle, type RunFile, type ServiceRecord } from '@platform/launcher';
+import { connectPlatform, readRunFile, type PlatformHandle, type RunFile, type ServiceRecord } from '@platform/launcher';
 import { freePorts, isPidAlive, waitForExit } from '@platform/services';
-import { platformCli } from './cli';
+import { platformCli, tearDownPlatform } from './cli';
 import { DEMO_CONNECTION, lakeRecords, lakeRows, sourceRecords, STREAMS, type Stream } from './demo-lake';
 import { lakeClient } from './lake';
 
@@ -104,12 +104,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   s3?.destroy();
-  if (stateDir) {
-    await platformCli(['down', ...flags]).catch(() => undefined);
-    await stopPlatform({ stateDir }).catch(() => undefined);
-    if (process.env.KEEP_E2E_STATE) console.log(`state kept in ${stateDir}`);
-    else rmSync(stateDir, { recursive: true, force: true });
-  }
+  if (stateDir) await tearDownPlatform(stateDir, flags);
 });
 
 describe.sequential('supervision', () => {

@@ -3,14 +3,11 @@
 // supervisor's job (supervision.ts), as for every other service.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { pathToFileURL } from 'node:url';
 import { describeExit, exitOf, ReadinessTimeoutError, stopProcess, type WaitStrategy } from '@platform/services';
+import { TSX_LOADER } from '@platform/services/tsx-loader';
 import type { ServiceInstance } from './supervision';
 
-/** `node --import` this to run TypeScript entries. */
-export const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const READY_TIMEOUT_MS = 60_000;
 // The worker lets a running attempt finish for up to 20 s on SIGTERM.
 const STOP_GRACE_MS = 30_000;

@@ -1,3 +1,39 @@
-export * from './types';
-export * from './messages';
-export * from './codec';
+// Public API of @platform/protocol (design example 12): the Airbyte Protocol v0 types, message
+// builders and the JSON-lines codec.
+export {
+  DESTINATION_SYNC_MODES,
+  MESSAGE_PAYLOAD_FIELD,
+  SYNC_MODES,
+  type AirbyteCatalog,
+  type AirbyteConnectionStatus,
+  type AirbyteControlMessage,
+  type AirbyteErrorTraceMessage,
+  type AirbyteEstimateTraceMessage,
+  type AirbyteGlobalState,
+  type AirbyteLogMessage,
+  type AirbyteMessage,
+  type AirbyteMessageType,
+  type AirbyteRecordMessage,
+  type AirbyteRecordMessageMetaChange,
+  type AirbyteStateMessage,
+  type AirbyteStateStats,
+  type AirbyteStateType,
+  type AirbyteStreamState,
+  type AirbyteStreamStatusTraceMessage,
+  type AirbyteStream,
+  type AirbyteTraceMessage,
+  type ConfiguredAirbyteCatalog,
+  type ConfiguredAirbyteStream,
+  type ConnectorSpecification,
+  type DestinationSyncMode,
+  type FailureType,
+  type JsonSchema,
+  type LogLevel,
+  type RecordChangeReason,
+  type StreamDescriptor,
+  type StreamStatus,
+  type SyncMode,
+  type TraceType,
+} from './types';
+export { errorTraceMessage, estimateMessage, logMessage, recordMessage, stateMessage, streamKey, streamStateMessage, streamStatusMessage } from './messages';
+export { parseMessage, ProtocolParseError, readLines, readMessages, serializeMessage, writeMessages } from './codec';

@@ -6,7 +6,6 @@
 // side casts each column to the source's type first, as the pipelines write them differently
 // (dlt: DECIMAL(38,9); the connectors: the catalog's DECIMAL(18,4); TIMESTAMPTZ or TIMESTAMP in UTC).
 import type pg from 'pg';
-import type { DuckDBConnection } from '@duckdb/node-api';
 import { inspectParquet, type ParquetOutput } from '../connector/count-parquet-rows';
 import type { S3Endpoint } from '../connector/endpoints';
 
@@ -31,21 +30,17 @@ export async function sourceChecksum(client: pg.Client, table: string): Promise<
   return { rows: Number(r.rows), checksum: r.checksum };
 }
 
-async function parquetChecksum(connection: DuckDBConnection, files: string): Promise<TableChecksum & { codecs: string }> {
-  // A TIMESTAMP without zone is read as UTC, as the pipelines wrote it.
-  await connection.run(`SET TimeZone = 'UTC'`);
+// The lake reader reads a TIMESTAMP without zone as UTC (its session's TimeZone), as the pipelines wrote it.
+const PARQUET_CHECKSUM_SQL = (() => {
   const rowText = `concat_ws('|', id::BIGINT::VARCHAR, name, epoch_us(created_at::TIMESTAMPTZ)::VARCHAR, amount::DECIMAL(18,4)::VARCHAR, coalesce(note, '${NULL_MARKER}'))`;
-  const sums = await connection.runAndReadAll(
-    `SELECT count(*)::VARCHAR, coalesce(sum(('0x' || substr(md5(${rowText}), 1, 15))::BIGINT), 0)::VARCHAR FROM read_parquet(${files}, union_by_name = true)`,
-  );
-  const codecs = await connection.runAndReadAll(`SELECT string_agg(DISTINCT compression, ', ' ORDER BY compression) FROM parquet_metadata(${files})`);
-  const [rows, checksum] = sums.getRows()[0] as [string, string];
-  return { rows: Number(rows), checksum, codecs: String(codecs.getRows()[0][0]) };
-}
+  return `SELECT count(*)::VARCHAR AS rows, coalesce(sum(('0x' || substr(md5(${rowText}), 1, 15))::BIGINT), 0)::VARCHAR AS checksum,
+    (SELECT string_agg(DISTINCT compression, ', ' ORDER BY compression) FROM lake_meta) AS codecs FROM lake`;
+})();
 
 /** Downloads the Parquet under `prefix`, checks its rows and checksum against the source's; throws naming the difference. */
 export async function verifyParquet(label: string, s3: S3Endpoint, prefix: string, downloadDir: string, expected: TableChecksum): Promise<VerifiedOutput> {
-  const output = await inspectParquet(s3, prefix, downloadDir, parquetChecksum);
+  const { row, ...objects } = await inspectParquet(s3, prefix, downloadDir, PARQUET_CHECKSUM_SQL);
+  const output = { ...objects, rows: Number(row.rows), checksum: String(row.checksum), codecs: String(row.codecs) };
   if (output.rows !== expected.rows) {
     throw new Error(`${label}: s3://${s3.bucket}/${prefix} holds ${output.rows} rows in ${output.files} Parquet files; the table has ${expected.rows}`);
   }

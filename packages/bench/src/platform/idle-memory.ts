@@ -3,7 +3,7 @@
 // the supervisor with the rest of its process tree.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { groupMemory, processChildren, processTree, type ProcessGroupMemory, type TreeMemory } from './proc-stats';
-import { readRunFile, statePaths, unwrap, type PlatformClient } from './workspace';
+import { isActiveJobStatus, readRunFile, statePaths, unwrap, type PlatformClient } from './workspace';
 
 export interface PlatformMemory {
   /** postgres, s3, server, worker (each with its descendants), then the supervisor with the rest of its tree. */
@@ -29,8 +29,6 @@ export function platformMemory(stateDir: string): PlatformMemory {
   };
 }
 
-const ACTIVE = new Set(['pending', 'running', 'incomplete']);
-
 /**
  * A freshly seeded platform is not idle yet: the seeded connection has a schedule and has never
  * run, so the scheduler (a pass every 10 s) enqueues its first sync at once. Waits until a sync
@@ -41,8 +39,8 @@ export async function waitForSeededSync(client: PlatformClient, quietMs = 25_000
   const started = Date.now();
   for (;;) {
     const { jobs } = await unwrap('jobs/list', client.POST('/v1/jobs/list', { body: { configTypes: ['sync'] } }));
-    const active = jobs.filter((j) => ACTIVE.has(j.job.status));
-    const ended = jobs.filter((j) => !ACTIVE.has(j.job.status));
+    const active = jobs.filter((j) => isActiveJobStatus(j.job.status));
+    const ended = jobs.filter((j) => !isActiveJobStatus(j.job.status));
     if (active.length === 0 && ended.length > 0) {
       return `the seeded connection's first scheduled sync ran (${ended.map((j) => `job ${j.job.id}, ${j.job.status}`).join('; ')})`;
     }

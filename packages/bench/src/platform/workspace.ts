@@ -12,6 +12,7 @@ export {
 } from '@platform/launcher';
 export {
   findConnection,
+  isActiveJobStatus,
   jobFailureMessage,
   selectStreams,
   startSync,

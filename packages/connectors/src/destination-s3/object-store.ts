@@ -1,4 +1,4 @@
-// The only place that talks to S3. Every call maps its failure through s3-errors.ts.
+// The only place that talks to S3. Every call maps its failure through errors.ts.
 import { createReadStream } from 'node:fs';
 import {
   AbortMultipartUploadCommand,
@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { S3Settings } from './config';
-import { s3Error } from './s3-errors';
+import { toConnectorError } from './errors';
 
 const PART_SIZE = 8 * 1024 * 1024;
 /** Parts in flight per upload; PART_SIZE × this bounds the memory an upload takes. */
@@ -118,7 +118,7 @@ export class ObjectStore {
         this.client.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } })),
       );
       const failed = result.Errors?.[0];
-      if (failed) throw s3Error({ name: failed.Code, message: failed.Message }, this.context(`delete of ${this.url(failed.Key ?? '')}`));
+      if (failed) throw toConnectorError({ name: failed.Code, message: failed.Message }, this.context(`delete of ${this.url(failed.Key ?? '')}`));
     }
   }
 
@@ -134,7 +134,7 @@ export class ObjectStore {
     try {
       return await fn();
     } catch (err) {
-      throw s3Error(err, this.context(operation));
+      throw toConnectorError(err, this.context(operation));
     }
   }
 }

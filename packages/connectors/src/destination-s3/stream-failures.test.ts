@@ -18,7 +18,8 @@ beforeAll(async () => {
   lake = await startLake();
   work = await mkdtemp(join(lake.dir, 'chunks-'));
 }, 60_000);
-afterAll(() => lake?.stop());
+// SeaweedFS gets 10 s to stop before SIGKILL, as long as vitest's default hook timeout.
+afterAll(() => lake?.stop(), 60_000);
 
 const errorsOf = (messages: AirbyteMessage[]) => messages.flatMap((m) => (m.type === 'TRACE' && m.trace.type === 'ERROR' ? [m.trace.error!] : []));
 const statesOf = (messages: AirbyteMessage[]) => messages.filter((m) => m.type === 'STATE');

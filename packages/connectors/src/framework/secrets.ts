@@ -1,6 +1,7 @@
 // The spec decides what is secret (design example 7): every property marked
 // `airbyte_secret: true`, found by walking the schema, including oneOf branches.
 import type { JsonSchema } from '@platform/protocol';
+import { locatePath, stringValuesAt, valueAtPath } from './config-paths';
 
 export const SECRET_MASK = '**********';
 
@@ -21,40 +22,19 @@ export function secretPaths(schema: JsonSchema, prefix = ''): string[] {
   return [...out];
 }
 
-function mapAtPath(obj: unknown, path: string[], fn: (value: unknown, current: unknown) => unknown, other?: unknown): void {
-  if (obj === null || typeof obj !== 'object') return;
-  const o = obj as Record<string, unknown>;
-  const [head, ...rest] = path;
-  if (!(head in o)) return;
-  const otherChild = other && typeof other === 'object' ? (other as Record<string, unknown>)[head] : undefined;
-  if (rest.length === 0) o[head] = fn(o[head], otherChild);
-  else mapAtPath(o[head], rest, fn, otherChild);
-}
-
-/** A deep copy with every secret value replaced by the mask. */
-export function maskSecrets<T>(schema: JsonSchema, config: T): T {
-  const copy = structuredClone(config);
-  for (const p of secretPaths(schema)) mapAtPath(copy, p.split('.'), (v) => (v === undefined || v === null ? v : SECRET_MASK));
-  return copy;
-}
-
 /** On update: a field still holding the mask keeps the stored secret. */
 export function mergeMaskedSecrets<T>(schema: JsonSchema, incoming: T, stored: unknown): T {
   const copy = structuredClone(incoming);
-  for (const p of secretPaths(schema)) mapAtPath(copy, p.split('.'), (v, old) => (v === SECRET_MASK ? old : v), stored);
+  for (const path of secretPaths(schema)) {
+    const at = locatePath(copy, path);
+    if (at?.parent[at.key] === SECRET_MASK) at.parent[at.key] = valueAtPath(stored, path);
+  }
   return copy;
 }
 
 /** Every secret string value in a config, for scrubbing free text such as driver errors. */
 export function secretValues(schema: JsonSchema, config: unknown): string[] {
-  const values: string[] = [];
-  for (const p of secretPaths(schema)) {
-    mapAtPath(structuredClone(config), p.split('.'), (v) => {
-      if (typeof v === 'string' && v.length > 0) values.push(v);
-      return v;
-    });
-  }
-  return values;
+  return stringValuesAt(config, secretPaths(schema));
 }
 
 /** Replaces any occurrence of a secret value in text with the mask. */

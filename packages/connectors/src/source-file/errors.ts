@@ -1,8 +1,9 @@
-// Every failure of reading a file becomes a ConnectorError through ONE table (design example 6):
-// the first rule matching the raw error decides the failure type and the user-facing message.
-// Raw causes come from fs, fetch/undici, the AWS SDK, zlib, TextDecoder and our own parsers.
-import type { FailureType } from '@platform/protocol';
-import { ConnectorError, systemError } from '../framework/errors';
+// source-file's error table (design example 6): every failure of reading a file, from fs,
+// fetch/undici, the AWS SDK, zlib, TextDecoder and our own parsers, then the shared network
+// rules, worded for the server holding the file.
+import { mapError, type ErrorFacts, type ErrorRule, type ErrorTable } from '../framework/error-rules';
+import type { ConnectorError } from '../framework/errors';
+import { networkRules, type NetworkFailure } from '../framework/network-errors';
 
 /** The file's bytes are not what the configured format says (bad CSV, bad JSON line, binary data). */
 export class FileContentError extends Error {
@@ -19,70 +20,69 @@ export class HttpStatusError extends Error {
   }
 }
 
-interface ErrorRule {
-  matches(err: unknown): boolean;
-  failureType: FailureType;
-  /** `location` names the file (path, URL or s3:// address) without credentials. */
-  message(location: string, err: unknown): string;
+/** Names the file (path, URL or s3:// address) without credentials. */
+type Location = string;
+
+function describeNetworkFailure(at: Location, failure: NetworkFailure, facts: ErrorFacts): string {
+  switch (failure.kind) {
+    case 'host_not_found':
+      return `Host${failure.host ? ` "${failure.host}"` : ''} not found for ${at}; check the host name in url`;
+    case 'dns_unavailable':
+      return `Could not resolve the host of ${at} (DNS temporarily unavailable)`;
+    case 'tls_certificate':
+      return `The server holding ${at} presented a TLS certificate that was not accepted (${failure.code}: ${facts.message})`;
+    case 'cancelled':
+      return `Reading ${at} was cancelled`;
+    default:
+      return `Cannot reach the server holding ${at} (${failure.code})`;
+  }
 }
 
-type ErrorLike = { name?: string; code?: string; cause?: unknown; message?: string };
-
-/** Node and undici put the socket error code on the error itself or on its `cause` (fetch). */
-function errorCode(err: unknown): string | undefined {
-  const e = err as ErrorLike | undefined;
-  return e?.code ?? (e?.cause as ErrorLike | undefined)?.code;
-}
-
-const hasCode = (...codes: string[]) => (err: unknown) => codes.includes(errorCode(err) ?? '');
-const hasName = (...names: string[]) => (err: unknown) => names.includes((err as ErrorLike | undefined)?.name ?? '');
-const httpStatus = (accept: (status: number) => boolean) => (err: unknown) => err instanceof HttpStatusError && accept(err.status);
-
-const ERROR_TABLE: readonly ErrorRule[] = [
-  { matches: (e) => e instanceof FileContentError, failureType: 'config_error', message: (at, e) => `Cannot parse ${at}: ${(e as Error).message}` },
+const RULES: readonly ErrorRule<Location>[] = [
+  { errorClass: FileContentError, failureType: 'config_error', message: (at, e) => `Cannot parse ${at}: ${e.message}` },
   {
-    matches: hasCode('ERR_ENCODING_INVALID_ENCODED_DATA'),
+    code: ['ERR_ENCODING_INVALID_ENCODED_DATA'],
     failureType: 'config_error',
     message: (at) => `${at} is not valid UTF-8 text; set "encoding" in reader_options (for example "latin1" or "utf-16")`,
   },
-  { matches: hasCode('Z_DATA_ERROR', 'Z_BUF_ERROR'), failureType: 'config_error', message: (at) => `${at} looks gzip-compressed but is not valid gzip data` },
+  { code: ['Z_DATA_ERROR', 'Z_BUF_ERROR'], failureType: 'config_error', message: (at) => `${at} looks gzip-compressed but is not valid gzip data` },
   // Local filesystem.
-  { matches: hasCode('ENOENT'), failureType: 'config_error', message: (at) => `File not found: ${at}` },
-  { matches: hasCode('EISDIR'), failureType: 'config_error', message: (at) => `${at} is a directory, not a file` },
-  { matches: hasCode('EACCES', 'EPERM'), failureType: 'config_error', message: (at) => `Permission denied reading ${at}` },
-  // HTTP(S).
-  { matches: httpStatus((s) => s === 404 || s === 410), failureType: 'config_error', message: (at, e) => `File not found: ${at} (${(e as Error).message})` },
-  { matches: httpStatus((s) => s === 401 || s === 403), failureType: 'config_error', message: (at, e) => `Access denied to ${at} (${(e as Error).message})` },
-  {
-    matches: httpStatus((s) => s === 408 || s === 429 || s >= 500),
-    failureType: 'transient_error',
-    message: (at, e) => `The server failed to serve ${at} (${(e as Error).message}); try again later`,
-  },
-  { matches: httpStatus(() => true), failureType: 'config_error', message: (at, e) => `The server refused to serve ${at} (${(e as Error).message})` },
+  { code: ['ENOENT'], failureType: 'config_error', message: (at) => `File not found: ${at}` },
+  { code: ['EISDIR'], failureType: 'config_error', message: (at) => `${at} is a directory, not a file` },
+  { code: ['EACCES', 'EPERM'], failureType: 'config_error', message: (at) => `Permission denied reading ${at}` },
   // S3 (AWS SDK v3 service exceptions carry the S3 error code as `name`).
-  { matches: hasName('NoSuchKey', 'NotFound'), failureType: 'config_error', message: (at) => `File not found: ${at}` },
-  { matches: hasName('NoSuchBucket'), failureType: 'config_error', message: (at) => `Bucket not found for ${at}` },
+  { name: ['NoSuchKey', 'NotFound'], failureType: 'config_error', message: (at) => `File not found: ${at}` },
+  { name: ['NoSuchBucket'], failureType: 'config_error', message: (at) => `Bucket not found for ${at}` },
   {
-    matches: hasName('InvalidAccessKeyId', 'SignatureDoesNotMatch', 'InvalidClientTokenId', 'InvalidToken', 'ExpiredToken'),
+    name: ['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'InvalidClientTokenId', 'InvalidToken', 'ExpiredToken'],
     failureType: 'config_error',
-    message: (at, e) => `S3 rejected the credentials for ${at} (${(e as ErrorLike).name}); check aws_access_key_id and aws_secret_access_key`,
+    message: (at, e) => `S3 rejected the credentials for ${at} (${e.name}); check aws_access_key_id and aws_secret_access_key`,
   },
-  { matches: hasName('AccessDenied', 'Forbidden'), failureType: 'config_error', message: (at) => `Access denied to ${at}; the credentials may lack read permission` },
-  // Network.
-  { matches: hasCode('ENOTFOUND', 'EAI_AGAIN'), failureType: 'config_error', message: (at) => `Host not found for ${at}` },
+  { name: ['AccessDenied', 'Forbidden'], failureType: 'config_error', message: (at) => `Access denied to ${at}; the credentials may lack read permission` },
+  // HTTP(S), and S3 errors no rule above names, by their status.
+  { status: (s) => s === 404 || s === 410, failureType: 'config_error', message: (at, e) => `File not found: ${at} (${e.message})` },
+  { status: (s) => s === 401 || s === 403, failureType: 'config_error', message: (at, e) => `Access denied to ${at} (${e.message})` },
   {
-    matches: hasCode('ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET'),
+    status: (s) => s === 408 || s === 429 || s >= 500,
     failureType: 'transient_error',
-    message: (at, e) => `Cannot reach the server holding ${at} (${errorCode(e)})`,
+    message: (at, e) => `The server failed to serve ${at} (${e.message}); try again later`,
   },
-  { matches: hasName('AbortError'), failureType: 'transient_error', message: (at) => `Reading ${at} was cancelled` },
+  { errorClass: HttpStatusError, failureType: 'config_error', message: (at, e) => `The server refused to serve ${at} (${e.message})` },
+  ...networkRules(describeNetworkFailure),
 ];
+
+const TABLE: ErrorTable<Location> = {
+  rules: RULES,
+  unmatched: (at, e) => `Unexpected error while reading ${at}: ${describeRaw(e)}`,
+  // An error no rule expected is logged with its stack.
+  internalMessage: (_at, e, matched) => (matched ? describeRaw(e) : ((e.error as Error | undefined)?.stack ?? describeRaw(e))),
+};
+
+function describeRaw(e: ErrorFacts): string {
+  return e.error instanceof Error ? `${e.name}: ${e.message}${e.code ? ` (${e.code})` : ''}` : e.message;
+}
 
 /** Maps anything thrown while opening or reading `location` to a ConnectorError. */
 export function toConnectorError(err: unknown, location: string): ConnectorError {
-  if (err instanceof ConnectorError) return err;
-  const internal = err instanceof Error ? `${err.name}: ${err.message}${errorCode(err) ? ` (${errorCode(err)})` : ''}` : String(err);
-  const rule = ERROR_TABLE.find((r) => r.matches(err));
-  if (!rule) return systemError(`Unexpected error while reading ${location}: ${internal}`, (err as Error)?.stack ?? internal, err);
-  return new ConnectorError(rule.message(location, err), rule.failureType, internal, { cause: err });
+  return mapError(TABLE, err, location);
 }

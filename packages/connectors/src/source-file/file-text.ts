@@ -2,10 +2,10 @@
 // Memory stays at a few chunks.
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import type { ResolvedFile } from './config';
 import { contentError } from './errors';
 import type { Compression } from './reader-options';
-import type { FileLocation } from './storage/index';
-import { createChunkDecoder, type TextEncoding } from './text-decoder';
+import { createChunkDecoder } from './text-decoder';
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 
@@ -39,14 +39,10 @@ async function decompressed(body: Readable, compression: Compression): Promise<R
   return gzip ? pipeline(source, createGunzip(), () => {}) : source;
 }
 
-export interface TextSource {
-  location: FileLocation;
-  encoding: TextEncoding;
-  compression: Compression;
-}
-
-export async function* readFileText({ location, encoding, compression }: TextSource, signal?: AbortSignal): AsyncGenerator<string> {
-  const bytes = await decompressed(await location.open(signal), compression);
+/** The text of the configured file, read as its reader options say (encoding, compression). */
+export async function* readFileText(file: ResolvedFile, signal?: AbortSignal): AsyncGenerator<string> {
+  const { encoding, compression } = file.options;
+  const bytes = await decompressed(await file.location.open(signal), compression);
   const decoder = createChunkDecoder(encoding);
   for await (const chunk of bytes as AsyncIterable<Buffer>) {
     const text = decoder.write(chunk);

@@ -1,74 +1,35 @@
-// source-file over S3 against a real SeaweedFS S3 gateway, including the shared source contract.
-import { readFile, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { SeaweedService, type StartedSeaweedService } from '@platform/services';
+// source-file over S3 against a real SeaweedFS S3 gateway.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadFixtures, runSourceContractSuite } from '../testing/index';
 import type { FileSourceConfig } from './config';
-import { sourceFile } from './index';
 import type { S3Provider } from './storage/s3';
 import { checkMessage, readAll } from './test/read-helpers';
+import { BUCKET, startFixtureBucket, type FixtureBucket } from './test/s3-fixture';
 
-const FIXTURES_DIR = fileURLToPath(new URL('./test/', import.meta.url));
-const BUCKET = 'files';
-let seaweed: StartedSeaweedService;
-let dataDir: string;
+let bucket: FixtureBucket;
 
-/** One SeaweedFS for the whole file: the contract suite and the cases below both need it. */
-let started: Promise<StartedSeaweedService> | undefined;
-function startSeaweed(): Promise<StartedSeaweedService> {
-  return (started ??= (async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'source-file-seaweed-'));
-    seaweed = await new SeaweedService({ dataDir }).start();
-    await seaweed.createBucket(BUCKET);
-    const client = seaweed.s3Client();
-    try {
-      const put = (Key: string, Body: string | Buffer) => client.send(new PutObjectCommand({ Bucket: BUCKET, Key, Body }));
-      await put('people.csv', await readFile(join(FIXTURES_DIR, 'people.csv')));
-      await put('nested/people.csv.gz', gzipSync('id,name\n1,Ann\n'));
-    } finally {
-      client.destroy();
-    }
-    return seaweed;
-  })());
-}
-
-function s3(key: string, provider: Partial<S3Provider> = {}, bucket = BUCKET): FileSourceConfig {
+function s3(key: string, provider: Partial<S3Provider> = {}, bucketName = BUCKET): FileSourceConfig {
   return {
     dataset_name: 'people',
     format: 'csv',
-    url: `s3://${bucket}/${key}`,
+    url: `s3://${bucketName}/${key}`,
     provider: {
       storage: 'S3',
-      endpoint: seaweed.endpoint,
-      aws_access_key_id: seaweed.accessKeyId,
-      aws_secret_access_key: seaweed.secretAccessKey,
+      endpoint: bucket.seaweed.endpoint,
+      aws_access_key_id: bucket.seaweed.accessKeyId,
+      aws_secret_access_key: bucket.seaweed.secretAccessKey,
       ...provider,
     },
   };
 }
 
-beforeAll(startSeaweed, 60_000);
+beforeAll(async () => {
+  bucket = await startFixtureBucket();
+}, 60_000);
 
+// SeaweedFS gets 10 s to stop before SIGKILL, as long as vitest's default hook timeout.
 afterAll(async () => {
-  await seaweed?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
-
-// Airbyte's file source has no incremental sync (spec supportsIncremental: false), so the suite checks that it refuses one.
-runSourceContractSuite<FileSourceConfig>({
-  name: 'source-file',
-  connector: sourceFile,
-  expectedSecrets: ['provider.aws_secret_access_key', 'provider.aws_access_key_id'],
-  setup: async () => {
-    const { endpoint, accessKeyId, secretAccessKey } = await startSeaweed();
-    return loadFixtures<FileSourceConfig>(FIXTURES_DIR, { BUCKET, ENDPOINT: endpoint, ACCESS_KEY_ID: accessKeyId, SECRET_ACCESS_KEY: secretAccessKey });
-  },
-});
+  await bucket?.stop();
+}, 60_000);
 
 describe('source-file over S3 (SeaweedFS)', () => {
   it('streams an object, plain and gzip', async () => {

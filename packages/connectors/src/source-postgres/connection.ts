@@ -4,7 +4,7 @@ import type { ConnectionOptions } from 'node:tls';
 import pg from 'pg';
 import type { ConnectorContext } from '../framework/connector';
 import type { PostgresSourceConfig, SslModeConfig } from './config';
-import { errorKey, toConnectorError, type ErrorContext } from './errors';
+import { refusedPlainConnection, refusedSsl, toConnectorError, type ErrorContext } from './errors';
 
 /** check must answer quickly; a read may wait longer for a busy server. */
 export const CHECK_CONNECT_TIMEOUT_MS = 10_000;
@@ -37,9 +37,9 @@ function sslAttempts(mode: SslModeConfig): SslAttempt[] {
       return [{ ssl: false }];
     case 'allow':
       // Plain first; SSL only when the server's pg_hba.conf refuses plain connections.
-      return [{ ssl: false, fallBackOn: (e) => errorKey(e) === '28000' }, { ssl: encryptedUnverified }];
+      return [{ ssl: false, fallBackOn: refusedPlainConnection }, { ssl: encryptedUnverified }];
     case 'prefer':
-      return [{ ssl: encryptedUnverified, fallBackOn: (e) => errorKey(e) === 'SSL_NOT_SUPPORTED' }, { ssl: false }];
+      return [{ ssl: encryptedUnverified, fallBackOn: refusedSsl }, { ssl: false }];
     case 'require':
       return [{ ssl: encryptedUnverified }];
     case 'verify-ca':

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectorError } from '../framework/errors';
+import { describeNetworkFailureClassification, FAILING_HOST } from '../testing/network-failures';
 import { toConnectorError } from './errors';
 import { sourcePostgres } from './index';
 
@@ -42,6 +43,8 @@ describe('the pg error table', () => {
     expect(toConnectorError(original, ctx)).toBe(original);
   });
 });
+
+describeNetworkFailureClassification('source-postgres', (err) => toConnectorError(err, { ...ctx, host: FAILING_HOST }));
 
 describe('check against a server that never answers', () => {
   let silent: net.Server;

@@ -1,8 +1,8 @@
 // Issue 6, point 7: no web page can drive the local API. Each check against a real server
 // on a free port: JSON-only bodies, the UI's origin only, known Host names, basic auth.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApi, type TestApi } from '../test-support/api-harness';
-import { rawRequest } from '../test-support/raw-request';
+import { startTestApi, type TestApi } from '../testing/api-harness';
+import { rawRequest } from '../testing/raw-request';
 import { apiOptionsFromEnv } from './api-settings';
 import { basicAuthenticator } from './auth';
 

@@ -1,13 +1,13 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApi, type TestApi } from '../test-support/api-harness';
-import { TEST_CONNECTOR_DEFINITIONS } from '../test-support/fake-connectors';
-import { rawRequest } from '../test-support/raw-request';
+import { startTestApi, type TestApi } from '../testing/api-harness';
+import { useTestConnectors } from '../testing/fake-connectors';
+import { rawRequest } from '../testing/raw-request';
 
 describe('HTTP transport', () => {
   let api: TestApi;
   beforeAll(async () => {
-    api = await startTestApi({ connectorDefinitions: TEST_CONNECTOR_DEFINITIONS });
+    api = await startTestApi({ connectorDefinitions: useTestConnectors() });
   });
   afterAll(() => api.close());
 

@@ -4,9 +4,8 @@ import type { ConnectorDefinitions } from '../config/definitions';
 import { toApiSchedule } from '../config/schedule';
 import type { ActorRecord, ConnectionListItem, ConnectionRecord, WorkspaceRecord } from '../store/config-store';
 import { maskPaths } from '../store/sealed-config';
+import { epochSeconds } from '../epoch-seconds';
 import type { ApiSchemas } from './route';
-
-const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
 export function toWorkspaceRead(w: WorkspaceRecord): ApiSchemas['WorkspaceRead'] {
   return {

@@ -1,18 +1,17 @@
 // Issue 6, point 8: bad input is a 4xx naming the field, never a 500 — against a real server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApi, type TestApi } from '../test-support/api-harness';
-import { TEST_CONNECTOR_DEFINITIONS } from '../test-support/fake-connectors';
-import { rawRequest } from '../test-support/raw-request';
+import { startTestApi, type TestApi } from '../testing/api-harness';
+import { FAKE_SOURCE_ID, useTestConnectors } from '../testing/fake-connectors';
+import { rawRequest } from '../testing/raw-request';
 import { findJsonProblems } from './json-guards';
 
-const FAKE_SOURCE_DEFINITION_ID = '00000000-0000-4000-8000-0000000f0001';
 const nested = (levels: number, leaf = '1') => '{"a":'.repeat(levels) + leaf + '}'.repeat(levels);
 
 describe('request bodies', () => {
   let api: TestApi;
   let workspaceId: string;
   beforeAll(async () => {
-    api = await startTestApi({ connectorDefinitions: TEST_CONNECTOR_DEFINITIONS, api: { maxBodyBytes: 64 * 1024 } });
+    api = await startTestApi({ connectorDefinitions: useTestConnectors(), api: { maxBodyBytes: 64 * 1024 } });
     workspaceId = (await api.post('workspaces/list')).body.workspaces[0].workspaceId;
   });
   afterAll(() => api.close());
@@ -60,7 +59,7 @@ describe('request bodies', () => {
   });
 
   it('refuses 10,000 levels of nesting with 422 before validation, naming where the limit is crossed', async () => {
-    const res = await api.post('sources/create', `{"name":"deep","workspaceId":"${workspaceId}","sourceDefinitionId":"${FAKE_SOURCE_DEFINITION_ID}","connectionConfiguration":{"api_key":"k","x":${nested(10_000)}}}`);
+    const res = await api.post('sources/create', `{"name":"deep","workspaceId":"${workspaceId}","sourceDefinitionId":"${FAKE_SOURCE_ID}","connectionConfiguration":{"api_key":"k","x":${nested(10_000)}}}`);
     expect(res.status).toBe(422);
     expect(res.body.details).toHaveLength(1);
     expect(res.body.details[0].path).toBe(`connectionConfiguration.x${'.a'.repeat(62)}`);
@@ -68,7 +67,7 @@ describe('request bodies', () => {
   });
 
   it('does not store a 1,000-level config that readers would choke on', async () => {
-    const res = await api.post('sources/create', `{"name":"deep","workspaceId":"${workspaceId}","sourceDefinitionId":"${FAKE_SOURCE_DEFINITION_ID}","connectionConfiguration":{"api_key":"k","x":${nested(1_000)}}}`);
+    const res = await api.post('sources/create', `{"name":"deep","workspaceId":"${workspaceId}","sourceDefinitionId":"${FAKE_SOURCE_ID}","connectionConfiguration":{"api_key":"k","x":${nested(1_000)}}}`);
     expect(res.status).toBe(422);
     expect((await api.post('sources/list', { workspaceId })).body.sources).toEqual([]);
   });

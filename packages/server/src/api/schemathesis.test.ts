@@ -12,8 +12,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { startTestApi, type TestApi } from '../test-support/api-harness';
-import { FAKE_DESTINATION_ID, FAKE_SOURCE_ID, TEST_CONNECTOR_DEFINITIONS } from '../test-support/fake-connectors';
+import { startTestApi, type TestApi } from '../testing/api-harness';
+import { FAKE_DESTINATION_ID, FAKE_SOURCE_ID, useTestConnectors } from '../testing/fake-connectors';
 
 const SCHEMATHESIS = fileURLToPath(new URL('../../../../.tools/schemathesis/bin/schemathesis', import.meta.url));
 const MAX_EXAMPLES = process.env.SCHEMATHESIS_MAX_EXAMPLES ?? '15';
@@ -25,7 +25,7 @@ beforeAll(async () => {
   // Only the in-process fake connectors: a generated config must never make a real
   // connector reach out to whatever host the fuzzer invented.
   api = await startTestApi({
-    connectorDefinitions: TEST_CONNECTOR_DEFINITIONS.filter((d) => d.name.endsWith('-fake')),
+    connectorDefinitions: useTestConnectors().filter((d) => d.name.endsWith('-fake')),
     connectorTimeouts: { checkMs: 2_000, discoverMs: 2_000 },
   });
   workDir = mkdtempSync(path.join(tmpdir(), 'schemathesis-'));

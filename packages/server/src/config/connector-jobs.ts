@@ -2,8 +2,9 @@
 // SynchronousJobRead): bounded by a timeout, their log lines captured and scrubbed of
 // secrets, every failure turned into a result — never an exception for the HTTP layer.
 import { randomUUID } from 'node:crypto';
-import { asConnectorError, ConnectorError, scrubText, transientError, type ConnectorContext } from '@platform/connectors';
+import { asConnectorError, ConnectorError, isRetryable, scrubText, transientError, type ConnectorContext } from '@platform/connectors';
 import type { ApiSchemas } from '../api/route';
+import { epochSeconds } from '../epoch-seconds';
 import type { Logger } from '../logger';
 
 const MAX_LOG_LINES = 1000;
@@ -21,8 +22,6 @@ export interface SynchronousJobOptions {
 export type SynchronousJobResult<T> =
   | { ok: true; value: T; jobInfo: ApiSchemas['SynchronousJobRead'] }
   | { ok: false; message: string; jobInfo: ApiSchemas['SynchronousJobRead'] };
-
-const epochSeconds = (ms: number) => Math.floor(ms / 1000);
 
 export async function runSynchronousJob<T>(options: SynchronousJobOptions, run: (ctx: ConnectorContext) => Promise<T>): Promise<SynchronousJobResult<T>> {
   const scrub = (text: string) => scrubText(text, options.secrets);
@@ -77,7 +76,7 @@ export async function runSynchronousJob<T>(options: SynchronousJobOptions, run: 
       failureType: failure.failureType,
       externalMessage: message,
       ...(internalMessage ? { internalMessage } : {}),
-      retryable: failure.failureType === 'transient_error',
+      retryable: isRetryable(failure.failureType),
       timestamp: Date.now(),
     };
     return { ok: false, message, jobInfo: info };

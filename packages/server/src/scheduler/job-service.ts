@@ -3,6 +3,7 @@
 import type { StreamDescriptor } from '@platform/protocol';
 import type { ConnectionService } from '../config/connections';
 import { ConflictError, NotFoundError } from '../errors';
+import { isActiveJobStatus } from '../job-statuses';
 import type { ConnectionRecord } from '../store/config-store';
 import type { Job, JobStore } from '../store/job-store';
 import { sleep } from '../worker/backoff';
@@ -12,8 +13,6 @@ export interface JobServiceOptions {
   stopWaitMs?: number;
   pollMs?: number;
 }
-
-const isFinished = (job: Job) => !['pending', 'running', 'incomplete'].includes(job.status);
 
 export class JobService {
   private readonly stopWaitMs: number;
@@ -73,7 +72,7 @@ export class JobService {
     let job = await this.jobStore.requestCancel(jobId);
     if (!job) throw new NotFoundError('job', jobId);
     const deadline = Date.now() + this.stopWaitMs;
-    while (!isFinished(job) && Date.now() < deadline) {
+    while (isActiveJobStatus(job.status) && Date.now() < deadline) {
       await sleep(this.pollMs);
       job = await this.getJob(jobId);
     }

@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../logger';
 import type { ConnectionSchedule } from '../store/config-store';
-import { startTestPlatform, quietLog, type TestPlatform } from '../worker/testing/harness';
-import { TEST_DESTINATION_ID, TEST_SOURCE_ID } from '../worker/testing/test-connectors';
+import { startTestPlatform, quietLog, type TestPlatform } from '../testing/platform-harness';
+import { FAKE_DESTINATION_ID, FAKE_SOURCE_ID } from '../testing/fake-connectors';
 import { runSchedulerPass, startScheduler } from './scheduler';
 
 let platform: TestPlatform;
@@ -16,8 +16,8 @@ afterAll(() => platform?.stop());
 
 async function scheduledConnection(schedule: ConnectionSchedule, status: 'active' | 'inactive' = 'active') {
   return platform.createConnection({
-    source: { definitionId: TEST_SOURCE_ID, config: { records: 1 } },
-    destination: { definitionId: TEST_DESTINATION_ID, config: { directory: platform.dir } },
+    source: { definitionId: FAKE_SOURCE_ID, config: { records: 1 } },
+    destination: { definitionId: FAKE_DESTINATION_ID, config: { directory: platform.dir } },
     streams: [{ name: 'numbers', namespace: 'public', syncMode: 'full_refresh', destinationSyncMode: 'overwrite' }],
     schedule,
     status,

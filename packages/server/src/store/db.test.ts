@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase } from '../test-support/test-database';
+import { createTestDatabase } from '../testing/test-database';
 import { createPool, migrate, MIGRATIONS_DIR, type Pool } from './db';
 import { readdir } from 'node:fs/promises';
 

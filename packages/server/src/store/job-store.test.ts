@@ -1,7 +1,7 @@
 // The job queue's guarantees, enforced by the database itself.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, type TestPlatform } from '../worker/testing/harness';
-import { TEST_DESTINATION_ID, TEST_SOURCE_ID } from '../worker/testing/test-connectors';
+import { startTestPlatform, type TestPlatform } from '../testing/platform-harness';
+import { FAKE_DESTINATION_ID, FAKE_SOURCE_ID } from '../testing/fake-connectors';
 import { JobStore, stateMessagesFrom } from './job-store';
 
 let platform: TestPlatform;
@@ -16,8 +16,8 @@ afterAll(() => platform?.stop());
 const newConnection = async () =>
   (
     await platform.createConnection({
-      source: { definitionId: TEST_SOURCE_ID, config: { records: 1 } },
-      destination: { definitionId: TEST_DESTINATION_ID, config: { directory: platform.dir } },
+      source: { definitionId: FAKE_SOURCE_ID, config: { records: 1 } },
+      destination: { definitionId: FAKE_DESTINATION_ID, config: { directory: platform.dir } },
       streams: [{ name: 'numbers', namespace: 'public', syncMode: 'incremental', destinationSyncMode: 'append' }],
     })
   ).connectionId;

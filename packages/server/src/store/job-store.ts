@@ -4,17 +4,16 @@
 // attempt (stale heartbeat, reaped) can never advance state or overwrite the outcome.
 import type { AirbyteStateMessage, StreamDescriptor } from '@platform/protocol';
 import type { ApiSchemas } from '../api/route';
+import { ACTIVE_JOB_STATUSES, type JobStatus } from '../job-statuses';
 import type { ConnectionSchedule } from './config-store';
 import { withTransaction, type Pool, type PoolClient } from './db';
 
 export type JobConfigType = 'sync' | 'reset_connection';
-export type JobStatus = ApiSchemas['JobStatus'];
+export type { JobStatus };
 export type AttemptStatus = ApiSchemas['AttemptStatus'];
 export type AttemptStats = ApiSchemas['AttemptStats'];
 export type AttemptStreamStats = ApiSchemas['AttemptStreamStats'];
 export type AttemptFailureSummary = ApiSchemas['AttemptFailureSummary'];
-
-export const ACTIVE_JOB_STATUSES: readonly JobStatus[] = ['pending', 'running', 'incomplete'];
 
 export interface Job {
   id: number;
@@ -133,7 +132,7 @@ export class JobStore {
   async createJob(connectionId: string, configType: JobConfigType, resetStreams: StreamDescriptor[] | null = null): Promise<Job | null> {
     const { rows } = await this.pool.query(
       `INSERT INTO jobs (connection_id, config_type, reset_streams) VALUES ($1, $2, $3)
-       ON CONFLICT (connection_id) WHERE status IN ('pending', 'running', 'incomplete') DO NOTHING
+       ON CONFLICT (connection_id) WHERE status IN ('pending', 'running', 'incomplete') DO NOTHING -- the partial index's predicate, as written in migration 002
        RETURNING ${JOB_COLUMNS}`,
       [connectionId, configType, resetStreams === null ? null : JSON.stringify(resetStreams)],
     );
@@ -339,9 +338,10 @@ export class JobStore {
     const { rows } = await this.pool.query(
       `SELECT c.connection_id, c.schedule_type, c.basic_units, c.basic_time_unit, c.cron_expression, c.cron_time_zone,
               (SELECT max(j.created_at) FROM jobs j WHERE j.connection_id = c.connection_id) AS last_job_created_at,
-              EXISTS (SELECT 1 FROM jobs j WHERE j.connection_id = c.connection_id AND j.status IN ('pending', 'running', 'incomplete')) AS has_active_job,
+              EXISTS (SELECT 1 FROM jobs j WHERE j.connection_id = c.connection_id AND j.status = ANY($1)) AS has_active_job,
               now() AS now
        FROM connections c WHERE c.status = 'active' AND c.schedule_type <> 'manual'`,
+      [ACTIVE_JOB_STATUSES],
     );
     const now = rows[0]?.now ?? (await this.pool.query('SELECT now() AS now')).rows[0].now;
     return {

@@ -2,9 +2,10 @@
 // fields) replaced by an envelope `{"_encrypted": "<token>"}`. The envelope records which
 // fields are secret, so reading a row needs no connector spec: opening decrypts every
 // envelope and reports where they were, which is what masking needs.
+import { isJsonObject, locatePath, type JsonObject } from '@platform/connectors';
 import type { SecretCipher } from '../crypto';
 
-export type JsonObject = Record<string, unknown>;
+export type { JsonObject };
 
 const ENVELOPE_KEY = '_encrypted';
 
@@ -16,25 +17,11 @@ function isEnvelope(value: unknown): value is Envelope {
   return typeof value === 'object' && value !== null && typeof (value as Envelope)[ENVELOPE_KEY] === 'string' && Object.keys(value).length === 1;
 }
 
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** The object holding the value at a dotted path, when that value is present and not null. */
-function locate(root: JsonObject, path: string): { parent: JsonObject; key: string } | undefined {
-  const keys = path.split('.');
-  const key = keys.pop()!;
-  let parent: unknown = root;
-  for (const k of keys) parent = isObject(parent) ? parent[k] : undefined;
-  if (!isObject(parent) || parent[key] === undefined || parent[key] === null) return undefined;
-  return { parent, key };
-}
-
 /** A copy of `config` with the values at the dotted `paths` encrypted (absent or null values stay as they are). */
 export function sealSecrets(config: JsonObject, paths: string[], cipher: SecretCipher): JsonObject {
   const copy = structuredClone(config);
   for (const path of paths) {
-    const at = locate(copy, path);
+    const at = locatePath(copy, path);
     if (!at || isEnvelope(at.parent[at.key])) continue;
     at.parent[at.key] = { [ENVELOPE_KEY]: cipher.encrypt(JSON.stringify(at.parent[at.key])) } satisfies Envelope;
   }
@@ -58,7 +45,7 @@ export function openSecrets(stored: JsonObject, cipher: SecretCipher): OpenedCon
         out[key] = JSON.parse(cipher.decrypt(value[ENVELOPE_KEY]));
         secretPaths.push(path);
       } else {
-        out[key] = isObject(value) ? walk(value, path) : value;
+        out[key] = isJsonObject(value) ? walk(value, path) : value;
       }
     }
     return out;
@@ -70,7 +57,7 @@ export function openSecrets(stored: JsonObject, cipher: SecretCipher): OpenedCon
 export function maskPaths(config: JsonObject, paths: string[], mask: string): JsonObject {
   const copy = structuredClone(config);
   for (const path of paths) {
-    const at = locate(copy, path);
+    const at = locatePath(copy, path);
     if (at) at.parent[at.key] = mask;
   }
   return copy;

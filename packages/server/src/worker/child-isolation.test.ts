@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { findDefinition } from '@platform/connectors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPassedToChild } from './child-env';
-import { startTestLake, type TestLake } from './testing/lake';
-import { startTestPlatform, type SourceDatabase, type TestPlatform } from './testing/harness';
-import { childrenOf, environmentOf, exitOf, isAlive, spawnWorkerProcess, waitFor } from './testing/processes';
+import { startTestLake, type TestLake } from '../testing/test-lake';
+import { startTestPlatform, type SourceDatabase, type TestPlatform } from '../testing/platform-harness';
+import { childrenOf, environmentOf, exitOf, isAlive, spawnWorkerProcess, waitFor } from '../testing/processes';
 
 const ROWS = 20_000;
 /** Variables of the worker no child may see, with values found nowhere else. */
@@ -59,7 +59,7 @@ async function pacedConnection(path: string) {
   return platform.createConnection({
     source: {
       definitionId: findDefinition('source-postgres')!.id,
-      config: { ...source.config, schemas: ['public'], ssl_mode: { mode: 'disable' }, replication_method: { method: 'Standard' } },
+      config: source.sourceConfig,
     },
     destination: { definitionId: findDefinition('destination-s3')!.id, config: lake.destinationConfig(path) },
     streams: [

@@ -1,16 +1,13 @@
 // Two worker processes sharing one queue: the load is shared, and no connection ever runs
 // twice at once (the database allows one unfinished job per connection).
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, type TestPlatform } from './testing/harness';
-import { TEST_DESTINATION_ID, TEST_SOURCE_ID } from './testing/test-connectors';
+import { startTestPlatform, type TestPlatform } from '../testing/platform-harness';
+import { spawnWorkerProcess } from '../testing/processes';
+import { FAKE_DESTINATION_ID, FAKE_SOURCE_ID } from '../testing/fake-connectors';
 
-const MAIN_WORKER = fileURLToPath(new URL('../main-worker.ts', import.meta.url));
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const CONNECTIONS = 4;
 const ROUNDS = 2;
 
@@ -21,8 +18,8 @@ beforeAll(async () => {
   platform = await startTestPlatform();
   for (const id of ['worker-a', 'worker-b']) {
     // One job at a time each: with the default five, either worker alone could take all four.
-    const env = { ...process.env, PLATFORM_DATABASE_URL: platform.databaseUrl, PLATFORM_SECRET_KEY: platform.secretKey, WORKER_ID: id, WORKER_SHUTDOWN_GRACE_MS: '1000', WORKER_MAX_JOBS: '1' };
-    workers.set(id, spawn(process.execPath, ['--import', TSX_LOADER, MAIN_WORKER], { env, stdio: 'ignore' }));
+    const env = { PLATFORM_DATABASE_URL: platform.databaseUrl, PLATFORM_SECRET_KEY: platform.secretKey, WORKER_ID: id, WORKER_SHUTDOWN_GRACE_MS: '1000', WORKER_MAX_JOBS: '1' };
+    workers.set(id, spawnWorkerProcess(env));
   }
 }, 60_000);
 afterAll(async () => {
@@ -37,8 +34,8 @@ describe('several workers', () => {
         const dir = join(platform.dir, `c${i}`);
         await mkdir(dir);
         return platform.createConnection({
-          source: { definitionId: TEST_SOURCE_ID, config: { records: 40, batch_size: 10, delay_ms: 100 } },
-          destination: { definitionId: TEST_DESTINATION_ID, config: { directory: dir } },
+          source: { definitionId: FAKE_SOURCE_ID, config: { records: 40, batch_size: 10, delay_ms: 100 } },
+          destination: { definitionId: FAKE_DESTINATION_ID, config: { directory: dir } },
           streams: [{ name: 'numbers', namespace: 'public', syncMode: 'full_refresh', destinationSyncMode: 'append' }],
         });
       }),
@@ -70,8 +67,8 @@ describe('several workers', () => {
     const dir = join(platform.dir, 'slow');
     await mkdir(dir);
     const conn = await platform.createConnection({
-      source: { definitionId: TEST_SOURCE_ID, config: { records: 2000, batch_size: 10, state_every: 100, delay_ms: 50 } },
-      destination: { definitionId: TEST_DESTINATION_ID, config: { directory: dir } },
+      source: { definitionId: FAKE_SOURCE_ID, config: { records: 2000, batch_size: 10, state_every: 100, delay_ms: 50 } },
+      destination: { definitionId: FAKE_DESTINATION_ID, config: { directory: dir } },
       streams: [{ name: 'numbers', namespace: 'public', syncMode: 'incremental', destinationSyncMode: 'append', cursorField: ['id'] }],
     });
     const job = await platform.services.jobs.sync(conn.connectionId);

@@ -4,9 +4,9 @@ import type { ChildProcess } from 'node:child_process';
 import { findDefinition } from '@platform/connectors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Worker } from './worker';
-import { startTestLake, type TestLake } from './testing/lake';
-import { startTestPlatform, type SourceDatabase, type TestPlatform } from './testing/harness';
-import { childrenOf, isAlive, replicationChildOf, spawnWorkerProcess, waitFor } from './testing/processes';
+import { startTestLake, type TestLake } from '../testing/test-lake';
+import { startTestPlatform, type SourceDatabase, type TestPlatform } from '../testing/platform-harness';
+import { childrenOf, isAlive, replicationChildOf, spawnWorkerProcess, waitFor } from '../testing/processes';
 
 const ROWS = 60_000;
 // source-postgres checkpoints (emits STATE) every this many rows.
@@ -38,13 +38,7 @@ function liveWorker(): Worker {
   return worker;
 }
 
-const sourceConfig = (password = source.config.password) => ({
-  ...source.config,
-  password,
-  schemas: ['public'],
-  ssl_mode: { mode: 'disable' },
-  replication_method: { method: 'Standard' },
-});
+const sourceConfig = (password = source.config.password) => ({ ...source.sourceConfig, password });
 
 async function eventsConnection(path: string, password?: string) {
   return platform.createConnection({

@@ -3,7 +3,7 @@
 // and the stream mapping. A sync of a changed connection uses the connection as it is now.
 // A retry leaves out the streams an earlier attempt of the job completed (others of it
 // having failed alone): it redoes only what is needed.
-import { configError } from '@platform/connectors';
+import { configError, stringValuesAt } from '@platform/connectors';
 import { streamKey, type AirbyteStateMessage, type ConfiguredAirbyteStream, type StreamDescriptor } from '@platform/protocol';
 import { toConfiguredCatalog } from '../config/catalog';
 import type { ActorKind, ActorRecord, ConfigStore } from '../store/config-store';
@@ -69,13 +69,6 @@ async function resumeState(job: Job, attemptNumber: number, streams: ConfiguredA
   return withoutStreams(state, (d, streamState) => overwrite.has(streamKey(d)) && (!supportsRefreshes || isFullRefreshComplete(streamState)));
 }
 
-function valuesAt(config: Record<string, unknown>, paths: string[]): string[] {
-  return paths.flatMap((path) => {
-    const value = path.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), config);
-    return typeof value === 'string' && value !== '' ? [value] : [];
-  });
-}
-
 async function actor(configStore: ConfigStore, kind: ActorKind, id: string): Promise<ActorRecord & { connector: string; supportsRefreshes: boolean }> {
   const record = await configStore.getActor(kind, id, { includeDeleted: true });
   if (!record || record.tombstone) throw configError(`The connection's ${kind} ${id} was deleted`);
@@ -115,6 +108,6 @@ export async function loadJobContext(job: Job, stores: { configStore: ConfigStor
   return {
     input,
     alreadyCompleted: inJob.filter((s) => completedKeys.has(streamKey(s.stream))).map((s) => ({ name: s.stream.name, namespace: s.stream.namespace ?? null })),
-    secrets: [...(source ? valuesAt(source.configuration, source.secretPaths) : []), ...valuesAt(destination.configuration, destination.secretPaths)],
+    secrets: [...(source ? stringValuesAt(source.configuration, source.secretPaths) : []), ...stringValuesAt(destination.configuration, destination.secretPaths)],
   };
 }

@@ -1,8 +1,8 @@
 // PLATFORM_RESOURCES reach the replication child, and running out of memory is reported
 // as such, naming the limit to raise.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, type TestPlatform } from './testing/harness';
-import { TEST_DESTINATION_ID, TEST_SOURCE_ID } from './testing/test-connectors';
+import { startTestPlatform, type TestPlatform } from '../testing/platform-harness';
+import { FAKE_DESTINATION_ID, FAKE_SOURCE_ID } from '../testing/fake-connectors';
 
 let platform: TestPlatform;
 
@@ -15,8 +15,8 @@ afterAll(() => platform?.stop());
 describe('memory limits', () => {
   it('caps the child heap at source + destination memory_limit and reports an OOM clearly', async () => {
     const conn = await platform.createConnection({
-      source: { definitionId: TEST_SOURCE_ID, config: { records: 10, hold_mb: 400 } },
-      destination: { definitionId: TEST_DESTINATION_ID, config: { directory: platform.dir } },
+      source: { definitionId: FAKE_SOURCE_ID, config: { records: 10, hold_mb: 400 } },
+      destination: { definitionId: FAKE_DESTINATION_ID, config: { directory: platform.dir } },
       streams: [{ name: 'numbers', namespace: 'public', syncMode: 'full_refresh', destinationSyncMode: 'append' }],
     });
     const job = await platform.waitForJob((await platform.services.jobs.sync(conn.connectionId)).id);

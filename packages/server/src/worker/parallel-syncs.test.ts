@@ -8,9 +8,9 @@ import { findDefinition } from '@platform/connectors';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectionRecord } from '../store/config-store';
-import { startTestLake, type TestLake } from './testing/lake';
-import { startTestPlatform, type SourceDatabase, type TestPlatform } from './testing/harness';
-import { exitOf, spawnWorkerProcess, waitFor } from './testing/processes';
+import { startTestLake, type TestLake } from '../testing/test-lake';
+import { startTestPlatform, type SourceDatabase, type TestPlatform } from '../testing/platform-harness';
+import { exitOf, spawnWorkerProcess, waitFor } from '../testing/processes';
 import { DEFAULT_MAX_JOBS } from './settings';
 
 const ROWS = 2000;
@@ -39,7 +39,7 @@ async function connections(prefix: string, count: number): Promise<Array<{ table
       const conn = await platform.createConnection({
         source: {
           definitionId: findDefinition('source-postgres')!.id,
-          config: { ...source.config, schemas: ['public'], ssl_mode: { mode: 'disable' }, replication_method: { method: 'Standard' } },
+          config: source.sourceConfig,
         },
         destination: { definitionId: findDefinition('destination-s3')!.id, config: lake.destinationConfig(table) },
         streams: [

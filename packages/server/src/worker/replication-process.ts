@@ -1,15 +1,14 @@
 // Starts the replication child (./replication-main.ts under tsx's loader, no intermediate
 // tsx process, so signals and the stdin pipe reach it directly) and stops it.
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import { createRequire } from 'node:module';
 import type { Readable, Writable } from 'node:stream';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { TSX_LOADER } from '@platform/services/tsx-loader';
 import { childEnvironment } from './child-env';
 import type { ReplicationInput } from './child-protocol';
 import type { ChildLimits } from './resources';
 
 const REPLICATION_MAIN = fileURLToPath(new URL('./replication-main.ts', import.meta.url));
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 export interface ReplicationProcess {
   stdout: Readable;

@@ -6,7 +6,7 @@ import type { ConfiguredAirbyteCatalog } from '@platform/protocol';
 import type { ChildReport, ReplicationInput } from './child-protocol';
 import { mapStream } from './namespace-mapping';
 import { runReplication } from './replication';
-import { testCounterSource, testJsonlDestination } from './testing/test-connectors';
+import { fakeSource, fakeDestination } from '../testing/fake-connectors';
 
 const catalog: ConfiguredAirbyteCatalog = {
   streams: [{ stream: { name: 'numbers', namespace: 'public', json_schema: {}, supported_sync_modes: ['incremental'] }, sync_mode: 'incremental', destination_sync_mode: 'append', cursor_field: ['id'] }],
@@ -22,13 +22,13 @@ afterEach(() => rm(dir, { recursive: true, force: true }));
 async function replicate(source: Record<string, unknown>, destination: Record<string, unknown> = {}, state?: ReplicationInput['state'], configured = catalog) {
   const reports: ChildReport[] = [];
   const input: ReplicationInput = {
-    source: { connector: testCounterSource.name, config: source },
-    destination: { connector: testJsonlDestination.name, config: { directory: dir, ...destination } },
+    source: { connector: fakeSource.name, config: source },
+    destination: { connector: fakeDestination.name, config: { directory: dir, ...destination } },
     catalog: configured,
     state,
     streams: configured.streams.map((s) => mapStream(s.stream, { namespaceDefinition: 'customformat', namespaceFormat: 'production_${SOURCE_NAMESPACE}', prefix: 'raw_' })),
   };
-  const outcome = await runReplication(input, { source: testCounterSource, destination: testJsonlDestination }, { report: (r) => reports.push(r), signal: new AbortController().signal });
+  const outcome = await runReplication(input, { source: fakeSource, destination: fakeDestination }, { report: (r) => reports.push(r), signal: new AbortController().signal });
   return { outcome, reports, of: <T extends ChildReport['type']>(t: T) => reports.filter((r): r is Extract<ChildReport, { type: T }> => r.type === t) };
 }
 

@@ -1,4 +1,8 @@
+import { ConnectorError } from '@platform/connectors';
+import type { FailureType } from '@platform/protocol';
 import { describe, expect, it } from 'vitest';
+import { runSynchronousJob } from '../config/connector-jobs';
+import { createLogger } from '../logger';
 import { backoffDelayMs } from './backoff';
 import { decideAfterFailure } from './retry-policy';
 
@@ -20,5 +24,18 @@ describe('decideAfterFailure', () => {
 describe('backoffDelayMs', () => {
   it('is capped', () => {
     expect([1, 2, 3, 4].map((n) => backoffDelayMs(n, backoff))).toEqual([10, 30, 50, 50]);
+  });
+});
+
+describe('one retry policy', () => {
+  it.each<FailureType>(['transient_error', 'system_error', 'config_error'])('check and discover report %s as retryable exactly when the worker retries it', async (failureType) => {
+    const result = await runSynchronousJob(
+      { configType: 'check_connection_source', configId: 'c', failureOrigin: 'source', timeoutMs: 10_000, secrets: [], log: createLogger('test', { write: () => {} }) },
+      async () => {
+        throw new ConnectorError('failed', failureType);
+      },
+    );
+    const workerRetries = decideAfterFailure(failureType, 0, 3, backoff).status === 'incomplete';
+    expect(result.jobInfo.failureReason?.retryable).toBe(workerRetries);
   });
 });

@@ -1,21 +1,15 @@
 // What happens to a job after a failed attempt is decided by this table alone
-// (design example 6), not by ifs spread through the worker.
+// (design example 6), not by ifs spread through the worker: the connector framework's policy
+// for each failure type, and a user's cancel.
+import { FAILURE_RETRY_POLICY, type RetryRule } from '@platform/connectors';
 import type { FailureType } from '@platform/protocol';
 import { backoffDelayMs, type BackoffPolicy } from './backoff';
 
 /** Failure types an attempt can end with: the connector ones plus a user's cancel. */
 export type AttemptFailureType = FailureType | 'manual_cancellation';
 
-export interface RetryRule {
-  action: 'retry' | 'fail';
-  /** Why, in words an operator reads in the job's log. */
-  reason: string;
-}
-
 export const RETRY_POLICY: Readonly<Record<AttemptFailureType, RetryRule>> = {
-  transient_error: { action: 'retry', reason: 'transient errors (network, a service restarting, a dead worker) usually pass' },
-  system_error: { action: 'retry', reason: 'an unexpected error may not recur on a fresh attempt' },
-  config_error: { action: 'fail', reason: 'a wrong configuration fails the same way until a user fixes it' },
+  ...FAILURE_RETRY_POLICY,
   manual_cancellation: { action: 'fail', reason: 'a user cancelled the job' },
 };
 

@@ -9,8 +9,8 @@ import { freePort } from '@platform/services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiServer, type ApiServer } from '../api/http-server';
 import { createLogger } from '../logger';
-import { startTestLake, type TestLake } from './testing/lake';
-import { startTestPlatform, type SourceDatabase, type TestPlatform } from './testing/harness';
+import { startTestLake, type TestLake } from '../testing/test-lake';
+import { startTestPlatform, type SourceDatabase, type TestPlatform } from '../testing/platform-harness';
 
 const CANARY = 'CANARY-0b7e-private';
 process.env.SOURCE_POSTGRES_CHUNK_ROWS = '400';
@@ -57,7 +57,7 @@ async function connection(path: string) {
   return platform.createConnection({
     source: {
       definitionId: findDefinition('source-postgres')!.id,
-      config: { ...source.config, schemas: ['public'], ssl_mode: { mode: 'disable' }, replication_method: { method: 'Standard' } },
+      config: source.sourceConfig,
     },
     destination: { definitionId: findDefinition('destination-s3')!.id, config: lake.destinationConfig(path) },
     streams: [

@@ -5,8 +5,8 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toConnectionState } from '../api/routes/jobs';
-import { startTestPlatform, type ConnectionSpec, type TestPlatform } from './testing/harness';
-import { TEST_DESTINATION_ID, TEST_SOURCE_ID } from './testing/test-connectors';
+import { startTestPlatform, type ConnectionSpec, type TestPlatform } from '../testing/platform-harness';
+import { FAKE_DESTINATION_ID, FAKE_SOURCE_ID } from '../testing/fake-connectors';
 
 let platform: TestPlatform;
 let caseNumber = 0;
@@ -22,8 +22,8 @@ async function connection(source: Record<string, unknown>, destination: (dir: st
   const dir = join(platform.dir, `case-${++caseNumber}`);
   await mkdir(dir);
   const conn = await platform.createConnection({
-    source: { definitionId: TEST_SOURCE_ID, config: source },
-    destination: { definitionId: TEST_DESTINATION_ID, config: { directory: dir, ...destination(dir) } },
+    source: { definitionId: FAKE_SOURCE_ID, config: source },
+    destination: { definitionId: FAKE_DESTINATION_ID, config: { directory: dir, ...destination(dir) } },
     streams: [{ name: 'numbers', namespace: 'public', syncMode: 'incremental', destinationSyncMode: 'append', cursorField: ['id'] }],
     namespaceDefinition: 'customformat',
     namespaceFormat: 'production_${SOURCE_NAMESPACE}',

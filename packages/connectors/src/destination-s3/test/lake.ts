@@ -1,14 +1,14 @@
-// Test support: a real SeaweedFS S3 server, configs pointing at it, and an independent
-// read-back of what landed (objects listed with the SDK, Parquet read by a separate DuckDB).
+// Test support: a real SeaweedFS S3 server, configs pointing at it, and the shared independent
+// read-back of what landed (testing/lake-reader.ts) bound to it.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { DuckDBInstance } from '@duckdb/node-api';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { SeaweedService, type StartedSeaweedService } from '@platform/services';
 import type { AirbyteMessage, ConfiguredAirbyteCatalog, ConfiguredAirbyteStream, DestinationSyncMode, JsonSchema } from '@platform/protocol';
 import type { CsvFileBatch, SourceOutput } from '../../framework/batches';
 import type { Destination, DestinationContext } from '../../framework/connector';
+import { getObject as lakeObject, listKeys as lakeKeys, queryParquet as lakeQuery } from '../../testing/lake-reader';
 import type { S3DestinationConfig } from '../config';
 
 export const BUCKET = 'lake';
@@ -110,43 +110,7 @@ export async function runWrite(
   return { messages };
 }
 
-export async function listKeys(lake: Lake, prefix = ''): Promise<string[]> {
-  const out = await lake.client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix }));
-  return (out.Contents ?? []).map((o) => o.Key!).sort();
-}
-
-export async function getObject(lake: Lake, key: string): Promise<Buffer> {
-  const out = await lake.client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
-  return Buffer.from(await out.Body!.transformToByteArray());
-}
-
-/**
- * Downloads Parquet objects and runs `sql` in a fresh DuckDB over the views `lake` (their rows),
- * `lake_meta` (their parquet_metadata), `lake_schema` (their parquet_schema) and `lake_strict`
- * (their rows read without union_by_name, which needs every file to have the same schema).
- */
-export async function queryParquet(lake: Lake, keys: string[], sql: string): Promise<Record<string, unknown>[]> {
-  const dir = await mkdtemp(join(lake.dir, 'download-'));
-  const files = await Promise.all(
-    keys.map(async (key, i) => {
-      const file = join(dir, `${i}.parquet`);
-      await writeFile(file, await getObject(lake, key));
-      return file;
-    }),
-  );
-  const db = await DuckDBInstance.create(':memory:');
-  const connection = await db.connect();
-  try {
-    await connection.run(`SET TimeZone = 'UTC'`);
-    const list = `[${files.map((f) => `'${f}'`).join(', ')}]`;
-    await connection.run(`CREATE VIEW lake AS SELECT * FROM read_parquet(${list}, union_by_name = true)`);
-    await connection.run(`CREATE VIEW lake_meta AS SELECT * FROM parquet_metadata(${list})`);
-    await connection.run(`CREATE VIEW lake_schema AS SELECT * FROM parquet_schema(${list})`);
-    await connection.run(`CREATE VIEW lake_strict AS SELECT * FROM read_parquet(${list})`);
-    return (await connection.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
-  } finally {
-    connection.closeSync();
-    db.closeSync();
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+export const listKeys = (lake: Lake, prefix = '') => lakeKeys(lake.client, BUCKET, prefix);
+export const getObject = (lake: Lake, key: string) => lakeObject(lake.client, BUCKET, key);
+/** `sql` over the Parquet objects `keys` (views `lake`, `lake_strict`, `lake_meta`, `lake_schema`: see testing/lake-reader.ts). */
+export const queryParquet = (lake: Lake, keys: string[], sql: string) => lakeQuery(lake.client, BUCKET, keys, sql, lake.dir);

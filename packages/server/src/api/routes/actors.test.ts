@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApi, type TestApi } from '../../test-support/api-harness';
+import { startTestApi, type TestApi } from '../../testing/api-harness';
 import {
   FAKE_DESTINATION_ID,
   FAKE_SOURCE_ID,
   POSTGRES_SOURCE_DEFINITION_ID,
   S3_CONFIG,
   S3_DESTINATION_DEFINITION_ID,
-  TEST_CONNECTOR_DEFINITIONS,
-} from '../../test-support/fake-connectors';
+  useTestConnectors,
+} from '../../testing/fake-connectors';
 
 const MASK = '**********';
 
@@ -24,7 +24,7 @@ const postgresConfig = (password: string) => ({
 describe('sources and destinations', () => {
   let api: TestApi;
   beforeAll(async () => {
-    api = await startTestApi({ connectorDefinitions: TEST_CONNECTOR_DEFINITIONS });
+    api = await startTestApi({ connectorDefinitions: useTestConnectors() });
   });
   afterAll(() => api.close());
 
@@ -277,7 +277,7 @@ describe('sources and destinations', () => {
 describe('a connector that does not answer', () => {
   let api: TestApi;
   beforeAll(async () => {
-    api = await startTestApi({ connectorDefinitions: TEST_CONNECTOR_DEFINITIONS, connectorTimeouts: { checkMs: 300, discoverMs: 300 } });
+    api = await startTestApi({ connectorDefinitions: useTestConnectors(), connectorTimeouts: { checkMs: 300, discoverMs: 300 } });
   });
   afterAll(() => api.close());
 

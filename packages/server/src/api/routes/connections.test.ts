@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApi, type TestApi } from '../../test-support/api-harness';
-import { FAKE_DESTINATION_ID, FAKE_SOURCE_ID, S3_CONFIG, S3_DESTINATION_DEFINITION_ID, TEST_CONNECTOR_DEFINITIONS } from '../../test-support/fake-connectors';
+import { startTestApi, type TestApi } from '../../testing/api-harness';
+import { FAKE_DESTINATION_ID, FAKE_SOURCE_ID, S3_CONFIG, S3_DESTINATION_DEFINITION_ID, useTestConnectors } from '../../testing/fake-connectors';
 
 const stream = (name: string, config: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ stream: { name, namespace: 'public', ...extra }, config });
 
@@ -11,7 +11,7 @@ describe('connections', () => {
   let warehouseId: string;
 
   beforeAll(async () => {
-    api = await startTestApi({ connectorDefinitions: TEST_CONNECTOR_DEFINITIONS });
+    api = await startTestApi({ connectorDefinitions: useTestConnectors() });
     sourceId = (await api.post('sources/create', { sourceDefinitionId: FAKE_SOURCE_ID, name: 'Shop API', connectionConfiguration: { api_key: 'k' } })).body.sourceId;
     s3Id = (await api.post('destinations/create', { destinationDefinitionId: S3_DESTINATION_DEFINITION_ID, name: 'MinIO S3', connectionConfiguration: S3_CONFIG })).body.destinationId;
     warehouseId = (await api.post('destinations/create', { destinationDefinitionId: FAKE_DESTINATION_ID, name: 'Warehouse', connectionConfiguration: {} })).body.destinationId;

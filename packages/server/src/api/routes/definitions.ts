@@ -1,4 +1,5 @@
 import { destinationSyncModes, toDestinationDefinitionRead, toSourceDefinitionRead } from '../../config/definitions';
+import { epochSeconds } from '../../epoch-seconds';
 import type { ApiSchemas, RouteModule } from '../route';
 
 export const definitionRoutes: RouteModule = {
@@ -60,8 +61,8 @@ function specJobInfo(definitionId: string, startedAt: number): ApiSchemas['Synch
     id: crypto.randomUUID(),
     configType: 'get_spec',
     configId: definitionId,
-    createdAt: Math.floor(startedAt / 1000),
-    endedAt: Math.floor(Date.now() / 1000),
+    createdAt: epochSeconds(startedAt),
+    endedAt: epochSeconds(Date.now()),
     succeeded: true,
     logs: { logLines: [] },
   };

@@ -1,9 +1,9 @@
 // The integration guide's API calls, as its Python `requests` snippets make them, against a
 // real source-postgres reading a real database and the real S3 destination definition.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startTestApi, type TestApi } from '../../test-support/api-harness';
-import { POSTGRES_SOURCE_DEFINITION_ID, S3_CONFIG, S3_DESTINATION_DEFINITION_ID } from '../../test-support/fake-connectors';
-import { createTestDatabase } from '../../test-support/test-database';
+import { startTestApi, type TestApi } from '../../testing/api-harness';
+import { POSTGRES_SOURCE_DEFINITION_ID, S3_CONFIG, S3_DESTINATION_DEFINITION_ID } from '../../testing/fake-connectors';
+import { createTestDatabase } from '../../testing/test-database';
 
 const DEMO_TABLES = `
   CREATE TABLE customers (id serial PRIMARY KEY, name text, contact jsonb, addresses jsonb, updated_at timestamptz DEFAULT now());

@@ -9,7 +9,7 @@ import { freePort, SeaweedService, type StartedSeaweedService } from '@platform/
 import { createApiServer } from '../http-server';
 import { createPlatformServices } from '../../app';
 import { createLogger } from '../../logger';
-import { startTestApi, type TestApi } from '../../test-support/api-harness';
+import { startTestApi, type TestApi } from '../../testing/api-harness';
 import type { PlatformS3Settings } from '../../dependency-checks';
 
 const BUCKET = 'platform-lake';

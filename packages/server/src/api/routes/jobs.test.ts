@@ -4,9 +4,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApi, type TestApi } from '../../test-support/api-harness';
-import { quietLog, useTestConnectors } from '../../worker/testing/harness';
-import { TEST_DESTINATION_ID, TEST_SOURCE_ID } from '../../worker/testing/test-connectors';
+import { startTestApi, type TestApi } from '../../testing/api-harness';
+import { FAKE_DESTINATION_ID, FAKE_SOURCE_ID, useTestConnectors } from '../../testing/fake-connectors';
+import { quietLog } from '../../testing/platform-harness';
 import { Worker } from '../../worker/worker';
 
 let api: TestApi;
@@ -26,8 +26,8 @@ afterAll(async () => {
 });
 
 async function createConnection(sourceConfig: Record<string, unknown>): Promise<string> {
-  const source = await api.post('sources/create', { sourceDefinitionId: TEST_SOURCE_ID, name: 'Counter', connectionConfiguration: sourceConfig });
-  const destination = await api.post('destinations/create', { destinationDefinitionId: TEST_DESTINATION_ID, name: 'Files', connectionConfiguration: { directory: dir } });
+  const source = await api.post('sources/create', { sourceDefinitionId: FAKE_SOURCE_ID, name: 'Counter', connectionConfiguration: sourceConfig });
+  const destination = await api.post('destinations/create', { destinationDefinitionId: FAKE_DESTINATION_ID, name: 'Files', connectionConfiguration: { directory: dir } });
   const connection = await api.post('connections/create', {
     sourceId: source.body.sourceId,
     destinationId: destination.body.destinationId,

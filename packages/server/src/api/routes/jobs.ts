@@ -2,11 +2,11 @@
 // API's shapes and the job service and store.
 import type { StreamDescriptor } from '@platform/protocol';
 import type { PlatformServices } from '../../app';
+import { epochSeconds } from '../../epoch-seconds';
 import type { Attempt, Job, JobConfigType, StoredState } from '../../store/job-store';
 import { NotFoundError } from '../../errors';
 import type { ApiSchemas, RouteModule } from '../route';
 
-const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
 const DEFAULT_PAGE_SIZE = 200;
 const DEFAULT_LOG_PAGE_LINES = 1000;
 const JOB_CONFIG_TYPES: readonly string[] = ['sync', 'reset_connection'] satisfies JobConfigType[];

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cronFor } from '../../config/schedule';
-import { startTestApi, type TestApi } from '../../test-support/api-harness';
-import { quietLog, useTestConnectors } from '../../worker/testing/harness';
-import { TEST_DESTINATION_ID, TEST_SOURCE_ID } from '../../worker/testing/test-connectors';
+import { startTestApi, type TestApi } from '../../testing/api-harness';
+import { FAKE_DESTINATION_ID, FAKE_SOURCE_ID, useTestConnectors } from '../../testing/fake-connectors';
+import { quietLog } from '../../testing/platform-harness';
 import { Worker } from '../../worker/worker';
 
 let api: TestApi;
@@ -37,8 +37,8 @@ async function waitForStatus(jobId: number, statuses: string[]) {
 
 describe('web_backend/connections/list', () => {
   it('lists connections without catalogs, with connector snippets, schedule and the latest job', async () => {
-    const source = (await api.post('sources/create', { sourceDefinitionId: TEST_SOURCE_ID, name: 'Counter', connectionConfiguration: { records: 50, batch_size: 10 } })).body;
-    const destination = (await api.post('destinations/create', { destinationDefinitionId: TEST_DESTINATION_ID, name: 'Files', connectionConfiguration: { directory: dir } })).body;
+    const source = (await api.post('sources/create', { sourceDefinitionId: FAKE_SOURCE_ID, name: 'Counter', connectionConfiguration: { records: 50, batch_size: 10 } })).body;
+    const destination = (await api.post('destinations/create', { destinationDefinitionId: FAKE_DESTINATION_ID, name: 'Files', connectionConfiguration: { directory: dir } })).body;
     const create = (name: string, extra: Record<string, unknown>) =>
       api.post('connections/create', {
         name,
@@ -63,8 +63,8 @@ describe('web_backend/connections/list', () => {
     expect(items[0]).toEqual({
       connectionId: synced.connectionId,
       name: 'synced',
-      source: { sourceId: source.sourceId, name: 'Counter', sourceDefinitionId: TEST_SOURCE_ID, sourceName: source.sourceName },
-      destination: { destinationId: destination.destinationId, name: 'Files', destinationDefinitionId: TEST_DESTINATION_ID, destinationName: destination.destinationName },
+      source: { sourceId: source.sourceId, name: 'Counter', sourceDefinitionId: FAKE_SOURCE_ID, sourceName: source.sourceName },
+      destination: { destinationId: destination.destinationId, name: 'Files', destinationDefinitionId: FAKE_DESTINATION_ID, destinationName: destination.destinationName },
       status: 'active',
       scheduleType: 'manual',
       latestSyncJobCreatedAt: sync.body.job.createdAt,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApi, type TestApi } from '../../test-support/api-harness';
+import { startTestApi, type TestApi } from '../../testing/api-harness';
 
 describe('workspaces', () => {
   let api: TestApi;

@@ -1,31 +1,22 @@
 // Test support for the worker, scheduler and jobs routes: a fresh platform database (and,
 // when asked, a source database) in the test run's embedded Postgres, platform services
-// with the test connectors registered, helpers to create connections and await jobs.
+// with the fake connectors registered, helpers to create connections and await jobs.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { CONNECTOR_DEFINITIONS, secretPaths, type ConnectorDefinition } from '@platform/connectors';
-import { createPlatformServices, type PlatformServices } from '../../app';
-import { createLogger, type Logger } from '../../logger';
-import type { ApiSchemas } from '../../api/route';
-import type { ConnectionRecord, ConnectionSchedule } from '../../store/config-store';
-import type { Job } from '../../store/job-store';
-import { createTestDatabase } from '../../test-support/test-database';
-import { findConnectorDefinition } from '../connectors';
-import { Worker, type WorkerOptions } from '../worker';
-import { connectorDefinitions as testDefinitions } from './test-connectors';
-
-/**
- * Registers the test connectors for this process and the replication children it starts
- * (through PLATFORM_EXTRA_CONNECTORS); returns every definition, real and test.
- */
-export function useTestConnectors(): ConnectorDefinition[] {
-  process.env.PLATFORM_EXTRA_CONNECTORS = fileURLToPath(new URL('./test-connectors.ts', import.meta.url));
-  return [...CONNECTOR_DEFINITIONS, ...testDefinitions];
-}
+import { secretPaths } from '@platform/connectors';
+import type { ApiSchemas } from '../api/route';
+import { createPlatformServices, type PlatformServices } from '../app';
+import { createLogger, type Logger } from '../logger';
+import type { ConnectionRecord, ConnectionSchedule } from '../store/config-store';
+import { isActiveJobStatus } from '../job-statuses';
+import type { Job } from '../store/job-store';
+import { findConnectorDefinition } from '../worker/connectors';
+import { Worker, type WorkerOptions } from '../worker/worker';
+import { useTestConnectors } from './fake-connectors';
+import { createTestDatabase } from './test-database';
 
 /** Only warnings and errors, so test output stays readable. */
 export const quietLog: Logger = createLogger('test', { level: 'warn', write: (line) => process.stderr.write(line + '\n') });
@@ -54,6 +45,8 @@ export interface ConnectionSpec {
 export interface SourceDatabase {
   /** source-postgres config fields for it, with a login of its own. */
   config: { host: string; port: number; database: string; username: string; password: string };
+  /** A whole source-postgres config reading its `public` schema (plain connection, Standard replication). */
+  sourceConfig: Record<string, unknown>;
   sql(text: string): Promise<void>;
   query<R extends pg.QueryResultRow = any>(text: string): Promise<R[]>;
 }
@@ -72,8 +65,6 @@ export interface TestPlatform {
   waitForJob(jobId: number, done?: (job: Job) => boolean, timeoutMs?: number): Promise<Job>;
   stop(): Promise<void>;
 }
-
-const TERMINAL = ['succeeded', 'failed', 'cancelled'];
 
 async function runSql<R extends pg.QueryResultRow = any>(url: string, text: string): Promise<R[]> {
   const client = new pg.Client({ connectionString: url });
@@ -125,7 +116,12 @@ export async function startTestPlatform(): Promise<TestPlatform> {
       const asOwner = new URL(source.url);
       asOwner.username = config.username;
       asOwner.password = config.password;
-      return { config, sql: async (text) => void (await runSql(asOwner.toString(), text)), query: (text) => runSql(asOwner.toString(), text) };
+      return {
+        config,
+        sourceConfig: { ...config, schemas: ['public'], ssl_mode: { mode: 'disable' }, replication_method: { method: 'Standard' } },
+        sql: async (text) => void (await runSql(asOwner.toString(), text)),
+        query: (text) => runSql(asOwner.toString(), text),
+      };
     },
     async createConnection(spec) {
       const [source, destination] = await Promise.all([createActor('source', spec.source), createActor('destination', spec.destination)]);
@@ -169,7 +165,7 @@ export async function startTestPlatform(): Promise<TestPlatform> {
       worker.start();
       return worker;
     },
-    async waitForJob(jobId, done = (job) => TERMINAL.includes(job.status), timeoutMs = 60_000) {
+    async waitForJob(jobId, done = (job) => !isActiveJobStatus(job.status), timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const job = await services.jobStore.getJob(jobId);

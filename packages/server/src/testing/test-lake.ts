@@ -1,10 +1,10 @@
 // Test support: a real SeaweedFS S3 server that can be stopped and started again on the
-// same port and data, and an independent read-back of the Parquet objects that landed
-// (downloaded with the S3 API, read by a separate DuckDB).
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+// same port and data, and the shared independent read-back of the objects that landed
+// (@platform/connectors/testing's lake reader).
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { DuckDBInstance } from '@duckdb/node-api';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { listKeys, queryParquet } from '@platform/connectors/testing';
 import { freePort, SeaweedService, type StartedSeaweedService } from '@platform/services';
 
 export const BUCKET = 'datalake';
@@ -37,42 +37,10 @@ export async function startTestLake(dir: string): Promise<TestLake> {
   await server.createBucket(BUCKET);
   let client: S3Client = server.s3Client();
 
-  const listPrefix = async (prefix: string) => {
-    const keys: string[] = [];
-    let token: string | undefined;
-    do {
-      const page = await client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix, ContinuationToken: token }));
-      keys.push(...(page.Contents ?? []).map((o) => o.Key!));
-      token = page.NextContinuationToken;
-    } while (token);
-    return keys;
-  };
-  const listAll = (path: string) => listPrefix(`${path}/`);
+  const listAll = (path: string) => listKeys(client, BUCKET, `${path}/`);
   const isLedger = (key: string) => key.includes('/.airbyte/');
-  const listKeys = async (path: string) => (await listAll(path)).filter((k) => !isLedger(k));
-
-  /** Downloads the data objects under `path` and runs `sql` over them in a separate DuckDB. */
-  const query = async (path: string, sql: string) => {
-    const keys = await listKeys(path);
-    const downloads = await mkdtemp(join(dir, 'download-'));
-    const files = await Promise.all(
-      keys.map(async (key, i) => {
-        const file = join(downloads, `${i}.parquet`);
-        await writeFile(file, await (await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToByteArray());
-        return file;
-      }),
-    );
-    const db = await DuckDBInstance.create(':memory:');
-    const connection = await db.connect();
-    try {
-      await connection.run(`CREATE VIEW lake AS SELECT * FROM read_parquet([${files.map((f) => `'${f}'`).join(', ')}])`);
-      return (await connection.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
-    } finally {
-      connection.closeSync();
-      db.closeSync();
-      await rm(downloads, { recursive: true, force: true });
-    }
-  };
+  const dataKeys = async (path: string) => (await listAll(path)).filter((k) => !isLedger(k));
+  const query = async (path: string, sql: string) => queryParquet(client, BUCKET, await dataKeys(path), sql, dir);
 
   return {
     get server() {
@@ -96,14 +64,14 @@ export async function startTestLake(dir: string): Promise<TestLake> {
       format: { format_type: 'Parquet', compression_codec: 'ZSTD' },
     }),
     async objectCount(path) {
-      return (await listKeys(path)).length;
+      return (await dataKeys(path)).length;
     },
-    keys: listPrefix,
+    keys: (prefix) => listKeys(client, BUCKET, prefix),
     async ledgerCount(path) {
       return (await listAll(path)).filter(isLedger).length;
     },
     async idStats(path) {
-      const [row] = await query(path, 'SELECT count(*)::INT AS rows, count(DISTINCT id)::INT AS distinct_ids, min(id)::INT AS min_id, max(id)::INT AS max_id FROM lake');
+      const [row] = await query(path, 'SELECT count(*)::INT AS rows, count(DISTINCT id)::INT AS distinct_ids, min(id)::INT AS min_id, max(id)::INT AS max_id FROM lake_strict');
       return { rows: row.rows as number, distinctIds: row.distinct_ids as number, minId: row.min_id as number, maxId: row.max_id as number };
     },
     query,

@@ -2,11 +2,10 @@
 // starts it, and what /proc tells about processes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { TSX_LOADER } from '@platform/services/tsx-loader';
 
-const MAIN_WORKER = fileURLToPath(new URL('../../main-worker.ts', import.meta.url));
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+const MAIN_WORKER = fileURLToPath(new URL('../main-worker.ts', import.meta.url));
 
 /** Runs main-worker.ts with `env` on top of this process's environment; output appended to `logFile` when given. */
 export function spawnWorkerProcess(env: Record<string, string>, logFile?: string): ChildProcess {
