@@ -77,7 +77,8 @@ export async function pullMissingImages(docker: Docker, images: string[], onPull
         }),
       );
     } catch (error) {
-      throw new ImagePullError(image, (error as { json?: { message?: string } }).json?.message ?? (error as Error).message);
+      // dockerode words an HTTP error "(HTTP code 404) unexpected - <the engine's message>".
+      throw new ImagePullError(image, (error as Error).message.replace(/^\(HTTP code \d+\) [^-]*- /, ''));
     }
     pulled.push(image);
   }
