@@ -162,6 +162,12 @@ export async function connectDockerPlatform(options: PlatformOptions = {}): Prom
   return dockerHandle(config, configDir, paths, true);
 }
 
+/** The docker platform's endpoints from the config (the ports published on this machine), whether or not it runs yet. */
+export function dockerPlatformHandle(options: PlatformOptions = {}): PlatformHandle {
+  const { config, configDir, paths } = resolveConfig({ ...options, runtime: 'docker' });
+  return dockerHandle(config, configDir, paths, true);
+}
+
 /** Endpoints as seen from this machine (the published ports). */
 function dockerHandle(config: PlatformConfig, configDir: string, paths: StatePaths, alreadyRunning: boolean): PlatformHandle {
   const host = '127.0.0.1';
