@@ -33,6 +33,6 @@ try {
   await main(process.argv[2]);
   process.exit(0);
 } catch (error) {
-  log(`${process.argv[2]} failed: ${error instanceof Error ? error.message : String(error)}`);
+  log(`${process.argv[2] ?? 'job'} failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 }
