@@ -8,6 +8,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { seed, type PlatformClient } from '@platform/api-client';
@@ -167,11 +169,14 @@ describe('the same seeding requests against the query service (our Dremio-shaped
       maxConcurrentQueries: 2,
       tempDir: path.join(root, 'spill'),
     });
-  });
+  }, 180_000);
   afterAll(async () => {
     await service?.stop();
+    // The service's pool may still be closing its connections; Postgres stopping under them
+    // would surface as errors of this file.
+    if (postgres) await waitForNoSessions(postgres, 'lake');
     await Promise.all([s3?.stop(), postgres?.stop()]);
-  });
+  }, 120_000);
 
   test('AirbyteData is created, then updated with its id and tag, and points at the S3 server', async () => {
     const env = { ...S3_KEYS, PLATFORM_S3_HOST_PORT: new URL(s3.endpoint).host };
@@ -186,3 +191,13 @@ describe('the same seeding requests against the query service (our Dremio-shaped
     expect(source.children?.map((c) => c.path.at(-1))).toContain('datalake');
   });
 });
+
+async function waitForNoSessions(postgres: StartedPostgresService, database: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: postgres.connectionUrl('postgres') });
+  await admin.connect();
+  try {
+    while ((await admin.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [database])).rows[0].n > 0) await sleep(100);
+  } finally {
+    await admin.end();
+  }
+}

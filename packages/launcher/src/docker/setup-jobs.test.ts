@@ -22,11 +22,11 @@ let postgres: StartedPostgresService;
 
 beforeAll(async () => {
   postgres = await new PostgresService({ dataDir: path.join(root, 'pg'), user: 'postgres', password: 'pg-secret-1' }).start();
-});
+}, 120_000);
 afterAll(async () => {
   await postgres?.stop();
   rmSync(root, { recursive: true, force: true });
-});
+}, 60_000);
 
 async function run(args: string[], env: Record<string, string>): Promise<{ code: number; output: string }> {
   try {
