@@ -84,3 +84,19 @@ test('`up` with a taken port names the port, its config key and the flag to chan
     holder.close();
   }
 });
+
+test('after `up --runtime docker`, `status` follows the docker runtime, and `down --volumes` asks before removing data', async () => {
+  const dir = stateDir();
+  mkdirSync(path.join(dir, 'run'));
+  // What `up --runtime docker` leaves in the state folder.
+  writeFileSync(path.join(dir, 'run', 'docker.json'), JSON.stringify({ runtime: 'docker', project: 'airlock', composeFile: path.join(dir, 'docker-compose.yml'), composeDir: dir, startedAt: new Date().toISOString() }));
+  const noEngine = { DOCKER_HOST: `unix://${path.join(dir, 'no-engine.sock')}` };
+  const status = await platform(['status', '--state-dir', dir], noEngine);
+  expect(status.code).toBe(1);
+  expect(status.stderr).toContain('error: no Docker engine answers at unix://');
+  // No terminal to confirm on, no --yes: nothing is removed.
+  const down = await platform(['down', '--volumes', '--state-dir', dir], noEngine);
+  expect(down.code).toBe(1);
+  expect(down.stderr).toContain('down --volumes needs a confirmation: run it in a terminal, or add --yes');
+  expect(down.stderr).toContain('Nothing removed');
+});
