@@ -14,7 +14,8 @@ commands:
                            (docker: the volumes are kept; --volumes removes them, after a
                            confirmation or with --yes)
   status                   every service's state, health, restarts, port and PID
-  logs [service]           a service's log (postgres, s3, server, worker, query, supervisor)
+  logs [service]           a service's log (postgres, s3, server, worker, query, supervisor;
+                           docker: the compose services, e.g. minio, dremio, postgres-init)
   logs --job N             a job attempt's log (--attempt K, default the last)
   seed [file...]           create or update the seeded objects (default config/seeds/*.yaml)
   sync <connection>        run a sync of a connection (name or id) and follow it

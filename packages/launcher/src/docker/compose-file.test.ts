@@ -183,7 +183,10 @@ test('ports come from platform.yaml, and a literal $ in a configured name surviv
   const settings = input({ PLATFORM_API_PORT: '18001', PLATFORM_POSTGRES_PORT: '15433', PLATFORM_S3_PORT: '19000', PLATFORM_QUERY_PORT: '19047', PLATFORM_POSTGRES_USER: 'pg$user' });
   const { composeFile } = written(generateCompose(settings), settings.composeDir);
   const resolved = await dockerComposeConfig(composeFile);
-  expect(resolved.services.server.ports).toEqual(['127.0.0.1:18001:8001/tcp']);
+  // The API listens on ports.api inside too: its Host check compares the port clients name (127.0.0.1:18001).
+  expect(resolved.services.server.ports).toEqual(['127.0.0.1:18001:18001/tcp']);
+  expect(resolved.services.server.environment.PLATFORM_API_PORT).toBe('18001');
+  expect(resolved.services.server.healthcheck.test).toContain('http://127.0.0.1:18001/api/v1/health');
   expect(resolved.services.postgres.ports).toEqual(['127.0.0.1:15433:5432/tcp']);
   expect(resolved.services.minio.ports).toEqual(['127.0.0.1:19000:9000/tcp']);
   expect(resolved.services.dremio.ports).toEqual(['127.0.0.1:19047:9047/tcp']);

@@ -15,8 +15,12 @@ import { envFileText, writeEnvFile } from './env-file';
 export const COMPOSE_FILE = 'docker-compose.yml';
 export const ENV_FILE = '.env';
 
-/** Where each service listens inside the compose network (the host ports come from platform.yaml). */
-export const CONTAINER_PORTS = { postgres: 5432, minio: 9000, server: 8001, dremio: 9047, query: 9047, query_pg: 15432, webapp: 8000 } as const;
+/**
+ * Where each service listens inside the compose network (the host ports come from platform.yaml).
+ * The API server is the exception: it listens on ports.api inside too, because its Host check
+ * compares the port a client named with the one it listens on.
+ */
+export const CONTAINER_PORTS = { postgres: 5432, minio: 9000, dremio: 9047, query: 9047, query_pg: 15432, webapp: 8000 } as const;
 
 /** Long-running services, in start order. */
 export type LongRunningService = 'postgres' | 'minio' | 'dremio' | 'server' | 'worker' | 'query' | 'webapp';
@@ -224,7 +228,7 @@ export function generateCompose(input: ComposeInput): GeneratedCompose {
       // Inside its container the API listens on every interface; who reaches it is decided by
       // where the port is published (api.host) and by the auth mode resolved for api.host.
       PLATFORM_API_HOST: '0.0.0.0',
-      PLATFORM_API_PORT: String(CONTAINER_PORTS.server),
+      PLATFORM_API_PORT: String(config.ports.api),
       PLATFORM_API_ALLOWED_HOSTS: ['server', ...config.api.allowedHosts].join(','),
       PLATFORM_API_ALLOWED_ORIGINS: config.api.allowedOrigins.join(','),
       PLATFORM_API_AUTH: apiAuth.mode,
@@ -237,10 +241,10 @@ export function generateCompose(input: ComposeInput): GeneratedCompose {
       PLATFORM_S3_ACCESS_KEY_ID: config.s3.accessKeyId,
       PLATFORM_S3_SECRET_ACCESS_KEY: s3Secret,
     },
-    ports: [publish(config.ports.api, CONTAINER_PORTS.server, config.api.host)],
+    ports: [publish(config.ports.api, config.ports.api, config.api.host)],
     depends_on: { 'postgres-init': completed },
     // Up once /health answers at all: 503 names a dependency that is down, which the server reports.
-    healthcheck: httpHealth(`http://127.0.0.1:${CONTAINER_PORTS.server}/api/v1/health`, 200, 503),
+    healthcheck: httpHealth(`http://127.0.0.1:${config.ports.api}/api/v1/health`, 200, 503),
     restart: 'unless-stopped',
     deploy: sized('server', roleDeploy(resources, 'server')),
   };
@@ -300,7 +304,7 @@ export function generateCompose(input: ComposeInput): GeneratedCompose {
       environment: {
         WEBAPP_HOST: '0.0.0.0',
         WEBAPP_PORT: String(CONTAINER_PORTS.webapp),
-        WEBAPP_API_URL: `http://server:${CONTAINER_PORTS.server}`,
+        WEBAPP_API_URL: `http://server:${config.ports.api}`,
         WEBAPP_QUERY_URL: queryUrl,
       },
       ports: [publish(config.ports.webapp, CONTAINER_PORTS.webapp)],
