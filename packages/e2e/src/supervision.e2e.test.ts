@@ -233,6 +233,7 @@ describe.sequential('supervision', () => {
       ['s3', 'up'],
       ['server', 'up'],
       ['worker', 'up'],
+      ['query', 'up'],
     ]);
     // Nothing of the old platform is left running beside the new one.
     for (const s of before.services) if (!after.services.some((n) => n.pid === s.pid)) expect(isPidAlive(s.pid), `${s.name} ${s.pid}`).toBe(false);
