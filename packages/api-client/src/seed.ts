@@ -194,7 +194,8 @@ async function upsertDremioSource(query: DremioClient, wanted: SeedDremioSource)
   const { data } = await query.catalog();
   const existing = data.find((e) => e.containerType === 'SOURCE' && e.path[0].toLowerCase() === wanted.name.toLowerCase());
   if (existing) {
-    await query.updateCatalogEntity(existing.id, body);
+    // Dremio updates a source only with its id and current tag (its version), as listed.
+    await query.updateCatalogEntity(existing.id, { ...body, id: existing.id, ...(existing.tag ? { tag: existing.tag } : {}) });
     return { kind: 'dremio source', name: wanted.name, id: existing.id, action: 'updated' };
   }
   const created = await query.createCatalogEntity(body);

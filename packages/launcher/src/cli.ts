@@ -11,8 +11,11 @@ commands:
   up                       start the platform (detached) and seed it; on a running
                            platform, start again what is down or failed
   down                     stop every service; state, data and history are kept
+                           (docker: the volumes are kept; --volumes removes them, after a
+                           confirmation or with --yes)
   status                   every service's state, health, restarts, port and PID
-  logs [service]           a service's log (postgres, s3, server, worker, query, webapp, supervisor)
+  logs [service]           a service's log (postgres, s3, server, worker, query, webapp, supervisor;
+                           docker: the compose services, e.g. minio, dremio, postgres-init)
   logs --job N             a job attempt's log (--attempt K, default the last)
   seed [file...]           create or update the seeded objects (default config/seeds/*.yaml)
   sync <connection>        run a sync of a connection (name or id) and follow it
@@ -21,7 +24,10 @@ commands:
 options:
   --state-dir DIR          state folder (default: platform.yaml state_dir, .platform)
   --config-dir DIR         folder with platform.yaml, config.yaml, seeds/ (default: config/)
-  --runtime embedded|docker
+  --runtime embedded|docker|auto
+                           (up) embedded: local processes; docker: compose/docker-compose.yml
+                           generated from config/ and run by Docker; auto: docker when an
+                           engine answers (default: platform.yaml runtime)
   --api-port N  --postgres-port N  --s3-port N  --webapp-port N  --query-port N  --query-pg-port N
   --no-seed                (up) skip seeding
   -n, --lines N            (logs) how many lines, default 200
@@ -48,6 +54,8 @@ const { values, positionals } = parseArgs({
     lines: { type: 'string', short: 'n' },
     follow: { type: 'boolean', short: 'f', default: false },
     'no-wait': { type: 'boolean', default: false },
+    volumes: { type: 'boolean', default: false },
+    yes: { type: 'boolean', short: 'y', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -82,7 +90,7 @@ async function main(): Promise<number> {
     case 'up':
       return runUp(options, { seed: !values['no-seed'] });
     case 'down':
-      return runDown(options);
+      return runDown(options, { volumes: values.volumes, yes: values.yes });
     case 'status':
       return runStatus(options);
     case 'logs':

@@ -12,6 +12,9 @@ import { readRunFile } from './run-file';
 import { formatRows, type SqlFormat } from './sql-output';
 import { DremioClient, DremioQueryError } from '@platform/lake-query/client';
 import { printServicesStatus, serviceState } from './status';
+import { runDockerDown, runDockerLogs, runDockerStatus, runDockerUp } from './docker/commands';
+import { chooseRuntime, runtimeInUse } from './docker/runtime-choice';
+import { connectDockerPlatform, seedDockerPlatform } from './docker/runtime';
 
 const err = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -19,8 +22,11 @@ export async function runUp(options: PlatformOptions, { seed }: { seed: boolean 
   const startedAt = performance.now();
   const progress = progressPrinter();
   const { config } = resolveConfig(options);
-  err(`Starting the platform (${config.runtime} runtime, state in ${config.stateDir})`);
-  const platform = await startPlatform({ ...options, onProgress: progress, onNotice: (message) => err(`  ! ${message}`) });
+  const { runtime, reason } = await chooseRuntime(config.runtime);
+  if (reason) err(reason);
+  err(`Starting the platform (${runtime} runtime, state in ${config.stateDir})`);
+  if (runtime === 'docker') return runDockerUp(options, { seed });
+  const platform = await startPlatform({ ...options, runtime, onProgress: progress, onNotice: (message) => err(`  ! ${message}`) });
   if (platform.alreadyRunning) {
     const notUp = servicesNotUp(platform.run);
     if (platform.repaired.length) {
@@ -63,8 +69,10 @@ Trigger a sync:
   curl -X POST ${run.apiUrl}/api/v1/connections/sync -H "Content-Type: application/json" -d '{"connectionId": "${connection?.id ?? '<connection id>'}"}'`);
 }
 
-export async function runDown(options: PlatformOptions): Promise<number> {
-  const { paths } = resolveConfig(options);
+export async function runDown(options: PlatformOptions, docker: { volumes: boolean; yes: boolean } = { volumes: false, yes: false }): Promise<number> {
+  const { config, paths } = resolveConfig(options);
+  if (runtimeInUse(paths, config.runtime) === 'docker') return runDockerDown(options, docker);
+  if (docker.volumes) throw new Error('--volumes removes the docker runtime\'s volumes; the embedded runtime keeps its data in the state folder');
   const startedAt = performance.now();
   const wasRunning = await stopPlatform(options);
   err(wasRunning ? `Stopped in ${Math.round(performance.now() - startedAt)} ms; state kept in ${paths.root}` : `Not running (state in ${paths.root}).`);
@@ -72,7 +80,8 @@ export async function runDown(options: PlatformOptions): Promise<number> {
 }
 
 export async function runStatus(options: PlatformOptions): Promise<number> {
-  const { paths } = resolveConfig(options);
+  const { config, paths } = resolveConfig(options);
+  if (runtimeInUse(paths, config.runtime) === 'docker') return runDockerStatus(options);
   const run = readRunFile(paths.runFile);
   if (!run) {
     console.log(`not running (state in ${paths.root})`);
@@ -93,7 +102,7 @@ export async function runLogs(
   { service, job, attempt, lines, follow }: { service?: string; job?: number; attempt?: number; lines: number; follow: boolean },
 ): Promise<number> {
   if (job !== undefined) {
-    const platform = requireRunning(options);
+    const platform = await requireRunning(options);
     const info = await unwrap('jobs/get', platform.client.POST('/v1/jobs/get', { body: { id: job } }));
     const chosen = attempt === undefined ? info.attempts.at(-1) : info.attempts.find((a) => a.attempt.id === attempt);
     if (!chosen) {
@@ -102,7 +111,8 @@ export async function runLogs(
     console.log(chosen.logs.logLines.slice(-lines).join('\n'));
     return 0;
   }
-  const { paths } = resolveConfig(options);
+  const { config, paths } = resolveConfig(options);
+  if (runtimeInUse(paths, config.runtime) === 'docker') return runDockerLogs(options, { service, lines, follow });
   const file = path.join(paths.logsDir, `${service ?? 'supervisor'}.log`);
   if (!existsSync(file)) throw new Error(`no log ${file} (services: postgres, s3, server, worker, query, webapp, supervisor)`);
   console.log(tail(file, lines));
@@ -125,14 +135,15 @@ async function followFile(file: string): Promise<never> {
 }
 
 export async function runSeed(options: PlatformOptions, files: string[]): Promise<number> {
-  const platform = requireRunning(options);
-  const seeded = await seedPlatform(platform, files.length ? files.map((f) => path.resolve(f)) : seedFiles(platform.configDir));
+  const platform = await requireRunning(options);
+  const chosen = files.length ? files.map((f) => path.resolve(f)) : seedFiles(platform.configDir);
+  const seeded = await (platform.run.supervisorPid === 0 ? seedDockerPlatform(platform, chosen) : seedPlatform(platform, chosen));
   for (const object of seeded) console.log(`${object.action} ${object.kind} "${object.name}" ${object.id}`);
   return 0;
 }
 
 export async function runSync(options: PlatformOptions, nameOrId: string, { wait }: { wait: boolean }): Promise<number> {
-  const platform = requireRunning(options);
+  const platform = await requireRunning(options);
   const connection = await findConnection(platform.client, nameOrId);
   const started = await startSync(platform.client, connection.connectionId);
   const jobId = started.job.id;
@@ -184,7 +195,7 @@ function formatBytes(bytes: number): string {
 }
 
 export async function runSql(options: PlatformOptions, sql: string, format: SqlFormat): Promise<number> {
-  const { run } = requireRunning(options);
+  const { run } = await requireRunning(options);
   const client = await DremioClient.login(run.query.url, run.query.user, run.query.password);
   try {
     const result = await client.query(sql);
@@ -196,8 +207,9 @@ export async function runSql(options: PlatformOptions, sql: string, format: SqlF
   }
 }
 
-function requireRunning(options: PlatformOptions): PlatformHandle {
-  const platform = connectPlatform(options);
+async function requireRunning(options: PlatformOptions): Promise<PlatformHandle> {
+  const { config, paths } = resolveConfig(options);
+  const platform = runtimeInUse(paths, config.runtime) === 'docker' ? await connectDockerPlatform(options) : connectPlatform(options);
   if (!platform) throw new Error('the platform is not running; start it with `pnpm platform up`');
   return platform;
 }

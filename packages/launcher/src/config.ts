@@ -7,8 +7,10 @@ import { parse } from 'yaml';
 import { interpolateDeep, type Env } from '@platform/api-client';
 import { parseMemoryQuantity } from '@platform/server/resources';
 import { parseApiAccess, type ApiAccess } from './api-access';
+import { parseDockerSettings, type DockerSettings } from './docker/settings';
 
-export type Runtime = 'embedded' | 'docker';
+/** `auto`: docker when a Docker engine answers, else embedded (docker/runtime-choice.ts). */
+export type Runtime = 'embedded' | 'docker' | 'auto';
 export type PortName = 'api' | 'webapp' | 'postgres' | 's3' | 'query' | 'query_pg';
 export type Ports = Record<PortName, number>;
 
@@ -25,6 +27,8 @@ export interface PlatformConfig {
   s3: { accessKeyId: string; secretAccessKey: string; region: string; bucket: string };
   /** The query service (Dremio's part): its one user and its limits. */
   query: { user: string; password: string; queryTimeoutSeconds: number; maxConcurrentQueries: number };
+  /** The docker runtime's settings (`docker:`). */
+  docker: DockerSettings;
 }
 
 export interface RoleResources {
@@ -60,7 +64,7 @@ export function loadPlatformConfig(configDir: string, overrides: ConfigOverrides
   const file = path.join(configDir, 'platform.yaml');
   const raw = interpolateDeep(readYaml(file), env, 'platform.yaml') as Record<string, any>;
   const runtime = overrides.runtime ?? raw.runtime ?? 'embedded';
-  if (runtime !== 'embedded' && runtime !== 'docker') throw new ConfigError(`${file}: runtime must be embedded or docker, got ${runtime}`);
+  if (!['embedded', 'docker', 'auto'].includes(runtime)) throw new ConfigError(`${file}: runtime must be embedded, docker or auto, got ${runtime}`);
   const ports = {} as Ports;
   for (const name of PORT_NAMES) {
     ports[name] = overrides.ports?.[name] ?? toPort(raw.ports?.[name], `${file}: ports.${name}`);
@@ -99,6 +103,7 @@ export function loadPlatformConfig(configDir: string, overrides: ConfigOverrides
       queryTimeoutSeconds: positive(raw.query?.query_timeout_seconds ?? 300, `${file}: query.query_timeout_seconds`),
       maxConcurrentQueries: positive(raw.query?.max_concurrent_queries ?? 4, `${file}: query.max_concurrent_queries`),
     },
+    docker: parseDockerSettings(raw.docker, file),
   };
 }
 

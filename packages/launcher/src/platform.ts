@@ -77,7 +77,8 @@ export function resolveConfig(options: PlatformOptions = {}): { config: Platform
 export async function startPlatform(options: PlatformOptions = {}): Promise<PlatformHandle> {
   const { config, configDir, paths } = resolveConfig(options);
   if (config.runtime === 'docker') {
-    throw new RuntimeNotAvailableError('the docker runtime is not available yet (no compose files are generated); use --runtime embedded');
+    // This is the embedded runtime's API; `auto` is resolved by the CLI before it gets here.
+    throw new RuntimeNotAvailableError('startPlatform runs the embedded runtime: start the docker runtime with `pnpm platform up --runtime docker` (or startDockerPlatform from ./docker/runtime)');
   }
   mkdirSync(paths.runDir, { recursive: true });
   mkdirSync(paths.logsDir, { recursive: true });
@@ -171,6 +172,7 @@ export function seedEnvironment(run: RunFile): Env {
     PLATFORM_POSTGRES_HOST: run.postgres.host,
     PLATFORM_POSTGRES_PORT: String(run.postgres.port),
     PLATFORM_S3_ENDPOINT: run.s3.endpoint,
+    PLATFORM_S3_HOST_PORT: new URL(run.s3.endpoint).host,
     PLATFORM_S3_REGION: run.s3.region,
     PLATFORM_S3_BUCKET: run.s3.bucket,
     MINIO_ROOT_USER: run.s3.accessKeyId,

@@ -10,7 +10,8 @@ export const PLATFORM_DATABASE = 'platform';
 export const SOURCE_DATABASE = 'source_db';
 export const ANALYTICS_DATABASE = 'analytics_db';
 
-export async function prepareDatabases(postgres: StartedPostgresService, config: PlatformConfig): Promise<void> {
+/** Idempotent. Runs on the embedded cluster, and in the docker runtime's postgres-init job (docker/postgres-init.ts). */
+export async function prepareDatabases(postgres: Pick<StartedPostgresService, 'createDatabase' | 'connectionUrl'>, config: Pick<PlatformConfig, 'postgres'>): Promise<void> {
   for (const name of [PLATFORM_DATABASE, SOURCE_DATABASE, ANALYTICS_DATABASE]) await postgres.createDatabase(name);
   const db = new pg.Client({ connectionString: postgres.connectionUrl(SOURCE_DATABASE) });
   await db.connect();

@@ -9,6 +9,9 @@
 //                            (without it, under a fresh directory in the system's tmp)
 //   PLATFORM_RESOURCES       JSON {source, destination, orchestrator: {memory_limit, ...}};
 //                            see worker/resources.ts for how limits reach the child
+//   JOB_MAIN_CONTAINER_{CPU,MEMORY}_{REQUEST,LIMIT}, REPLICATION_ORCHESTRATOR_*
+//                            Airbyte's names for the same limits (each connector; the
+//                            orchestrator); PLATFORM_RESOURCES's roles win over them
 //   WORKER_ID                names this worker in attempts and logs (default host-pid)
 //   WORKER_MAX_JOBS          jobs run at once by this process (default 5)
 //   WORKER_MEMORY_BUDGET     the running children's memory limits (source + destination
@@ -22,7 +25,7 @@ import { createPlatformServices } from './app';
 import { createLogger } from './logger';
 import { startScheduler } from './scheduler/scheduler';
 import { migrate } from './store/db';
-import { parsePlatformResources } from './worker/resources';
+import { platformResourcesFromEnv } from './worker/resources';
 import { workerSettingsFromEnv } from './worker/settings';
 import { Worker } from './worker/worker';
 
@@ -44,7 +47,7 @@ async function main(): Promise<void> {
     jobStore: services.jobStore,
     configStore: services.configStore,
     log: log.child('jobs'),
-    resources: parsePlatformResources(process.env.PLATFORM_RESOURCES),
+    resources: platformResourcesFromEnv(process.env),
     ...settings,
     tmpDir: process.env.PLATFORM_STATE_DIR ? join(process.env.PLATFORM_STATE_DIR, 'tmp') : undefined,
   });

@@ -172,7 +172,8 @@ async function startAfterCrash(server: EmbeddedPostgres, tail: LogTail): Promise
   }
 }
 
-async function createDatabase(adminUrl: string, name: string): Promise<void> {
+/** Creates the database unless it exists, on any server the admin URL reaches. */
+export async function createDatabase(adminUrl: string, name: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {

@@ -1,5 +1,5 @@
-// PLATFORM_RESOURCES (written by the launcher from config/config.yaml) → limits for the
-// replication child. The child runs source and destination in one Node process, so:
+// PLATFORM_RESOURCES (written by the launcher from config/config.yaml) and Airbyte's
+// JOB_MAIN_CONTAINER_* variables (the docker runtime's worker) → limits for the replication child. The child runs source and destination in one Node process, so:
 //
 //   node --max-old-space-size = source.memory_limit + destination.memory_limit   (V8 heap, MiB)
 //   DUCKDB_MEMORY_LIMIT       = destination.memory_limit / 2                     (DuckDB's own
@@ -45,6 +45,34 @@ export function parsePlatformResources(json: string | undefined): PlatformResour
   } catch (err) {
     throw new Error(`PLATFORM_RESOURCES is not valid JSON: ${(err as Error).message}`);
   }
+}
+
+const AIRBYTE_SUFFIXES: [string, keyof ResourceRequirements][] = [
+  ['CPU_REQUEST', 'cpu_request'],
+  ['CPU_LIMIT', 'cpu_limit'],
+  ['MEMORY_REQUEST', 'memory_request'],
+  ['MEMORY_LIMIT', 'memory_limit'],
+];
+
+/**
+ * The worker's limits from its environment: Airbyte's instance-wide variables
+ * (JOB_MAIN_CONTAINER_* for every connector, source and destination alike;
+ * REPLICATION_ORCHESTRATOR_* for the orchestrator), then PLATFORM_RESOURCES, whose roles win
+ * (as Airbyte's connector-specific limits win over its instance-wide ones).
+ */
+export function platformResourcesFromEnv(env: Record<string, string | undefined>): PlatformResources {
+  const fromPrefix = (prefix: string): ResourceRequirements | undefined => {
+    const entries = AIRBYTE_SUFFIXES.filter(([suffix]) => env[`${prefix}_${suffix}`]).map(([suffix, key]) => [key, env[`${prefix}_${suffix}`]!]);
+    return entries.length ? Object.fromEntries(entries) : undefined;
+  };
+  const connector = fromPrefix('JOB_MAIN_CONTAINER');
+  const orchestrator = fromPrefix('REPLICATION_ORCHESTRATOR');
+  const instanceWide: PlatformResources = {
+    ...(connector ? { source: connector, destination: connector } : {}),
+    ...(orchestrator ? { orchestrator } : {}),
+  };
+  for (const requirements of Object.values(instanceWide)) if (requirements?.memory_limit) parseMemoryQuantity(requirements.memory_limit);
+  return { ...instanceWide, ...parsePlatformResources(env.PLATFORM_RESOURCES) };
 }
 
 export interface ChildLimits {
