@@ -93,7 +93,9 @@ describe.sequential('the web UI in Chromium, on the real platform', () => {
 
   test('a Postgres source from its generated form: a wrong password fails the check with its message, the right one saves', async () => {
     await page.getByRole('link', { name: 'Sources' }).click();
-    await page.getByRole('cell', { name: 'PostgreSQL' }).waitFor();
+    // Until the route changes, the connections list's cells also contain "PostgreSQL".
+    await page.waitForURL(/\/sources$/);
+    await page.getByRole('cell', { name: 'PostgreSQL', exact: true }).waitFor();
     await shot('02-sources');
     await page.getByRole('link', { name: '+ New source' }).click();
     await page.getByLabel('Source type').selectOption({ label: 'Postgres' });
@@ -123,7 +125,8 @@ describe.sequential('the web UI in Chromium, on the real platform', () => {
 
   test('an S3 destination from its generated form (oneOf output format)', async () => {
     await page.getByRole('link', { name: 'Destinations' }).click();
-    await page.getByRole('cell', { name: 'MinIO S3' }).waitFor();
+    await page.waitForURL(/\/destinations$/);
+    await page.getByRole('cell', { name: 'MinIO S3', exact: true }).waitFor();
     await shot('05-destinations');
     await page.getByRole('link', { name: '+ New destination' }).click();
     await page.getByLabel('Destination type').selectOption({ label: 'S3' });
