@@ -1,14 +1,14 @@
 // The platform's service container: one pool, one store, the config services. The API
 // server and the worker both build on it; each process creates one and closes it on exit.
 import type { ConnectorDefinition } from '@platform/connectors';
-import { ActorService, DEFAULT_CONNECTOR_TIMEOUTS, type ConnectorTimeouts } from './config/actors';
-import { ConnectionService } from './config/connections';
-import { ConnectorDefinitions } from './config/definitions';
-import { WorkspaceService } from './config/workspaces';
-import { parseSecretKey, SecretCipher } from './crypto';
-import { createDependencyChecks, type DependencyChecks, type PlatformS3Settings } from './dependency-checks';
-import { createLogger, type Logger } from './logger';
-import { JobService } from './scheduler/job-service';
+import { ActorService, DEFAULT_CONNECTOR_TIMEOUTS, type ConnectorTimeouts } from './services/actors';
+import { ConnectionService } from './services/connections';
+import { ConnectorDefinitions } from './services/definitions';
+import { WorkspaceService } from './services/workspaces';
+import { parseSecretKey, SecretCipher } from './shared/crypto';
+import { createDependencyChecks, type DependencyChecks, type PlatformS3Settings } from './services/dependency-checks';
+import { createLogger, type Logger } from './shared/logger';
+import { JobService } from './services/jobs';
 import { ConfigStore } from './store/config-store';
 import { createPool, type Pool } from './store/db';
 import { JobStore } from './store/job-store';

@@ -9,8 +9,8 @@
 import { apiOptionsFromEnv } from './api/api-settings';
 import { createApiServer } from './api/http-server';
 import { createPlatformServices } from './app';
-import type { PlatformS3Settings } from './dependency-checks';
-import { createLogger } from './logger';
+import type { PlatformS3Settings } from './services/dependency-checks';
+import { createLogger } from './shared/logger';
 import { migrate } from './store/db';
 
 const log = createLogger('server');

@@ -22,7 +22,7 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { createPlatformServices } from './app';
-import { createLogger } from './logger';
+import { createLogger } from './shared/logger';
 import { startScheduler } from './scheduler/scheduler';
 import { migrate } from './store/db';
 import { platformResourcesFromEnv } from './worker/resources';

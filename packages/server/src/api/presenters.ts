@@ -1,11 +1,11 @@
 // Records → API response shapes. Every connector configuration leaves through here, masked.
 import { SECRET_MASK } from '@platform/connectors';
-import type { ConnectorDefinitions } from '../config/definitions';
-import { toApiSchedule } from '../config/schedule';
+import type { ConnectorDefinitions } from '../services/definitions';
+import { toApiSchedule } from '../services/schedule';
 import type { ActorRecord, ConnectionListItem, ConnectionRecord, WorkspaceRecord } from '../store/config-store';
 import { maskPaths } from '../store/sealed-config';
-import { epochSeconds } from '../epoch-seconds';
-import type { ApiSchemas } from './route';
+import { epochSeconds } from '../shared/epoch-seconds';
+import type { ApiSchemas } from '../schemas/api-schemas';
 
 export function toWorkspaceRead(w: WorkspaceRecord): ApiSchemas['WorkspaceRead'] {
   return {

@@ -2,10 +2,7 @@
 // e.g. `'connections/sync'`. The HTTP layer validates the body against openapi.yaml before
 // calling a handler and serializes what it returns (undefined → 204 No Content).
 import type { PlatformServices } from '../app';
-import type { Logger } from '../logger';
-import type { components } from './openapi-types';
-
-export type ApiSchemas = components['schemas'];
+import type { Logger } from '../shared/logger';
 
 export interface RouteContext {
   services: PlatformServices;

@@ -1,7 +1,7 @@
 // The scheduler against a real Postgres: due runs are enqueued once, never on top of an
 // unfinished job, only for active scheduled connections; one leader among processes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../logger';
+import { createLogger } from '../shared/logger';
 import type { ConnectionSchedule } from '../store/config-store';
 import { startTestPlatform, quietLog, type TestPlatform } from '../testing/platform-harness';
 import { FAKE_DESTINATION_ID, FAKE_SOURCE_ID } from '../testing/fake-connectors';

@@ -3,8 +3,8 @@
 // while the attempt is still `running` under the same worker, so a worker that lost its
 // attempt (stale heartbeat, reaped) can never advance state or overwrite the outcome.
 import type { AirbyteStateMessage, StreamDescriptor } from '@platform/protocol';
-import type { ApiSchemas } from '../api/route';
-import { ACTIVE_JOB_STATUSES, type JobStatus } from '../job-statuses';
+import type { ApiSchemas } from '../schemas/api-schemas';
+import { ACTIVE_JOB_STATUSES, type JobStatus } from '../shared/job-statuses';
 import type { ConnectionSchedule } from './config-store';
 import { withTransaction, type Pool, type PoolClient } from './db';
 

@@ -3,7 +3,7 @@
 // fields are secret, so reading a row needs no connector spec: opening decrypts every
 // envelope and reports where they were, which is what masking needs.
 import { isJsonObject, locatePath, type JsonObject } from '@platform/connectors';
-import type { SecretCipher } from '../crypto';
+import type { SecretCipher } from '../shared/crypto';
 
 export type { JsonObject };
 

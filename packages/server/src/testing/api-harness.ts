@@ -3,12 +3,12 @@
 // assert that no secret was logged.
 import { randomBytes } from 'node:crypto';
 import type { ConnectorDefinition } from '@platform/connectors';
-import type { ConnectorTimeouts } from '../config/actors';
+import type { ConnectorTimeouts } from '../services/actors';
 import { freePort } from '@platform/services';
 import { createApiServer, type ApiServerOptions } from '../api/http-server';
 import { createPlatformServices, type PlatformServices } from '../app';
-import type { PlatformS3Settings } from '../dependency-checks';
-import { createLogger } from '../logger';
+import type { PlatformS3Settings } from '../services/dependency-checks';
+import { createLogger } from '../shared/logger';
 import { createTestDatabase } from './test-database';
 
 export interface ApiResponse<T = any> {

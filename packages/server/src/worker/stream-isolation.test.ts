@@ -8,7 +8,7 @@ import { findDefinition } from '@platform/connectors';
 import { freePort } from '@platform/services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiServer, type ApiServer } from '../api/http-server';
-import { createLogger } from '../logger';
+import { createLogger } from '../shared/logger';
 import { startTestLake, type TestLake } from '../testing/test-lake';
 import { startTestPlatform, type SourceDatabase, type TestPlatform } from '../testing/platform-harness';
 

@@ -1,6 +1,7 @@
-import { destinationSyncModes, toDestinationDefinitionRead, toSourceDefinitionRead } from '../../config/definitions';
-import { epochSeconds } from '../../epoch-seconds';
-import type { ApiSchemas, RouteModule } from '../route';
+import { destinationSyncModes, toDestinationDefinitionRead, toSourceDefinitionRead } from '../../services/definitions';
+import { epochSeconds } from '../../shared/epoch-seconds';
+import type { ApiSchemas } from '../../schemas/api-schemas';
+import type { RouteModule } from '../route';
 
 export const definitionRoutes: RouteModule = {
   async 'source_definitions/list'(_body, { services }): Promise<ApiSchemas['SourceDefinitionReadList']> {

@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, SeaweedService, type StartedSeaweedService } from '@platform/services';
 import { createApiServer } from '../http-server';
 import { createPlatformServices } from '../../app';
-import { createLogger } from '../../logger';
+import { createLogger } from '../../shared/logger';
 import { startTestApi, type TestApi } from '../../testing/api-harness';
-import type { PlatformS3Settings } from '../../dependency-checks';
+import type { PlatformS3Settings } from '../../services/dependency-checks';
 
 const BUCKET = 'platform-lake';
 const ACCESS_KEY = 'health-key';

@@ -2,10 +2,11 @@
 // API's shapes and the job service and store.
 import type { StreamDescriptor } from '@platform/protocol';
 import type { PlatformServices } from '../../app';
-import { epochSeconds } from '../../epoch-seconds';
+import { epochSeconds } from '../../shared/epoch-seconds';
 import type { Attempt, Job, JobConfigType, StoredState } from '../../store/job-store';
-import { NotFoundError } from '../../errors';
-import type { ApiSchemas, RouteModule } from '../route';
+import { NotFoundError } from '../../shared/errors';
+import type { ApiSchemas } from '../../schemas/api-schemas';
+import type { RouteModule } from '../route';
 
 const DEFAULT_PAGE_SIZE = 200;
 const DEFAULT_LOG_PAGE_LINES = 1000;

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cronFor } from '../../config/schedule';
+import { cronFor } from '../../services/schedule';
 import { startTestApi, type TestApi } from '../../testing/api-harness';
 import { FAKE_DESTINATION_ID, FAKE_SOURCE_ID, useTestConnectors } from '../../testing/fake-connectors';
 import { quietLog } from '../../testing/platform-harness';

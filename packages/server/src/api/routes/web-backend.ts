@@ -1,8 +1,9 @@
 // What the web UI needs beyond the plain resources, in the shape of Airbyte's web backend:
 // a light connections list and cron next-run times computed as the scheduler computes them.
-import { cronFor, resolveSchedule } from '../../config/schedule';
+import { cronFor, resolveSchedule } from '../../services/schedule';
 import { toConnectionListItem } from '../presenters';
-import type { ApiSchemas, RouteModule } from '../route';
+import type { ApiSchemas } from '../../schemas/api-schemas';
+import type { RouteModule } from '../route';
 
 const NEXT_EXECUTIONS = 5;
 

@@ -2,8 +2,8 @@
 // Connector modules load lazily; a spec is loaded once per definition and cached.
 import { CONNECTOR_DEFINITIONS, type Connector, type ConnectorDefinition } from '@platform/connectors';
 import type { ConnectorSpecification, DestinationSyncMode } from '@platform/protocol';
-import type { ApiSchemas } from '../api/route';
-import { NotFoundError } from '../errors';
+import type { ApiSchemas } from '../schemas/api-schemas';
+import { NotFoundError } from '../shared/errors';
 import type { ActorKind } from '../store/config-store';
 
 /** Airbyte Protocol version the built-in connectors speak. */

@@ -2,8 +2,8 @@
 // `scheduleType` + `scheduleData` are two spellings of one thing (ConnectionSchedule).
 // Cron accepts Quartz (6–7 fields, as Airbyte) and Unix (5 fields) expressions.
 import { Cron } from 'croner';
-import type { ApiSchemas } from '../api/route';
-import { invalidField } from '../errors';
+import type { ApiSchemas } from '../schemas/api-schemas';
+import { invalidField } from '../shared/errors';
 import type { ConnectionSchedule } from '../store/config-store';
 
 export interface ScheduleInput {

@@ -2,8 +2,8 @@
 // Create and update refuse a catalog the source or destination cannot run (422 naming the
 // stream and field), so the worker never starts a sync that is bound to fail on config.
 import type { AirbyteCatalog as ProtocolCatalog, DestinationSyncMode } from '@platform/protocol';
-import type { ApiSchemas } from '../api/route';
-import { InvalidInputError, NotFoundError, invalidField } from '../errors';
+import type { ApiSchemas } from '../schemas/api-schemas';
+import { InvalidInputError, NotFoundError, invalidField } from '../shared/errors';
 import type { CatalogRecord, ConfigStore, ConnectionInput, ConnectionRecord } from '../store/config-store';
 import { completeSyncCatalog, toApiCatalog } from './catalog';
 import type { ActorService } from './actors';

@@ -1,12 +1,12 @@
 // What the API asks of jobs (Airbyte's SchedulerHandler): start a manual sync, reset a
 // connection, cancel a job. Jobs are only enqueued and marked here; workers run them.
 import type { StreamDescriptor } from '@platform/protocol';
-import type { ConnectionService } from '../config/connections';
-import { ConflictError, NotFoundError } from '../errors';
-import { isActiveJobStatus } from '../job-statuses';
+import type { ConnectionService } from './connections';
+import { ConflictError, NotFoundError } from '../shared/errors';
+import { isActiveJobStatus } from '../shared/job-statuses';
 import type { ConnectionRecord } from '../store/config-store';
 import type { Job, JobStore } from '../store/job-store';
-import { sleep } from '../worker/backoff';
+import { sleep } from '../shared/backoff';
 
 export interface JobServiceOptions {
   /** How long a cancel (or a reset displacing a running sync) waits for the worker to stop it. */
