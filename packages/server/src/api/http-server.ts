@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { PlatformServices } from '../app';
+import type { PlatformServices } from '../services/platform-services';
 import { ConnectorLoadError } from '../services/definitions';
 import { ApiError, BadRequestError } from '../shared/errors';
 import type { Logger } from '../shared/logger';

@@ -1,12 +1,42 @@
-// What the API asks of jobs (Airbyte's SchedulerHandler): start a manual sync, reset a
-// connection, cancel a job. Jobs are only enqueued and marked here; workers run them.
+// What the API asks of jobs (Airbyte's SchedulerHandler and JobHistoryHandler): start a
+// manual sync, reset a connection, cancel a job; list jobs with their attempts, read attempt
+// logs and a connection's state. Jobs are only enqueued and marked here; workers run them.
 import type { StreamDescriptor } from '@platform/protocol';
-import type { ConnectionService } from './connections';
-import { ConflictError, NotFoundError } from '../shared/errors';
-import { isActiveJobStatus } from '../shared/job-statuses';
-import type { ConnectionRecord } from '../store/config-store';
-import type { Job, JobStore } from '../store/job-store';
+import type { ApiSchemas } from '../schemas/api-schemas';
 import { sleep } from '../shared/backoff';
+import { ConflictError, NotFoundError } from '../shared/errors';
+import { isActiveJobStatus, type JobStatus } from '../shared/job-statuses';
+import type { ConnectionRecord } from '../store/config-store';
+import type { Attempt, Job, JobConfigType, JobStore, StoredState } from '../store/job-store';
+import type { ConnectionService } from './connections';
+
+const DEFAULT_PAGE_SIZE = 200;
+const DEFAULT_LOG_PAGE_LINES = 1000;
+const JOB_CONFIG_TYPES: readonly string[] = ['sync', 'reset_connection'] satisfies JobConfigType[];
+
+/** A job as the API shows it: for a reset, the streams it empties. */
+export interface JobView {
+  job: Job;
+  /** Only for a reset: the streams it names, or all the connection's selected streams. */
+  streamsToReset?: StreamDescriptor[];
+}
+
+export interface JobWithAttempts extends JobView {
+  attempts: Attempt[];
+}
+
+export interface JobDetails extends JobView {
+  attempts: Array<{ attempt: Attempt; logLines: string[] }>;
+}
+
+export interface JobListQuery {
+  /** The API's config types; those that never become jobs here (check, discover...) match nothing. */
+  configTypes: readonly ApiSchemas['JobConfigType'][];
+  connectionId?: string;
+  statuses?: JobStatus[];
+  limit?: number;
+  offset?: number;
+}
 
 export interface JobServiceOptions {
   /** How long a cancel (or a reset displacing a running sync) waits for the worker to stop it. */
@@ -25,6 +55,44 @@ export class JobService {
   ) {
     this.stopWaitMs = options.stopWaitMs ?? 30_000;
     this.pollMs = options.pollMs ?? 250;
+  }
+
+  /** A job with every attempt and its log lines (Airbyte's JobInfoRead). */
+  async details(job: Job): Promise<JobDetails> {
+    const attempts = await this.jobStore.attemptsOf([job.id]);
+    return {
+      ...(await this.view(job)),
+      attempts: await Promise.all(attempts.map(async (attempt) => ({ attempt, logLines: await this.jobStore.attemptLogs(attempt.id) }))),
+    };
+  }
+
+  async list(query: JobListQuery): Promise<{ jobs: JobWithAttempts[]; total: number }> {
+    const configTypes = query.configTypes.filter((t) => JOB_CONFIG_TYPES.includes(t)) as JobConfigType[];
+    const { jobs, total } = await this.jobStore.listJobs({
+      configTypes,
+      connectionId: query.connectionId,
+      statuses: query.statuses,
+      limit: query.limit ?? DEFAULT_PAGE_SIZE,
+      offset: query.offset ?? 0,
+    });
+    const attempts = await this.jobStore.attemptsOf(jobs.map((j) => j.id));
+    return {
+      jobs: await Promise.all(jobs.map(async (job) => ({ ...(await this.view(job)), attempts: attempts.filter((a) => a.jobId === job.id) }))),
+      total,
+    };
+  }
+
+  /** A page of an attempt's log lines, or a 404 naming the attempt. */
+  async attemptLogPage(jobId: number, attemptNumber: number, offset?: number, limit?: number): Promise<{ lines: string[]; total: number }> {
+    const page = await this.jobStore.attemptLogPage(jobId, attemptNumber, offset ?? 0, limit ?? DEFAULT_LOG_PAGE_LINES);
+    if (!page) throw new NotFoundError('attempt', `${jobId}/${attemptNumber}`, `Could not find attempt ${attemptNumber} of job ${jobId}`);
+    return page;
+  }
+
+  /** The state the connection's syncs left (a 404 for an unknown connection). */
+  async state(connectionId: string): Promise<StoredState[]> {
+    await this.connections.get(connectionId);
+    return this.jobStore.getState(connectionId);
   }
 
   async getJob(jobId: number): Promise<Job> {
@@ -77,6 +145,17 @@ export class JobService {
       job = await this.getJob(jobId);
     }
     return job;
+  }
+
+  private async view(job: Job): Promise<JobView> {
+    return job.configType === 'reset_connection' ? { job, streamsToReset: await this.streamsToReset(job) } : { job };
+  }
+
+  /** A reset of "all streams" lists the connection's selected streams, as Airbyte's resetConfig does. */
+  private async streamsToReset(job: Job): Promise<StreamDescriptor[]> {
+    if (job.resetStreams) return job.resetStreams;
+    const connection = await this.connections.find(job.connectionId);
+    return (connection?.syncCatalog.streams ?? []).filter((s) => s.config.selected !== false).map((s) => ({ name: s.stream.name, namespace: s.stream.namespace ?? null }));
   }
 
   private async usableConnection(connectionId: string): Promise<ConnectionRecord> {

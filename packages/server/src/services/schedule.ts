@@ -75,6 +75,22 @@ export function resolveSchedule(input: ScheduleInput, current: ConnectionSchedul
   }
 }
 
+export interface CronRuns {
+  /** The expression as stored (trimmed) and its time zone. */
+  schedule: Extract<ConnectionSchedule, { type: 'cron' }>;
+  runs: Date[];
+}
+
+/**
+ * The next `count` runs of a cron expression, computed as the scheduler computes them; refused
+ * (422) exactly as connections/create|update refuse it, so the UI refuses what the API would.
+ */
+export function nextCronRuns(cronExpression: string, cronTimeZone: string, count: number): CronRuns {
+  const schedule = resolveSchedule({ scheduleType: 'cron', scheduleData: { cron: { cronExpression, cronTimeZone } } });
+  if (schedule.type !== 'cron') throw new Error('a cron schedule resolved to another type');
+  return { schedule, runs: cronFor(schedule.cronExpression, cronTimeZone).nextRuns(count) };
+}
+
 /** The API's three schedule fields for a stored schedule (legacy `schedule` only for basic, as Airbyte). */
 export function toApiSchedule(schedule: ConnectionSchedule): Required<Pick<ScheduleInput, 'scheduleType'>> & ScheduleInput {
   switch (schedule.type) {

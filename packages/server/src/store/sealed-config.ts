@@ -52,13 +52,3 @@ export function openSecrets(stored: JsonObject, cipher: SecretCipher): OpenedCon
   };
   return { configuration: walk(stored, ''), secretPaths };
 }
-
-/** A copy with the values at `paths` replaced by `mask`. */
-export function maskPaths(config: JsonObject, paths: string[], mask: string): JsonObject {
-  const copy = structuredClone(config);
-  for (const path of paths) {
-    const at = locatePath(copy, path);
-    if (at) at.parent[at.key] = mask;
-  }
-  return copy;
-}

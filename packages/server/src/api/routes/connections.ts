@@ -1,4 +1,4 @@
-import { toConnectionRead } from '../presenters';
+import { toConnectionRead } from '../presenters/connections';
 import type { ApiSchemas } from '../../schemas/api-schemas';
 import type { RouteModule } from '../route';
 

@@ -1,4 +1,4 @@
-import { toDestinationRead } from '../presenters';
+import { toDestinationRead } from '../presenters/destinations';
 import type { ApiSchemas } from '../../schemas/api-schemas';
 import type { RouteModule } from '../route';
 

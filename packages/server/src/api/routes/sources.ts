@@ -1,4 +1,4 @@
-import { toSourceRead } from '../presenters';
+import { toSourceRead } from '../presenters/sources';
 import type { ApiSchemas } from '../../schemas/api-schemas';
 import type { RouteModule } from '../route';
 

@@ -17,7 +17,7 @@ let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'web-backend-routes-'));
   api = await startTestApi({ connectorDefinitions: useTestConnectors() });
-  worker = new Worker({ workerId: 'web-backend-test-worker', jobStore: api.services.jobStore, configStore: api.services.configStore, log: quietLog, pollIntervalMs: 100, heartbeatIntervalMs: 300, killGraceMs: 3000 });
+  worker = new Worker({ workerId: 'web-backend-test-worker', jobStore: api.jobStore, configStore: api.configStore, log: quietLog, pollIntervalMs: 100, heartbeatIntervalMs: 300, killGraceMs: 3000 });
   worker.start();
 });
 afterAll(async () => {

@@ -1,4 +1,4 @@
-import { toWorkspaceRead } from '../presenters';
+import { toWorkspaceRead } from '../presenters/workspaces';
 import type { ApiSchemas } from '../../schemas/api-schemas';
 import type { RouteModule } from '../route';
 
