@@ -1,5 +1,5 @@
 // The typed Config API client: openapi-fetch over the types generated from the server's
-// OpenAPI document (packages/server/src/api/openapi-types.ts, `pnpm --filter @platform/server
+// OpenAPI document (packages/server/src/schemas/openapi-types.ts, `pnpm --filter @platform/server
 // generate`; the server's drift test fails when they no longer match openapi.yaml).
 import createClient, { type Client } from 'openapi-fetch';
 import type { components, paths } from '@platform/server/openapi-types';

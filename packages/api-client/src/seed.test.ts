@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { basicAuthenticator, createApiServer, createPlatformServices, migrate, type ApiServer, type PlatformServices } from '@platform/server';
+import { basicAuthenticator, createApiServer, createPlatform, migrate, type ApiServer, type Platform } from '@platform/server';
 import { PostgresService, type StartedPostgresService } from '@platform/services';
 import { ApiError, createPlatformClient, unwrap, type PlatformClient } from './client';
 import { MissingEnvVarError } from './interpolate';
@@ -14,7 +14,7 @@ import { seed } from './seed';
 
 let root: string;
 let postgres: StartedPostgresService;
-let services: PlatformServices;
+let platform: Platform;
 let api: ApiServer;
 let client: PlatformClient;
 let env: Record<string, string>;
@@ -33,16 +33,16 @@ beforeAll(async () => {
     CREATE TABLE audit_log (id integer PRIMARY KEY, message text);`);
   await source.end();
 
-  services = createPlatformServices({ databaseUrl: postgres.connectionUrl('platform'), secretKey: randomBytes(32) });
-  await migrate(services.pool);
-  api = createApiServer(services, { port: 0, validateResponses: true });
+  platform = createPlatform({ databaseUrl: postgres.connectionUrl('platform'), secretKey: randomBytes(32) });
+  await migrate(platform.pool);
+  api = createApiServer(platform.services, { port: 0, validateResponses: true });
   client = createPlatformClient(await api.listen());
   env = { PG_HOST: postgres.host, PG_PORT: String(postgres.port), PG_USER: postgres.user, PG_PASSWORD: postgres.password };
 });
 
 afterAll(async () => {
   await api?.close();
-  await services?.close();
+  await platform?.close();
   await postgres?.stop();
   rmSync(root, { recursive: true, force: true });
 });
@@ -165,7 +165,7 @@ describe('an API with basic auth', () => {
   let secured: ApiServer;
   let url: string;
   beforeAll(async () => {
-    secured = createApiServer(services, { port: 0, validateResponses: true, authenticators: [basicAuthenticator(credentials)] });
+    secured = createApiServer(platform.services, { port: 0, validateResponses: true, authenticators: [basicAuthenticator(credentials)] });
     url = await secured.listen();
   });
   afterAll(() => secured?.close());

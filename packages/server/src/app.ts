@@ -1,19 +1,22 @@
-// The platform's service container: one pool, one store, the config services. The API
-// server and the worker both build on it; each process creates one and closes it on exit.
+// The platform's composition root: one pool, the stores, the domain services over them. The
+// API server and the worker both build on it; each process creates one and closes it on exit.
+// Routes get `services` only; the pool and the stores are for the process's own wiring
+// (migrations, the worker, the scheduler).
 import type { ConnectorDefinition } from '@platform/connectors';
-import { ActorService, DEFAULT_CONNECTOR_TIMEOUTS, type ConnectorTimeouts } from './config/actors';
-import { ConnectionService } from './config/connections';
-import { ConnectorDefinitions } from './config/definitions';
-import { WorkspaceService } from './config/workspaces';
-import { parseSecretKey, SecretCipher } from './crypto';
-import { createDependencyChecks, type DependencyChecks, type PlatformS3Settings } from './dependency-checks';
-import { createLogger, type Logger } from './logger';
-import { JobService } from './scheduler/job-service';
+import { ActorService, DEFAULT_CONNECTOR_TIMEOUTS, type ConnectorTimeouts } from './services/actors';
+import { ConnectionService } from './services/connections';
+import { ConnectorDefinitions } from './services/definitions';
+import { createDependencyChecks, type PlatformS3Settings } from './services/dependency-checks';
+import { JobService } from './services/jobs';
+import type { PlatformServices } from './services/platform-services';
+import { WorkspaceService } from './services/workspaces';
+import { parseSecretKey, SecretCipher } from './shared/crypto';
+import { createLogger, type Logger } from './shared/logger';
 import { ConfigStore } from './store/config-store';
 import { createPool, type Pool } from './store/db';
 import { JobStore } from './store/job-store';
 
-export interface PlatformServicesOptions {
+export interface PlatformOptions {
   databaseUrl: string;
   /** 32 bytes, as hex or base64 (PLATFORM_SECRET_KEY) or raw. */
   secretKey: string | Buffer;
@@ -26,23 +29,18 @@ export interface PlatformServicesOptions {
   platformS3?: PlatformS3Settings;
 }
 
-export interface PlatformServices {
+export interface Platform {
   log: Logger;
+  /** The domain services: all that the API's routes get. */
+  services: PlatformServices;
   pool: Pool;
   configStore: ConfigStore;
-  definitions: ConnectorDefinitions;
-  workspaces: WorkspaceService;
-  actors: ActorService;
-  connections: ConnectionService;
   jobStore: JobStore;
-  jobs: JobService;
-  /** What /health probes: the database, and the platform's S3 server when configured. */
-  dependencies: DependencyChecks;
   /** Ends the pool; call once, after the servers using it have stopped. */
   close(): Promise<void>;
 }
 
-export function createPlatformServices(options: PlatformServicesOptions): PlatformServices {
+export function createPlatform(options: PlatformOptions): Platform {
   const log = options.log ?? createLogger('platform');
   // Parse the key first: a bad key must stop the process before anything touches the database.
   const cipher = new SecretCipher(typeof options.secretKey === 'string' ? parseSecretKey(options.secretKey) : options.secretKey);
@@ -51,6 +49,7 @@ export function createPlatformServices(options: PlatformServicesOptions): Platfo
   pool.on('error', (err) => log.warn('idle database connection failed', { error: err.message }));
 
   const configStore = new ConfigStore(pool, cipher);
+  const jobStore = new JobStore(pool);
   const definitions = new ConnectorDefinitions(options.connectorDefinitions);
   const workspaces = new WorkspaceService(configStore);
   const actors = new ActorService(configStore, definitions, workspaces, log.child('connectors'), {
@@ -58,12 +57,11 @@ export function createPlatformServices(options: PlatformServicesOptions): Platfo
     ...options.connectorTimeouts,
   });
   const connections = new ConnectionService(configStore, actors, definitions, workspaces);
-  const jobStore = new JobStore(pool);
   const jobs = new JobService(jobStore, connections);
   const dependencies = createDependencyChecks(pool, options.platformS3);
   const close = async () => {
     dependencies.close();
     await pool.end();
   };
-  return { log, pool, configStore, definitions, workspaces, actors, connections, jobStore, jobs, dependencies, close };
+  return { log, services: { log, definitions, workspaces, actors, connections, jobs, dependencies }, pool, configStore, jobStore, close };
 }

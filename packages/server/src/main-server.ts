@@ -8,9 +8,9 @@
 //                                   (all or none; the launcher sets them)
 import { apiOptionsFromEnv } from './api/api-settings';
 import { createApiServer } from './api/http-server';
-import { createPlatformServices } from './app';
-import type { PlatformS3Settings } from './dependency-checks';
-import { createLogger } from './logger';
+import { createPlatform } from './app';
+import type { PlatformS3Settings } from './services/dependency-checks';
+import { createLogger } from './shared/logger';
 import { migrate } from './store/db';
 
 const log = createLogger('server');
@@ -41,14 +41,14 @@ function platformS3FromEnv(): PlatformS3Settings | undefined {
 async function main(): Promise<void> {
   // Settings first: a bad one must stop the process before it touches the database.
   const apiOptions = apiOptionsFromEnv(process.env);
-  const services = createPlatformServices({
+  const platform = createPlatform({
     databaseUrl: requiredEnv('PLATFORM_DATABASE_URL', 'the URL of the platform database, e.g. postgres://platform:secret@127.0.0.1:5432/platform'),
     secretKey: requiredEnv('PLATFORM_SECRET_KEY', 'generate one with `openssl rand -hex 32`'),
     log,
     platformS3: platformS3FromEnv(),
   });
-  await migrate(services.pool, { log: log.child('migrations') });
-  const api = createApiServer(services, apiOptions);
+  await migrate(platform.pool, { log: log.child('migrations') });
+  const api = createApiServer(platform.services, apiOptions);
   const url = await api.listen();
   log.info('api listening', { url, authentication: apiOptions.authenticators?.length ? 'basic' : 'none' });
 
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
     stopping = true;
     log.info('stopping', { signal });
     await api.close();
-    await services.close();
+    await platform.close();
     log.info('stopped');
     process.exit(0);
   };

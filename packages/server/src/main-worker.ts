@@ -21,8 +21,8 @@
 //                            before they are stopped and failed as transient (then retried)
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { createPlatformServices } from './app';
-import { createLogger } from './logger';
+import { createPlatform } from './app';
+import { createLogger } from './shared/logger';
 import { startScheduler } from './scheduler/scheduler';
 import { migrate } from './store/db';
 import { platformResourcesFromEnv } from './worker/resources';
@@ -39,20 +39,20 @@ async function main(): Promise<void> {
   const workerId = process.env.WORKER_ID || `${hostname()}-${process.pid}`;
   const log = createLogger('worker', {}, { workerId });
   const settings = workerSettingsFromEnv(process.env);
-  const services = createPlatformServices({ databaseUrl: requiredEnv('PLATFORM_DATABASE_URL'), secretKey: requiredEnv('PLATFORM_SECRET_KEY'), log });
-  await migrate(services.pool, { log });
+  const platform = createPlatform({ databaseUrl: requiredEnv('PLATFORM_DATABASE_URL'), secretKey: requiredEnv('PLATFORM_SECRET_KEY'), log });
+  await migrate(platform.pool, { log });
 
   const worker = new Worker({
     workerId,
-    jobStore: services.jobStore,
-    configStore: services.configStore,
+    jobStore: platform.jobStore,
+    configStore: platform.configStore,
     log: log.child('jobs'),
     resources: platformResourcesFromEnv(process.env),
     ...settings,
     tmpDir: process.env.PLATFORM_STATE_DIR ? join(process.env.PLATFORM_STATE_DIR, 'tmp') : undefined,
   });
   worker.start();
-  const scheduler = startScheduler({ pool: services.pool, jobStore: services.jobStore, log: log.child('scheduler') });
+  const scheduler = startScheduler({ pool: platform.pool, jobStore: platform.jobStore, log: log.child('scheduler') });
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
     log.info('shutting down', { signal });
     await scheduler.stop();
     await worker.stop(Number(process.env.WORKER_SHUTDOWN_GRACE_MS) || 20_000);
-    await services.close();
+    await platform.close();
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,6 +1,6 @@
 // Errors of the HTTP transport itself (who may call, how a body must be sent), as opposed to
 // the domain errors of ../errors.ts that services throw. Same JSON shape: {message, exceptionClassName}.
-import { ApiError } from '../errors';
+import { ApiError } from '../shared/errors';
 
 /** An ApiError that also sets response headers (a 401's challenge, a 413's Connection: close). */
 export abstract class HttpError extends ApiError {

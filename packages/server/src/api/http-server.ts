@@ -5,10 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { PlatformServices } from '../app';
-import { ConnectorLoadError } from '../config/definitions';
-import { ApiError, BadRequestError } from '../errors';
-import type { Logger } from '../logger';
+import type { PlatformServices } from '../services/platform-services';
+import { ConnectorLoadError } from '../services/definitions';
+import { ApiError, BadRequestError } from '../shared/errors';
+import type { Logger } from '../shared/logger';
 import { schemaErrorsToDetails } from '@platform/connectors';
 import { createHostCheck } from './allowed-hosts';
 import { authenticate, type Authenticator } from './auth';

@@ -3,7 +3,7 @@
 // serialization or a client reading the stored config back must never meet 10,000 levels),
 // and strings Postgres and UTF-8 can store (no NUL, no lone UTF-16 surrogate). Iterative,
 // so the walk itself cannot overflow the stack.
-import type { InvalidInputDetail } from '../errors';
+import type { InvalidInputDetail } from '../shared/errors';
 
 export const DEFAULT_MAX_JSON_DEPTH = 64;
 /** Enough to name every problem of a body without answering with a body of its own size. */

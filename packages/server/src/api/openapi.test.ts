@@ -15,6 +15,6 @@ describe('openapi.yaml', () => {
   it('matches the generated openapi-types.ts (run `pnpm --filter @platform/server generate`)', () => {
     const cli = fileURLToPath(new URL('../../node_modules/.bin/openapi-typescript', import.meta.url));
     const generated = execFileSync(cli, [OPENAPI_PATH], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    expect(generated).toBe(readFileSync(new URL('./openapi-types.ts', import.meta.url), 'utf8'));
+    expect(generated).toBe(readFileSync(new URL('../schemas/openapi-types.ts', import.meta.url), 'utf8'));
   });
 });

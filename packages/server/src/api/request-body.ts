@@ -4,7 +4,7 @@
 // or the fix.
 import type { IncomingMessage } from 'node:http';
 import { schemaErrorsToDetails } from '@platform/connectors';
-import { BadRequestError, InvalidInputError } from '../errors';
+import { BadRequestError, InvalidInputError } from '../shared/errors';
 import { PayloadTooLargeError, UnsupportedMediaTypeError } from './http-errors';
 import { findJsonProblems } from './json-guards';
 import type { Operation } from './openapi';

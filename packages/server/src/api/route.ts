@@ -1,11 +1,8 @@
 // What a route module is: handlers keyed by the document's path (without the /v1 prefix),
 // e.g. `'connections/sync'`. The HTTP layer validates the body against openapi.yaml before
 // calling a handler and serializes what it returns (undefined → 204 No Content).
-import type { PlatformServices } from '../app';
-import type { Logger } from '../logger';
-import type { components } from './openapi-types';
-
-export type ApiSchemas = components['schemas'];
+import type { PlatformServices } from '../services/platform-services';
+import type { Logger } from '../shared/logger';
 
 export interface RouteContext {
   services: PlatformServices;

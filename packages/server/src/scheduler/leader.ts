@@ -1,9 +1,9 @@
 // Leader election among worker processes with a Postgres session advisory lock: the holder
 // of the lock runs the scheduler; the others retry now and then. The lock lives as long as
 // the leader's database session, so a leader that dies or loses the database gives it up.
-import type { Logger } from '../logger';
+import type { Logger } from '../shared/logger';
 import type { Pool, PoolClient } from '../store/db';
-import { sleep } from '../worker/backoff';
+import { sleep } from '../shared/backoff';
 
 /** Shared by every process of the platform: "airlock scheduler leader" (migrations use 727_001). */
 export const SCHEDULER_LOCK_KEY = 727_002;

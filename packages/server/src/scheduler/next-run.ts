@@ -2,7 +2,7 @@
 // creation time), so schedules survive restarts: a run missed while the platform was down
 // is simply due, and runs once, however many slots were missed. A scheduled connection
 // that never ran is due at once, as in Airbyte.
-import { cronFor } from '../config/schedule';
+import { cronFor } from '../services/schedule';
 import type { ConnectionSchedule, TimeUnit } from '../store/config-store';
 
 type Scheduled = Exclude<ConnectionSchedule, { type: 'manual' }>;

@@ -1,7 +1,7 @@
 // The scheduler against a real Postgres: due runs are enqueued once, never on top of an
 // unfinished job, only for active scheduled connections; one leader among processes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../logger';
+import { createLogger } from '../shared/logger';
 import type { ConnectionSchedule } from '../store/config-store';
 import { startTestPlatform, quietLog, type TestPlatform } from '../testing/platform-harness';
 import { FAKE_DESTINATION_ID, FAKE_SOURCE_ID } from '../testing/fake-connectors';
@@ -26,7 +26,7 @@ async function scheduledConnection(schedule: ConnectionSchedule, status: 'active
 
 const jobsOf = async (connectionId: string) => platform.sql<{ id: number; status: string }>('SELECT id, status FROM jobs WHERE connection_id = $1 ORDER BY id', [connectionId]);
 const finishAll = (connectionId: string) => platform.sql(`UPDATE jobs SET status = 'succeeded' WHERE connection_id = $1`, [connectionId]);
-const pass = () => runSchedulerPass(platform.services.jobStore, quietLog);
+const pass = () => runSchedulerPass(platform.jobStore, quietLog);
 
 describe('scheduler pass', () => {
   it('runs a scheduled connection that never ran at once, and never on top of its unfinished job', async () => {
@@ -72,7 +72,7 @@ describe('scheduler leader election', () => {
           if (msg.includes('scheduler leader')) events.push(`${name}: ${msg}`);
         },
       });
-    const options = { pool: platform.services.pool, jobStore: platform.services.jobStore, tickIntervalMs: 100, leaderCheckIntervalMs: 200 };
+    const options = { pool: platform.pool, jobStore: platform.jobStore, tickIntervalMs: 100, leaderCheckIntervalMs: 200 };
     const first = startScheduler({ ...options, log: logOf('first') });
     await new Promise((r) => setTimeout(r, 500));
     const second = startScheduler({ ...options, log: logOf('second') });

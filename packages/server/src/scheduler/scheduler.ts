@@ -1,10 +1,10 @@
 // One scheduler pass: enqueue a sync for every active scheduled connection that is due and
 // has no unfinished job (no overlapping runs; the unique index on unfinished jobs also
 // guards against a race with connections/sync or another scheduler).
-import type { Logger } from '../logger';
+import type { Logger } from '../shared/logger';
 import type { Pool } from '../store/db';
 import type { JobStore } from '../store/job-store';
-import { sleep } from '../worker/backoff';
+import { sleep } from '../shared/backoff';
 import { runWhileLeader } from './leader';
 import { isDue } from './next-run';
 

@@ -3,8 +3,8 @@
 // only ever see plaintext configurations plus the paths that are secret.
 import { createHash, randomUUID } from 'node:crypto';
 import type { AirbyteCatalog as ProtocolCatalog } from '@platform/protocol';
-import type { ApiSchemas } from '../api/route';
-import type { SecretCipher } from '../crypto';
+import type { ApiSchemas } from '../schemas/api-schemas';
+import type { SecretCipher } from '../shared/crypto';
 import { withTransaction, type Pool } from './db';
 import { openSecrets, sealSecrets, type JsonObject } from './sealed-config';
 

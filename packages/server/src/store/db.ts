@@ -7,7 +7,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import type { Logger } from '../logger';
+import type { Logger } from '../shared/logger';
 
 export type Pool = pg.Pool;
 export type PoolClient = pg.PoolClient;

@@ -9,7 +9,7 @@ let store: JobStore;
 
 beforeAll(async () => {
   platform = await startTestPlatform();
-  store = platform.services.jobStore;
+  store = platform.jobStore;
 }, 60_000);
 afterAll(() => platform?.stop());
 

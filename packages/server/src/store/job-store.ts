@@ -1,10 +1,10 @@
 // Jobs, attempts, attempt logs and connection state (migration 002). Every query the worker,
-// the scheduler and the jobs routes run lives here. Worker writes are fenced: they apply only
+// the scheduler and the job service run lives here. Worker writes are fenced: they apply only
 // while the attempt is still `running` under the same worker, so a worker that lost its
 // attempt (stale heartbeat, reaped) can never advance state or overwrite the outcome.
 import type { AirbyteStateMessage, StreamDescriptor } from '@platform/protocol';
-import type { ApiSchemas } from '../api/route';
-import { ACTIVE_JOB_STATUSES, type JobStatus } from '../job-statuses';
+import type { ApiSchemas } from '../schemas/api-schemas';
+import { ACTIVE_JOB_STATUSES, type JobStatus } from '../shared/job-statuses';
 import type { ConnectionSchedule } from './config-store';
 import { withTransaction, type Pool, type PoolClient } from './db';
 

@@ -3,7 +3,7 @@
 // fields are secret, so reading a row needs no connector spec: opening decrypts every
 // envelope and reports where they were, which is what masking needs.
 import { isJsonObject, locatePath, type JsonObject } from '@platform/connectors';
-import type { SecretCipher } from '../crypto';
+import type { SecretCipher } from '../shared/crypto';
 
 export type { JsonObject };
 
@@ -51,14 +51,4 @@ export function openSecrets(stored: JsonObject, cipher: SecretCipher): OpenedCon
     return out;
   };
   return { configuration: walk(stored, ''), secretPaths };
-}
-
-/** A copy with the values at `paths` replaced by `mask`. */
-export function maskPaths(config: JsonObject, paths: string[], mask: string): JsonObject {
-  const copy = structuredClone(config);
-  for (const path of paths) {
-    const at = locatePath(copy, path);
-    if (at) at.parent[at.key] = mask;
-  }
-  return copy;
 }

@@ -3,12 +3,16 @@
 // assert that no secret was logged.
 import { randomBytes } from 'node:crypto';
 import type { ConnectorDefinition } from '@platform/connectors';
-import type { ConnectorTimeouts } from '../config/actors';
+import type { ConnectorTimeouts } from '../services/actors';
 import { freePort } from '@platform/services';
 import { createApiServer, type ApiServerOptions } from '../api/http-server';
-import { createPlatformServices, type PlatformServices } from '../app';
-import type { PlatformS3Settings } from '../dependency-checks';
-import { createLogger } from '../logger';
+import { createPlatform } from '../app';
+import type { PlatformServices } from '../services/platform-services';
+import type { PlatformS3Settings } from '../services/dependency-checks';
+import { createLogger } from '../shared/logger';
+import type { ConfigStore } from '../store/config-store';
+import type { Pool } from '../store/db';
+import type { JobStore } from '../store/job-store';
 import { createTestDatabase } from './test-database';
 
 export interface ApiResponse<T = any> {
@@ -18,7 +22,12 @@ export interface ApiResponse<T = any> {
 
 export interface TestApi {
   url: string;
+  /** What the routes get. */
   services: PlatformServices;
+  /** The server's pool and stores, for tests that look under the API. */
+  pool: Pool;
+  configStore: ConfigStore;
+  jobStore: JobStore;
   logLines: string[];
   /** POSTs JSON (or a raw string, sent as is) to /api/v1/<path>. */
   post<T = any>(path: string, body?: unknown, init?: RequestInit): Promise<ApiResponse<T>>;
@@ -37,7 +46,7 @@ export async function startTestApi(
   const database = await createTestDatabase('api');
   const logLines: string[] = [];
   const log = createLogger('test', { level: 'debug', write: (line) => logLines.push(line) });
-  const services = createPlatformServices({
+  const platform = createPlatform({
     databaseUrl: database.url,
     secretKey: randomBytes(32).toString('hex'),
     log,
@@ -46,11 +55,14 @@ export async function startTestApi(
     connectorDefinitions: options.connectorDefinitions,
     platformS3: options.platformS3,
   });
-  const api = createApiServer(services, { validateResponses: true, ...options.api, port: await freePort() });
+  const api = createApiServer(platform.services, { validateResponses: true, ...options.api, port: await freePort() });
   const url = await api.listen();
   return {
     url,
-    services,
+    services: platform.services,
+    pool: platform.pool,
+    configStore: platform.configStore,
+    jobStore: platform.jobStore,
     logLines,
     async post(path, body, init) {
       const res = await fetch(`${url}/api/v1/${path}`, {
@@ -64,7 +76,7 @@ export async function startTestApi(
     },
     async close() {
       await api.close();
-      await services.close();
+      await platform.close();
       await database.drop();
     },
   };

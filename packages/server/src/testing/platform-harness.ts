@@ -7,12 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { secretPaths } from '@platform/connectors';
-import type { ApiSchemas } from '../api/route';
-import { createPlatformServices, type PlatformServices } from '../app';
-import { createLogger, type Logger } from '../logger';
-import type { ConnectionRecord, ConnectionSchedule } from '../store/config-store';
-import { isActiveJobStatus } from '../job-statuses';
-import type { Job } from '../store/job-store';
+import type { ApiSchemas } from '../schemas/api-schemas';
+import { createPlatform } from '../app';
+import type { PlatformServices } from '../services/platform-services';
+import { createLogger, type Logger } from '../shared/logger';
+import type { ConfigStore, ConnectionRecord, ConnectionSchedule } from '../store/config-store';
+import type { Pool } from '../store/db';
+import { isActiveJobStatus } from '../shared/job-statuses';
+import type { Job, JobStore } from '../store/job-store';
 import { findConnectorDefinition } from '../worker/connectors';
 import { Worker, type WorkerOptions } from '../worker/worker';
 import { useTestConnectors } from './fake-connectors';
@@ -56,6 +58,10 @@ export interface TestPlatform {
   databaseUrl: string;
   secretKey: string;
   services: PlatformServices;
+  /** The platform's pool and stores, for tests that look under the services. */
+  pool: Pool;
+  configStore: ConfigStore;
+  jobStore: JobStore;
   /** Runs SQL against the platform database. */
   sql<R extends pg.QueryResultRow = any>(text: string, params?: unknown[]): Promise<R[]>;
   /** A database for source-postgres to read, owned by a role with a distinctive password. */
@@ -82,15 +88,16 @@ export async function startTestPlatform(): Promise<TestPlatform> {
   const database = await createTestDatabase('worker');
   const databases = [database];
   const secretKey = randomBytes(32).toString('hex');
-  const services = createPlatformServices({ databaseUrl: database.url, secretKey, log: quietLog, connectorDefinitions: useTestConnectors() });
+  const platform = createPlatform({ databaseUrl: database.url, secretKey, log: quietLog, connectorDefinitions: useTestConnectors() });
+  const { services, pool, configStore, jobStore } = platform;
   const workers: Worker[] = [];
-  const sql = async (text: string, params?: unknown[]) => (await services.pool.query(text, params)).rows;
+  const sql = async (text: string, params?: unknown[]) => (await pool.query(text, params)).rows;
 
   const createActor = async (kind: 'source' | 'destination', { definitionId, config }: ConnectionSpec['source']) => {
     const definition = await findConnectorDefinition(definitionId);
     const connector = await definition!.load();
-    const workspace = await services.configStore.defaultWorkspace();
-    return services.configStore.createActor(kind, {
+    const workspace = await configStore.defaultWorkspace();
+    return configStore.createActor(kind, {
       workspaceId: workspace.workspaceId,
       definitionId,
       name: `${kind} ${definition!.name}`,
@@ -104,6 +111,9 @@ export async function startTestPlatform(): Promise<TestPlatform> {
     databaseUrl: database.url,
     secretKey,
     services,
+    pool,
+    configStore,
+    jobStore,
     sql,
     async createSourceDatabase() {
       const source = await createTestDatabase('source', { migrate: false });
@@ -125,7 +135,7 @@ export async function startTestPlatform(): Promise<TestPlatform> {
     },
     async createConnection(spec) {
       const [source, destination] = await Promise.all([createActor('source', spec.source), createActor('destination', spec.destination)]);
-      return services.configStore.createConnection({
+      return configStore.createConnection({
         workspaceId: source.workspaceId,
         name: 'test connection',
         sourceId: source.actorId,
@@ -152,8 +162,8 @@ export async function startTestPlatform(): Promise<TestPlatform> {
     startWorker(options = {}) {
       const worker = new Worker({
         workerId: `test-worker-${workers.length + 1}`,
-        jobStore: services.jobStore,
-        configStore: services.configStore,
+        jobStore,
+        configStore,
         log: quietLog,
         pollIntervalMs: 100,
         heartbeatIntervalMs: 500,
@@ -168,7 +178,7 @@ export async function startTestPlatform(): Promise<TestPlatform> {
     async waitForJob(jobId, done = (job) => !isActiveJobStatus(job.status), timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const job = await services.jobStore.getJob(jobId);
+        const job = await jobStore.getJob(jobId);
         if (job && done(job)) return job;
         if (Date.now() > deadline) throw new Error(`job ${jobId} did not reach the expected status in ${timeoutMs} ms (now ${job?.status})`);
         await new Promise((r) => setTimeout(r, 100));
@@ -176,7 +186,7 @@ export async function startTestPlatform(): Promise<TestPlatform> {
     },
     async stop() {
       await Promise.all(workers.map((w) => w.stop(0)));
-      await services.close();
+      await platform.close();
       for (const db of databases) await db.drop();
       await rm(dir, { recursive: true, force: true });
     },

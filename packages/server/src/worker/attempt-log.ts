@@ -4,7 +4,7 @@
 // whatever part of the worker or child wrote them.
 import { scrubText } from '@platform/connectors';
 import type { LogLevel } from '@platform/protocol';
-import type { Logger } from '../logger';
+import type { Logger } from '../shared/logger';
 import type { JobStore } from '../store/job-store';
 import { formatLogLine, type LogOrigin } from './child-protocol';
 import { safeText, TEXT_LIMITS } from './safe-text';

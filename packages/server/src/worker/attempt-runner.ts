@@ -2,12 +2,12 @@
 // (acknowledged STATE at once, stats, log lines), heartbeat, obey a cancel, and end the
 // attempt and the job through the retry policy.
 import { readLines, type StreamDescriptor } from '@platform/protocol';
-import type { Logger } from '../logger';
+import type { Logger } from '../shared/logger';
 import type { ConfigStore } from '../store/config-store';
 import type { Attempt, Job, JobOutcome, JobStore } from '../store/job-store';
 import { AttemptLog } from './attempt-log';
 import { crashFailure, describeDecision, failureFrom, failureSummary, toProgress } from './attempt-outcome';
-import type { BackoffPolicy } from './backoff';
+import type { BackoffPolicy } from '../shared/backoff';
 import { createAttemptDir, removeAttemptDir } from './attempt-files';
 import { parseChildReport, type AttemptFailure, type ReplicationInput } from './child-protocol';
 import { loadJobContext } from './job-context';

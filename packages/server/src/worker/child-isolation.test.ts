@@ -88,7 +88,7 @@ const growingChunk = () => waitFor('a chunk file of source rows', async () => (a
 
 const replicationChildOf = (pid: number) => waitFor('the replication child', () => childrenOf(pid)[0]);
 
-const attemptsOf = (jobId: number) => platform.services.jobStore.attemptsOf([jobId]);
+const attemptsOf = (jobId: number) => platform.jobStore.attemptsOf([jobId]);
 
 describe('the replication child', () => {
   it('gets an allow-listed environment: no secret key, no database URL, nothing else of the worker', async () => {

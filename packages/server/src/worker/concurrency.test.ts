@@ -81,7 +81,7 @@ describe('several workers', () => {
 
     const done = await platform.waitForJob(job.id, undefined, 120_000);
     expect(done.status).toBe('succeeded');
-    const attempts = await platform.services.jobStore.attemptsOf([job.id]);
+    const attempts = await platform.jobStore.attemptsOf([job.id]);
     expect(attempts[0]).toMatchObject({ workerId: runner, status: 'failed' });
     expect(attempts[0].failureSummary?.failures[0]).toMatchObject({ failureType: 'transient_error', externalMessage: expect.stringContaining('shut down') });
     expect(attempts[attempts.length - 1]).toMatchObject({ status: 'succeeded' });

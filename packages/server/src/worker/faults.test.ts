@@ -123,7 +123,7 @@ describe('real connectors and services: faults and reset', () => {
     liveWorker();
     const done = await platform.waitForJob(job.id, undefined, 90_000);
     expect(done.status).toBe('succeeded');
-    const attempts = await platform.services.jobStore.attemptsOf([job.id]);
+    const attempts = await platform.jobStore.attemptsOf([job.id]);
     expect(attempts[0]).toMatchObject({ workerId: 'doomed-worker', status: 'failed' });
     expect(attempts[0].failureSummary?.failures[0]).toMatchObject({ failureType: 'transient_error' });
     const last = attempts[attempts.length - 1];
@@ -155,7 +155,7 @@ describe('real connectors and services: faults and reset', () => {
     await waitFor('a committed state', async () => (await committedStates(conn.connectionId)).length > 0);
     await lake.stopServer();
     await platform.waitForJob(job.id, (j) => j.status === 'incomplete' || j.status === 'failed', 60_000);
-    const [first] = await platform.services.jobStore.attemptsOf([job.id]);
+    const [first] = await platform.jobStore.attemptsOf([job.id]);
     expect(first.failureSummary?.failures[0]).toMatchObject({ failureOrigin: 'destination', failureType: 'transient_error', retryable: true });
     await lake.startServer();
     const done = await platform.waitForJob(job.id, undefined, 90_000);
@@ -171,10 +171,10 @@ describe('real connectors and services: faults and reset', () => {
     const job = await platform.services.jobs.sync(conn.connectionId);
     const done = await platform.waitForJob(job.id);
     expect(done.status).toBe('failed');
-    const attempts = await platform.services.jobStore.attemptsOf([job.id]);
+    const attempts = await platform.jobStore.attemptsOf([job.id]);
     expect(attempts).toHaveLength(1);
     expect(attempts[0].failureSummary?.failures[0]).toMatchObject({ failureOrigin: 'source', failureType: 'config_error', retryable: false });
-    const logs = (await platform.services.jobStore.attemptLogs(attempts[0].id)).join('\n');
+    const logs = (await platform.jobStore.attemptLogs(attempts[0].id)).join('\n');
     expect(logs).not.toContain('not-the-password');
   }, 60_000);
 });
@@ -205,7 +205,7 @@ describe('real connectors and services: Full Refresh | Overwrite faults', () => 
     await held.release();
     expect((await platform.waitForJob(job.id, undefined, 90_000)).status).toBe('succeeded');
     await expectSameRows('overwrite-s3', 'overwrite_s3');
-    const attempts = await platform.services.jobStore.attemptsOf([job.id]);
+    const attempts = await platform.jobStore.attemptsOf([job.id]);
     expect(attempts.at(-1)!.totalStats.recordsEmitted).toBeLessThan(OVERWRITE_ROWS + 1000);
     expect(await lake.ledgerCount('overwrite-s3')).toBe(0);
   }, 180_000);
@@ -226,7 +226,7 @@ describe('real connectors and services: Full Refresh | Overwrite faults', () => 
     await held.release();
     expect((await platform.waitForJob(job.id, undefined, 90_000)).status).toBe('succeeded');
     await expectSameRows('overwrite-kill', 'overwrite_kill');
-    const attempts = await platform.services.jobStore.attemptsOf([job.id]);
+    const attempts = await platform.jobStore.attemptsOf([job.id]);
     expect(attempts[0].failureSummary?.failures[0]).toMatchObject({ failureOrigin: 'replication' });
     expect(attempts.at(-1)!.totalStats.recordsEmitted).toBeLessThan(OVERWRITE_ROWS + 1000);
     expect(await lake.ledgerCount('overwrite-kill')).toBe(0);
@@ -263,7 +263,7 @@ describe('real connectors and services: Full Refresh | Overwrite faults', () => 
     for (let i = 0; i < 2; i++) {
       const job = await platform.waitForJob((await platform.services.jobs.sync(conn.connectionId)).id, undefined, 120_000);
       expect(job.status).toBe('failed');
-      expect(await platform.services.jobStore.attemptsOf([job.id])).toHaveLength(3);
+      expect(await platform.jobStore.attemptsOf([job.id])).toHaveLength(3);
       expect(await visible()).toEqual(first);
     }
     await quick.stop(0);
@@ -277,7 +277,7 @@ describe('real connectors and services: Full Refresh | Overwrite faults', () => 
     await failReads(false);
     await held.release();
     expect((await platform.waitForJob(job.id, undefined, 90_000)).status).toBe('succeeded');
-    const attempts = await platform.services.jobStore.attemptsOf([job.id]);
+    const attempts = await platform.jobStore.attemptsOf([job.id]);
     expect(attempts.map((a) => a.status)).toEqual(['failed', 'succeeded']);
     // The retry read steady again and flaky only from its last committed checkpoint.
     expect(attempts[1].totalStats.recordsEmitted).toBeLessThan(4_500 + 21_000);

@@ -5,7 +5,7 @@
 // having failed alone): it redoes only what is needed.
 import { configError, stringValuesAt } from '@platform/connectors';
 import { streamKey, type AirbyteStateMessage, type ConfiguredAirbyteStream, type StreamDescriptor } from '@platform/protocol';
-import { toConfiguredCatalog } from '../config/catalog';
+import { toConfiguredCatalog } from '../services/catalog';
 import type { ActorKind, ActorRecord, ConfigStore } from '../store/config-store';
 import { stateMessagesFrom, type Job, type JobStore } from '../store/job-store';
 import type { ReplicationInput } from './child-protocol';

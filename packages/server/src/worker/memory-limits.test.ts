@@ -21,7 +21,7 @@ describe('memory limits', () => {
     });
     const job = await platform.waitForJob((await platform.services.jobs.sync(conn.connectionId)).id);
     expect(job.status).toBe('failed');
-    const [attempt] = await platform.services.jobStore.attemptsOf([job.id]);
+    const [attempt] = await platform.jobStore.attemptsOf([job.id]);
     expect(attempt.failureSummary?.failures[0]).toMatchObject({
       failureOrigin: 'replication',
       failureType: 'system_error',

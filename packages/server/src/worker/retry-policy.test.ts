@@ -1,9 +1,9 @@
 import { ConnectorError } from '@platform/connectors';
 import type { FailureType } from '@platform/protocol';
 import { describe, expect, it } from 'vitest';
-import { runSynchronousJob } from '../config/connector-jobs';
-import { createLogger } from '../logger';
-import { backoffDelayMs } from './backoff';
+import { runSynchronousJob } from '../services/connector-jobs';
+import { createLogger } from '../shared/logger';
+import { backoffDelayMs } from '../shared/backoff';
 import { decideAfterFailure } from './retry-policy';
 
 const backoff = { initialMs: 10, factor: 3, maxMs: 50 };

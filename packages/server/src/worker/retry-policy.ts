@@ -3,7 +3,7 @@
 // for each failure type, and a user's cancel.
 import { FAILURE_RETRY_POLICY, type RetryRule } from '@platform/connectors';
 import type { FailureType } from '@platform/protocol';
-import { backoffDelayMs, type BackoffPolicy } from './backoff';
+import { backoffDelayMs, type BackoffPolicy } from '../shared/backoff';
 
 /** Failure types an attempt can end with: the connector ones plus a user's cancel. */
 export type AttemptFailureType = FailureType | 'manual_cancellation';
@@ -12,6 +12,9 @@ export const RETRY_POLICY: Readonly<Record<AttemptFailureType, RetryRule>> = {
   ...FAILURE_RETRY_POLICY,
   manual_cancellation: { action: 'fail', reason: 'a user cancelled the job' },
 };
+
+/** Airbyte waits ~10 s before the first retry of a sync and grows from there. */
+export const ATTEMPT_BACKOFF: BackoffPolicy = { initialMs: 10_000, factor: 3, maxMs: 5 * 60_000 };
 
 export type JobDecision = { status: 'incomplete'; retryInMs: number; reason: string } | { status: 'failed'; reason: string };
 

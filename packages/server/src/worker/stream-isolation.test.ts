@@ -8,7 +8,7 @@ import { findDefinition } from '@platform/connectors';
 import { freePort } from '@platform/services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiServer, type ApiServer } from '../api/http-server';
-import { createLogger } from '../logger';
+import { createLogger } from '../shared/logger';
 import { startTestLake, type TestLake } from '../testing/test-lake';
 import { startTestPlatform, type SourceDatabase, type TestPlatform } from '../testing/platform-harness';
 
@@ -100,7 +100,7 @@ describe('a sync whose streams fail alone', () => {
     const conn = await connection('isolated');
     const job = await platform.waitForJob((await platform.services.jobs.sync(conn.connectionId)).id, undefined, 180_000);
     expect(job.status).toBe('failed');
-    const attempts = await platform.services.jobStore.attemptsOf([job.id]);
+    const attempts = await platform.jobStore.attemptsOf([job.id]);
     expect(attempts).toHaveLength(3);
 
     // The first attempt ran every stream; beta and gamma failed, each reported with its stream.
@@ -132,7 +132,7 @@ describe('a sync whose streams fail alone', () => {
       ['beta', 'gamma'],
       ['beta', 'gamma'],
     ]);
-    const retryLog = await platform.services.jobStore.attemptLogs(attempts[1].id);
+    const retryLog = await platform.jobStore.attemptLogs(attempts[1].id);
     expect(retryLog.join('\n')).toContain('not redone: public.alpha, public.delta, completed by an earlier attempt of this job');
 
     // The streams that did not fail landed row for row, once; the failed ones left nothing.
@@ -141,7 +141,7 @@ describe('a sync whose streams fail alone', () => {
     expect(await lake.query('isolated/public/delta', 'SELECT id::INT AS id, payload FROM lake ORDER BY id')).toEqual(await sourceRows('delta'));
     expect(await lake.objectCount('isolated/public/beta')).toBe(0);
     expect(await lake.objectCount('isolated/public/gamma')).toBe(0);
-    const stateOf = async () => (await platform.services.jobStore.getState(conn.connectionId)).map((s) => s.name);
+    const stateOf = async () => (await platform.jobStore.getState(conn.connectionId)).map((s) => s.name);
     expect(await stateOf()).toEqual(['alpha', 'delta']);
 
     // The value beta failed on is nowhere: API responses (with the attempts' logs), the worker's log, files.

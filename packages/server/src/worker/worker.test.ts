@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toConnectionState } from '../api/routes/jobs';
+import { toConnectionState } from '../api/presenters/state';
 import { startTestPlatform, type ConnectionSpec, type TestPlatform } from '../testing/platform-harness';
 import { FAKE_DESTINATION_ID, FAKE_SOURCE_ID } from '../testing/fake-connectors';
 
@@ -39,7 +39,7 @@ async function connection(source: Record<string, unknown>, destination: (dir: st
 async function syncAndWait(connectionId: string) {
   const job = await platform.services.jobs.sync(connectionId);
   const done = await platform.waitForJob(job.id);
-  const attempts = await platform.services.jobStore.attemptsOf([job.id]);
+  const attempts = await platform.jobStore.attemptsOf([job.id]);
   return { job: done, attempts };
 }
 
@@ -55,9 +55,9 @@ describe('worker', () => {
     expect(attempts[0].streamStats).toEqual([{ streamName: 'numbers', streamNamespace: 'public', stats: expect.objectContaining({ recordsCommitted: 1000 }) }]);
     expect(attempts[0].bytesSynced).toBeGreaterThan(1000 * 8);
     expect(ids()).toEqual(range(1000));
-    const state = toConnectionState(conn.connectionId, await platform.services.jobStore.getState(conn.connectionId));
+    const state = toConnectionState(conn.connectionId, await platform.jobStore.getState(conn.connectionId));
     expect(state).toEqual({ stateType: 'stream', connectionId: conn.connectionId, streamState: [{ streamDescriptor: { name: 'numbers', namespace: 'public' }, streamState: { cursor: 1000 } }] });
-    const log = (await platform.services.jobStore.attemptLogs(attempts[0].id)).join('\n');
+    const log = (await platform.jobStore.attemptLogs(attempts[0].id)).join('\n');
     expect(log).toContain('[source] reading with password **********');
     expect(log).not.toContain('s3cr3t-pass');
   });
@@ -101,7 +101,7 @@ describe('worker', () => {
     const { job, attempts } = await syncAndWait(conn.connectionId);
     expect(job.status).toBe('failed');
     expect(attempts.map((a) => a.failureSummary?.failures[0].failureType)).toEqual(['system_error', 'system_error', 'system_error']);
-    const log = await platform.services.jobStore.attemptLogs(attempts[2].id);
+    const log = await platform.jobStore.attemptLogs(attempts[2].id);
     expect(log.join('\n')).toContain('job failed, not retried: all 3 attempts failed');
   });
 
@@ -111,7 +111,7 @@ describe('worker', () => {
     await platform.waitForJob(job.id, (j) => j.status === 'running');
     const cancelled = await platform.services.jobs.cancel(job.id);
     expect(cancelled.status).toBe('cancelled');
-    const [attempt] = await platform.services.jobStore.attemptsOf([job.id]);
+    const [attempt] = await platform.jobStore.attemptsOf([job.id]);
     expect(attempt.failureSummary?.failures[0]).toMatchObject({ failureType: 'manual_cancellation' });
     // Nothing writes any more once the job is cancelled.
     const written = ids().length;
@@ -127,7 +127,7 @@ describe('worker', () => {
     expect(reset.configType).toBe('reset_connection');
     expect((await platform.waitForJob(reset.id)).status).toBe('succeeded');
     expect(ids()).toEqual([]);
-    expect(await platform.services.jobStore.getState(conn.connectionId)).toEqual([]);
+    expect(await platform.jobStore.getState(conn.connectionId)).toEqual([]);
     // The next sync starts over.
     await syncAndWait(conn.connectionId);
     expect(ids()).toEqual(range(300));
@@ -138,7 +138,7 @@ describe('worker', () => {
     const sync = await platform.services.jobs.sync(conn.connectionId);
     await platform.waitForJob(sync.id, (j) => j.status === 'running');
     const reset = await platform.services.jobs.reset(conn.connectionId);
-    expect((await platform.services.jobStore.getJob(sync.id))!.status).toBe('cancelled');
+    expect((await platform.jobStore.getJob(sync.id))!.status).toBe('cancelled');
     expect((await platform.waitForJob(reset.id)).status).toBe('succeeded');
   });
 
@@ -159,15 +159,15 @@ describe('worker', () => {
 
   it('takes over an attempt whose worker stopped heartbeating', async () => {
     const { conn, ids } = await connection({ records: 200 });
-    const job = (await platform.services.jobStore.createJob(conn.connectionId, 'sync'))!;
+    const job = (await platform.jobStore.createJob(conn.connectionId, 'sync'))!;
     // A worker that claims the job and dies at once: its attempt never heartbeats.
-    let claimed = await platform.services.jobStore.claimNextJob('ghost-worker');
-    while (claimed && claimed.job.id !== job.id) claimed = await platform.services.jobStore.claimNextJob('ghost-worker');
+    let claimed = await platform.jobStore.claimNextJob('ghost-worker');
+    while (claimed && claimed.job.id !== job.id) claimed = await platform.jobStore.claimNextJob('ghost-worker');
     const reaper = platform.startWorker({ staleAfterMs: 1500 });
     const done = await platform.waitForJob(job.id);
     await reaper.stop(0);
     expect(done.status).toBe('succeeded');
-    const attempts = await platform.services.jobStore.attemptsOf([job.id]);
+    const attempts = await platform.jobStore.attemptsOf([job.id]);
     expect(attempts.map((a) => [a.workerId, a.status])).toEqual([
       ['ghost-worker', 'failed'],
       [expect.stringMatching(/^test-worker/), 'succeeded'],

@@ -8,17 +8,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Logger } from '../logger';
+import type { Logger } from '../shared/logger';
 import type { ConfigStore } from '../store/config-store';
 import type { Attempt, Job, JobStore } from '../store/job-store';
 import { sweepTmpRoot } from './attempt-files';
 import { describeDecision, failureSummary } from './attempt-outcome';
 import { AttemptRunner, type AttemptRunnerConfig } from './attempt-runner';
-import { ATTEMPT_BACKOFF, backoffDelayMs, sleep, type BackoffPolicy } from './backoff';
+import { backoffDelayMs, sleep, type BackoffPolicy } from '../shared/backoff';
 import { formatLogLine, type AttemptFailure } from './child-protocol';
 import { JobSlots } from './job-slots';
 import { replicationChildLimits, replicationChildMemoryBytes, type PlatformResources } from './resources';
-import { decideAfterFailure } from './retry-policy';
+import { ATTEMPT_BACKOFF, decideAfterFailure } from './retry-policy';
 import { DEFAULT_MAX_JOBS } from './settings';
 
 export interface WorkerOptions {

@@ -63,7 +63,7 @@ describe('sources and destinations', () => {
 
     const updated = await api.post('sources/update', { sourceId, name: 'Renamed', connectionConfiguration: { api_key: 'k-2', start_date: '2024-01-01' } });
     expect(updated.body).toMatchObject({ name: 'Renamed', connectionConfiguration: { api_key: MASK, start_date: '2024-01-01' } });
-    expect((await api.services.configStore.getActor('source', sourceId))!.configuration.api_key).toBe('k-2');
+    expect((await api.configStore.getActor('source', sourceId))!.configuration.api_key).toBe('k-2');
 
     expect((await api.post('sources/delete', { sourceId })).status).toBe(204);
     expect((await api.post('sources/get', { sourceId })).status).toBe(404);
@@ -97,7 +97,7 @@ describe('sources and destinations', () => {
     expect(created.body.connectionConfiguration.password).toBe(MASK);
     const { sourceId } = created.body;
 
-    const row = await api.services.pool.query('SELECT configuration::text AS raw, configuration FROM sources WHERE source_id = $1', [sourceId]);
+    const row = await api.pool.query('SELECT configuration::text AS raw, configuration FROM sources WHERE source_id = $1', [sourceId]);
     expect(row.rows[0].raw).not.toContain(password);
     expect(row.rows[0].configuration.password._encrypted).toMatch(/^v1\./);
     expect(row.rows[0].configuration.host).toBe('127.0.0.1');
@@ -105,7 +105,7 @@ describe('sources and destinations', () => {
     // The UI sends the masked value back with other edits.
     const updated = await api.post('sources/update', { sourceId, name: 'PostgreSQL', connectionConfiguration: { ...created.body.connectionConfiguration, database: 'analytics' } });
     expect(updated.status).toBe(200);
-    const stored = await api.services.configStore.getActor('source', sourceId);
+    const stored = await api.configStore.getActor('source', sourceId);
     expect(stored!.configuration).toMatchObject({ password, database: 'analytics' });
 
     for (const res of [await api.post('sources/get', { sourceId }), await api.post('sources/list', {})]) {
@@ -165,7 +165,7 @@ describe('sources and destinations', () => {
     });
     expect(update.status).toBe(422);
     expect(update.body.details).toEqual([{ path: 'connectionConfiguration.s3_path_format', message: expect.stringContaining('at the end of a path segment') }]);
-    expect((await api.services.configStore.getActor('destination', created.body.destinationId))!.configuration.s3_path_format).toBeUndefined();
+    expect((await api.configStore.getActor('destination', created.body.destinationId))!.configuration.s3_path_format).toBeUndefined();
 
     const unsaved = await api.post('scheduler/destinations/check_connection', {
       destinationDefinitionId: S3_DESTINATION_DEFINITION_ID,
@@ -175,8 +175,8 @@ describe('sources and destinations', () => {
     expect(unsaved.body.details).toEqual([{ path: 'connectionConfiguration.s3_path_format', message: expect.stringContaining('must not contain ".."') }]);
 
     // A destination saved before the rule existed: its check fails, naming the field, before any S3 call.
-    const workspace = await api.services.configStore.defaultWorkspace();
-    const legacy = await api.services.configStore.createActor('destination', {
+    const workspace = await api.configStore.defaultWorkspace();
+    const legacy = await api.configStore.createActor('destination', {
       workspaceId: workspace.workspaceId,
       definitionId: S3_DESTINATION_DEFINITION_ID,
       name: 'old S3',
@@ -259,7 +259,7 @@ describe('sources and destinations', () => {
       },
       config: { syncMode: 'incremental', destinationSyncMode: 'append_dedup', cursorField: ['updated_at'], primaryKey: [['id']], aliasName: 'customers', selected: true },
     });
-    const row = await api.services.pool.query('SELECT source_id FROM catalogs WHERE catalog_id = $1', [res.body.catalogId]);
+    const row = await api.pool.query('SELECT source_id FROM catalogs WHERE catalog_id = $1', [res.body.catalogId]);
     expect(row.rows[0].source_id).toBe(created.body.sourceId);
     // Discovering an unchanged source reuses the catalog.
     expect((await api.post('sources/discover_schema', { sourceId: created.body.sourceId })).body.catalogId).toBe(res.body.catalogId);

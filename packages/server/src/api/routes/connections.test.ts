@@ -53,7 +53,7 @@ describe('connections', () => {
 
     const fetched = await api.post('connections/get', { connectionId: c.connectionId });
     expect(fetched.body).toEqual(c);
-    const row = await api.services.pool.query('SELECT schedule_type, basic_units, basic_time_unit, sync_catalog FROM connections WHERE connection_id = $1', [c.connectionId]);
+    const row = await api.pool.query('SELECT schedule_type, basic_units, basic_time_unit, sync_catalog FROM connections WHERE connection_id = $1', [c.connectionId]);
     expect(row.rows[0]).toMatchObject({ schedule_type: 'basic', basic_units: 24, basic_time_unit: 'hours' });
     expect(row.rows[0].sync_catalog.streams).toHaveLength(2);
   });

@@ -1,5 +1,6 @@
-import { toConnectionRead } from '../presenters';
-import type { ApiSchemas, RouteModule } from '../route';
+import { toConnectionRead } from '../presenters/connections';
+import type { ApiSchemas } from '../../schemas/api-schemas';
+import type { RouteModule } from '../route';
 
 export const connectionRoutes: RouteModule = {
   async 'connections/create'(body: ApiSchemas['ConnectionCreate'], { services }) {

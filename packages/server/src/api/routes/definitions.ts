@@ -1,6 +1,11 @@
-import { destinationSyncModes, toDestinationDefinitionRead, toSourceDefinitionRead } from '../../config/definitions';
-import { epochSeconds } from '../../epoch-seconds';
-import type { ApiSchemas, RouteModule } from '../route';
+import type { ApiSchemas } from '../../schemas/api-schemas';
+import {
+  toDestinationDefinitionRead,
+  toDestinationDefinitionSpecificationRead,
+  toSourceDefinitionRead,
+  toSourceDefinitionSpecificationRead,
+} from '../presenters/definitions';
+import type { RouteModule } from '../route';
 
 export const definitionRoutes: RouteModule = {
   async 'source_definitions/list'(_body, { services }): Promise<ApiSchemas['SourceDefinitionReadList']> {
@@ -13,18 +18,9 @@ export const definitionRoutes: RouteModule = {
   async 'source_definitions/get'(body: ApiSchemas['SourceDefinitionIdRequestBody'], { services }) {
     return toSourceDefinitionRead(services.definitions.get('source', body.sourceDefinitionId));
   },
-  async 'source_definition_specifications/get'(
-    body: ApiSchemas['SourceDefinitionIdWithWorkspaceId'],
-    { services },
-  ): Promise<ApiSchemas['SourceDefinitionSpecificationRead']> {
+  async 'source_definition_specifications/get'(body: ApiSchemas['SourceDefinitionIdWithWorkspaceId'], { services }) {
     const startedAt = Date.now();
-    const { definition, spec } = await services.definitions.load('source', body.sourceDefinitionId);
-    return {
-      sourceDefinitionId: definition.id,
-      documentationUrl: spec.documentationUrl ?? definition.documentationUrl,
-      connectionSpecification: spec.connectionSpecification,
-      jobInfo: specJobInfo(definition.id, startedAt),
-    };
+    return toSourceDefinitionSpecificationRead(await services.definitions.load('source', body.sourceDefinitionId), startedAt);
   },
 
   async 'destination_definitions/list'(_body, { services }): Promise<ApiSchemas['DestinationDefinitionReadList']> {
@@ -37,33 +33,8 @@ export const definitionRoutes: RouteModule = {
   async 'destination_definitions/get'(body: ApiSchemas['DestinationDefinitionIdRequestBody'], { services }) {
     return toDestinationDefinitionRead(services.definitions.get('destination', body.destinationDefinitionId));
   },
-  async 'destination_definition_specifications/get'(
-    body: ApiSchemas['DestinationDefinitionIdWithWorkspaceId'],
-    { services },
-  ): Promise<ApiSchemas['DestinationDefinitionSpecificationRead']> {
+  async 'destination_definition_specifications/get'(body: ApiSchemas['DestinationDefinitionIdWithWorkspaceId'], { services }) {
     const startedAt = Date.now();
-    const { definition, spec } = await services.definitions.load('destination', body.destinationDefinitionId);
-    return {
-      destinationDefinitionId: definition.id,
-      documentationUrl: spec.documentationUrl ?? definition.documentationUrl,
-      connectionSpecification: spec.connectionSpecification,
-      jobInfo: specJobInfo(definition.id, startedAt),
-      supportedDestinationSyncModes: destinationSyncModes(spec),
-      supportsDbt: spec.supportsDBT ?? false,
-      supportsNormalization: spec.supportsNormalization ?? false,
-    };
+    return toDestinationDefinitionSpecificationRead(await services.definitions.load('destination', body.destinationDefinitionId), startedAt);
   },
 };
-
-/** Airbyte reports reading a spec as a get_spec job; here it is an in-process call. */
-function specJobInfo(definitionId: string, startedAt: number): ApiSchemas['SynchronousJobRead'] {
-  return {
-    id: crypto.randomUUID(),
-    configType: 'get_spec',
-    configId: definitionId,
-    createdAt: epochSeconds(startedAt),
-    endedAt: epochSeconds(Date.now()),
-    succeeded: true,
-    logs: { logLines: [] },
-  };
-}

@@ -1,5 +1,6 @@
-import { toDestinationRead } from '../presenters';
-import type { ApiSchemas, RouteModule } from '../route';
+import { toDestinationRead } from '../presenters/destinations';
+import type { ApiSchemas } from '../../schemas/api-schemas';
+import type { RouteModule } from '../route';
 
 export const destinationRoutes: RouteModule = {
   async 'destinations/create'(body: ApiSchemas['DestinationCreate'], { services }) {

@@ -7,10 +7,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, SeaweedService, type StartedSeaweedService } from '@platform/services';
 import { createApiServer } from '../http-server';
-import { createPlatformServices } from '../../app';
-import { createLogger } from '../../logger';
+import { createPlatform } from '../../app';
+import { createLogger } from '../../shared/logger';
 import { startTestApi, type TestApi } from '../../testing/api-harness';
-import type { PlatformS3Settings } from '../../dependency-checks';
+import type { PlatformS3Settings } from '../../services/dependency-checks';
 
 const BUCKET = 'platform-lake';
 const ACCESS_KEY = 'health-key';
@@ -93,13 +93,13 @@ describe('/health reports each dependency', () => {
 
   it('answers 503 naming the database when nothing listens on its port, without the password', async () => {
     const password = `db-password-${randomBytes(6).toString('hex')}`;
-    const services = createPlatformServices({
+    const platform = createPlatform({
       databaseUrl: `postgresql://platform:${password}@127.0.0.1:${await freePort()}/platform`,
       secretKey: randomBytes(32),
       log: createLogger('test', { write: () => {} }),
       platformS3: settings(),
     });
-    const server = createApiServer(services, { port: await freePort(), validateResponses: true });
+    const server = createApiServer(platform.services, { port: await freePort(), validateResponses: true });
     const url = await server.listen();
     try {
       const health = await getHealth(url);
@@ -110,7 +110,7 @@ describe('/health reports each dependency', () => {
       expect(health.text).not.toContain(password);
     } finally {
       await server.close();
-      await services.close();
+      await platform.close();
     }
   });
 });

@@ -1,11 +1,11 @@
+import { toHealthCheckRead } from '../presenters/health';
 import { HttpResponse, type RouteModule } from '../route';
 
 export const healthRoutes: RouteModule = {
-  // `available` (Airbyte's field) holds only when every dependency answers: the database (a
-  // launcher waiting on /health can then seed) and the platform's S3 server (syncs need it).
+  // Unavailable answers 503: a launcher waiting on /health can then seed only once the database
+  // answers, and syncs need the platform's S3 server.
   async health(_body, { services }) {
-    const dependencies = await services.dependencies.check();
-    const available = Object.values(dependencies).every((d) => d.available);
-    return available ? { available, dependencies } : new HttpResponse(503, { available, dependencies });
+    const health = toHealthCheckRead(await services.dependencies.check());
+    return health.available ? health : new HttpResponse(503, health);
   },
 };

@@ -16,7 +16,7 @@ let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'jobs-routes-'));
   api = await startTestApi({ connectorDefinitions: useTestConnectors() });
-  worker = new Worker({ workerId: 'route-test-worker', jobStore: api.services.jobStore, configStore: api.services.configStore, log: quietLog, pollIntervalMs: 100, heartbeatIntervalMs: 300, killGraceMs: 3000 });
+  worker = new Worker({ workerId: 'route-test-worker', jobStore: api.jobStore, configStore: api.configStore, log: quietLog, pollIntervalMs: 100, heartbeatIntervalMs: 300, killGraceMs: 3000 });
   worker.start();
 });
 afterAll(async () => {

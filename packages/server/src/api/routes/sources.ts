@@ -1,5 +1,6 @@
-import { toSourceRead } from '../presenters';
-import type { ApiSchemas, RouteModule } from '../route';
+import { toSourceRead } from '../presenters/sources';
+import type { ApiSchemas } from '../../schemas/api-schemas';
+import type { RouteModule } from '../route';
 
 export const sourceRoutes: RouteModule = {
   async 'sources/create'(body: ApiSchemas['SourceCreate'], { services }) {

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cronFor } from '../../config/schedule';
+import { cronFor } from '../../services/schedule';
 import { startTestApi, type TestApi } from '../../testing/api-harness';
 import { FAKE_DESTINATION_ID, FAKE_SOURCE_ID, useTestConnectors } from '../../testing/fake-connectors';
 import { quietLog } from '../../testing/platform-harness';
@@ -17,7 +17,7 @@ let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'web-backend-routes-'));
   api = await startTestApi({ connectorDefinitions: useTestConnectors() });
-  worker = new Worker({ workerId: 'web-backend-test-worker', jobStore: api.services.jobStore, configStore: api.services.configStore, log: quietLog, pollIntervalMs: 100, heartbeatIntervalMs: 300, killGraceMs: 3000 });
+  worker = new Worker({ workerId: 'web-backend-test-worker', jobStore: api.jobStore, configStore: api.configStore, log: quietLog, pollIntervalMs: 100, heartbeatIntervalMs: 300, killGraceMs: 3000 });
   worker.start();
 });
 afterAll(async () => {

@@ -1,5 +1,6 @@
-import { toWorkspaceRead } from '../presenters';
-import type { ApiSchemas, RouteModule } from '../route';
+import { toWorkspaceRead } from '../presenters/workspaces';
+import type { ApiSchemas } from '../../schemas/api-schemas';
+import type { RouteModule } from '../route';
 
 export const workspaceRoutes: RouteModule = {
   async 'workspaces/list'(_body, { services }): Promise<ApiSchemas['WorkspaceReadList']> {

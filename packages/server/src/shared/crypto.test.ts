@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseSecretKey, SecretCipher } from './crypto';
-import { maskPaths, openSecrets, sealSecrets } from './store/sealed-config';
+import { maskPaths } from '../api/presenters/actor-fields';
+import { openSecrets, sealSecrets } from '../store/sealed-config';
 
 describe('secret encryption', () => {
   const cipher = new SecretCipher(randomBytes(32));

@@ -1,14 +1,12 @@
-// The one backoff helper every retry loop in the worker and scheduler uses: exponential,
-// capped, deterministic (tests and operators can predict the next run time).
+// Waiting helpers every layer may use: the one backoff rule of the retry loops (worker,
+// scheduler) — exponential, capped, deterministic (tests and operators can predict the next
+// run time) — and an abortable sleep (the job service's polls, the leader's retries).
 
 export interface BackoffPolicy {
   initialMs: number;
   factor: number;
   maxMs: number;
 }
-
-/** Airbyte waits ~10 s before the first retry of a sync and grows from there. */
-export const ATTEMPT_BACKOFF: BackoffPolicy = { initialMs: 10_000, factor: 3, maxMs: 5 * 60_000 };
 
 /** Delay before retry number `retry` (1 = first retry). */
 export function backoffDelayMs(retry: number, policy: BackoffPolicy): number {

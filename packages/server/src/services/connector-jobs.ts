@@ -3,9 +3,9 @@
 // secrets, every failure turned into a result — never an exception for the HTTP layer.
 import { randomUUID } from 'node:crypto';
 import { asConnectorError, ConnectorError, isRetryable, scrubText, transientError, type ConnectorContext } from '@platform/connectors';
-import type { ApiSchemas } from '../api/route';
-import { epochSeconds } from '../epoch-seconds';
-import type { Logger } from '../logger';
+import type { ApiSchemas } from '../schemas/api-schemas';
+import { epochSeconds } from '../shared/epoch-seconds';
+import type { Logger } from '../shared/logger';
 
 const MAX_LOG_LINES = 1000;
 

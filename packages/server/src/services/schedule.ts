@@ -2,8 +2,8 @@
 // `scheduleType` + `scheduleData` are two spellings of one thing (ConnectionSchedule).
 // Cron accepts Quartz (6–7 fields, as Airbyte) and Unix (5 fields) expressions.
 import { Cron } from 'croner';
-import type { ApiSchemas } from '../api/route';
-import { invalidField } from '../errors';
+import type { ApiSchemas } from '../schemas/api-schemas';
+import { invalidField } from '../shared/errors';
 import type { ConnectionSchedule } from '../store/config-store';
 
 export interface ScheduleInput {
@@ -73,6 +73,22 @@ export function resolveSchedule(input: ScheduleInput, current: ConnectionSchedul
       return { type: 'cron', cronExpression: cron.cronExpression.trim(), cronTimeZone: cron.cronTimeZone };
     }
   }
+}
+
+export interface CronRuns {
+  /** The expression as stored (trimmed) and its time zone. */
+  schedule: Extract<ConnectionSchedule, { type: 'cron' }>;
+  runs: Date[];
+}
+
+/**
+ * The next `count` runs of a cron expression, computed as the scheduler computes them; refused
+ * (422) exactly as connections/create|update refuse it, so the UI refuses what the API would.
+ */
+export function nextCronRuns(cronExpression: string, cronTimeZone: string, count: number): CronRuns {
+  const schedule = resolveSchedule({ scheduleType: 'cron', scheduleData: { cron: { cronExpression, cronTimeZone } } });
+  if (schedule.type !== 'cron') throw new Error('a cron schedule resolved to another type');
+  return { schedule, runs: cronFor(schedule.cronExpression, cronTimeZone).nextRuns(count) };
 }
 
 /** The API's three schedule fields for a stored schedule (legacy `schedule` only for basic, as Airbyte). */

@@ -1,5 +1,5 @@
 // Workspaces, with the default-workspace fallback for requests that name none.
-import { NotFoundError } from '../errors';
+import { NotFoundError } from '../shared/errors';
 import type { ConfigStore, WorkspaceChanges, WorkspaceRecord } from '../store/config-store';
 
 export class WorkspaceService {

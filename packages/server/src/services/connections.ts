@@ -2,9 +2,9 @@
 // Create and update refuse a catalog the source or destination cannot run (422 naming the
 // stream and field), so the worker never starts a sync that is bound to fail on config.
 import type { AirbyteCatalog as ProtocolCatalog, DestinationSyncMode } from '@platform/protocol';
-import type { ApiSchemas } from '../api/route';
-import { InvalidInputError, NotFoundError, invalidField } from '../errors';
-import type { CatalogRecord, ConfigStore, ConnectionInput, ConnectionRecord } from '../store/config-store';
+import type { ApiSchemas } from '../schemas/api-schemas';
+import { InvalidInputError, NotFoundError, invalidField } from '../shared/errors';
+import type { CatalogRecord, ConfigStore, ConnectionInput, ConnectionListItem, ConnectionRecord } from '../store/config-store';
 import { completeSyncCatalog, toApiCatalog } from './catalog';
 import type { ActorService } from './actors';
 import { destinationSyncModes, type ConnectorDefinitions } from './definitions';
@@ -30,8 +30,13 @@ export class ConnectionService {
     private readonly workspaces: WorkspaceService,
   ) {}
 
+  /** The connection, or undefined when there is none with this id. */
+  find(connectionId: string): Promise<ConnectionRecord | undefined> {
+    return this.store.getConnection(connectionId);
+  }
+
   async get(connectionId: string): Promise<ConnectionRecord> {
-    const connection = await this.store.getConnection(connectionId);
+    const connection = await this.find(connectionId);
     if (!connection) throw new NotFoundError('connection', connectionId);
     return connection;
   }
@@ -39,6 +44,12 @@ export class ConnectionService {
   async list(workspaceId?: string): Promise<ConnectionRecord[]> {
     const workspace = await this.workspaces.resolve(workspaceId);
     return this.store.listConnections(workspace.workspaceId);
+  }
+
+  /** The workspace's connections with their ends and latest sync job, for the web UI's list. */
+  async listItems(workspaceId?: string): Promise<ConnectionListItem[]> {
+    const workspace = await this.workspaces.resolve(workspaceId);
+    return this.store.listConnectionItems(workspace.workspaceId);
   }
 
   async delete(connectionId: string): Promise<void> {

@@ -1,13 +1,9 @@
-// Connector definitions as the API presents them, from the connectors package's registry.
+// The connector definitions the platform offers, from the connectors package's registry.
 // Connector modules load lazily; a spec is loaded once per definition and cached.
 import { CONNECTOR_DEFINITIONS, type Connector, type ConnectorDefinition } from '@platform/connectors';
 import type { ConnectorSpecification, DestinationSyncMode } from '@platform/protocol';
-import type { ApiSchemas } from '../api/route';
-import { NotFoundError } from '../errors';
+import { NotFoundError } from '../shared/errors';
 import type { ActorKind } from '../store/config-store';
-
-/** Airbyte Protocol version the built-in connectors speak. */
-const PROTOCOL_VERSION = '0.2.0';
 
 export class ConnectorLoadError extends Error {
   override name = 'ConnectorLoadError';
@@ -58,24 +54,4 @@ export class ConnectorDefinitions {
 /** A destination's supported sync modes; one that declares none gets the two every destination can do. */
 export function destinationSyncModes(spec: ConnectorSpecification): DestinationSyncMode[] {
   return spec.supported_destination_sync_modes ?? ['overwrite', 'append'];
-}
-
-/** What a source and a destination definition read have in common; only the id's key differs. */
-function definitionFields(d: ConnectorDefinition) {
-  return {
-    name: d.displayName,
-    dockerRepository: d.dockerRepository,
-    dockerImageTag: d.dockerImageTag,
-    documentationUrl: d.documentationUrl,
-    protocolVersion: PROTOCOL_VERSION,
-    custom: false,
-  };
-}
-
-export function toSourceDefinitionRead(d: ConnectorDefinition): ApiSchemas['SourceDefinitionRead'] {
-  return { sourceDefinitionId: d.id, ...definitionFields(d) };
-}
-
-export function toDestinationDefinitionRead(d: ConnectorDefinition): ApiSchemas['DestinationDefinitionRead'] {
-  return { destinationDefinitionId: d.id, ...definitionFields(d) };
 }

@@ -12,9 +12,9 @@ import {
   type Connector,
   type Source,
 } from '@platform/connectors';
-import type { ApiSchemas } from '../api/route';
-import { InvalidInputError, NotFoundError } from '../errors';
-import type { Logger } from '../logger';
+import type { ApiSchemas } from '../schemas/api-schemas';
+import { InvalidInputError, NotFoundError } from '../shared/errors';
+import type { Logger } from '../shared/logger';
 import type { ActorKind, ActorRecord, ConfigStore } from '../store/config-store';
 import type { JsonObject } from '../store/sealed-config';
 import { toApiCatalog } from './catalog';

@@ -8,7 +8,7 @@ import type {
   DestinationSyncMode,
   SyncMode,
 } from '@platform/protocol';
-import type { ApiSchemas } from '../api/route';
+import type { ApiSchemas } from '../schemas/api-schemas';
 
 type ApiCatalog = ApiSchemas['AirbyteCatalog'];
 type ApiStream = ApiSchemas['AirbyteStream'];

@@ -2,8 +2,8 @@
 // catalog, use a sync mode the source supports and a destination sync mode the destination
 // supports, and have a cursor (incremental) and a primary key (append_dedup).
 import type { DestinationSyncMode, SyncMode } from '@platform/protocol';
-import type { ApiSchemas } from '../api/route';
-import type { InvalidInputDetail } from '../errors';
+import type { ApiSchemas } from '../schemas/api-schemas';
+import type { InvalidInputDetail } from '../shared/errors';
 import { streamKey } from './catalog';
 
 const SYNC_MODE_LABEL: Record<SyncMode, string> = { full_refresh: 'Full Refresh', incremental: 'Incremental' };

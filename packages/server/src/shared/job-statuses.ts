@@ -2,9 +2,9 @@
 // failed or was cancelled. One list for the store (one active job per connection), the job
 // service and the clients that follow a job (api-client, bench). The database's index of
 // active jobs (migration 002) spells the same list.
-import type { components } from './api/openapi-types';
+import type { ApiSchemas } from '../schemas/api-schemas';
 
-export type JobStatus = components['schemas']['JobStatus'];
+export type JobStatus = ApiSchemas['JobStatus'];
 
 export const ACTIVE_JOB_STATUSES: readonly JobStatus[] = ['pending', 'running', 'incomplete'];
 

@@ -2,7 +2,7 @@
 // when the launcher says where it is, the S3 server the platform runs (a HEAD of its bucket).
 // Each probe has a short deadline, so a hung dependency answers "unavailable", not a hang.
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import type { Pool } from './store/db';
+import type { Pool } from '../store/db';
 
 /** The platform's own S3 server (the launcher's `s3:` settings), not a destination's. */
 export interface PlatformS3Settings {

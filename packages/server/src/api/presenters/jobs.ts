@@ -1,0 +1,48 @@
+// Jobs and attempts → the API's JobRead, AttemptRead, JobInfoRead and JobReadList.
+import type { ApiSchemas } from '../../schemas/api-schemas';
+import type { JobDetails, JobView, JobWithAttempts } from '../../services/jobs';
+import { epochSeconds } from '../../shared/epoch-seconds';
+import type { Attempt } from '../../store/job-store';
+
+export function toJobRead({ job, streamsToReset }: JobView): ApiSchemas['JobRead'] {
+  return {
+    id: job.id,
+    configType: job.configType,
+    configId: job.connectionId,
+    createdAt: epochSeconds(job.createdAt),
+    updatedAt: epochSeconds(job.updatedAt),
+    ...(job.startedAt ? { startedAt: epochSeconds(job.startedAt) } : {}),
+    status: job.status,
+    ...(streamsToReset ? { resetConfig: { streamsToReset } } : {}),
+  };
+}
+
+export function toAttemptRead(a: Attempt): ApiSchemas['AttemptRead'] {
+  return {
+    id: a.attemptNumber,
+    status: a.status,
+    createdAt: epochSeconds(a.createdAt),
+    updatedAt: epochSeconds(a.updatedAt),
+    ...(a.endedAt ? { endedAt: epochSeconds(a.endedAt) } : {}),
+    bytesSynced: a.bytesSynced,
+    recordsSynced: a.recordsSynced,
+    totalStats: a.totalStats,
+    streamStats: a.streamStats,
+    ...(a.failureSummary ? { failureSummary: a.failureSummary } : {}),
+  };
+}
+
+export function toJobInfoRead(details: JobDetails): ApiSchemas['JobInfoRead'] {
+  return {
+    job: toJobRead(details),
+    attempts: details.attempts.map(({ attempt, logLines }) => ({ attempt: toAttemptRead(attempt), logs: { logLines } })),
+  };
+}
+
+export function toJobReadList({ jobs, total }: { jobs: JobWithAttempts[]; total: number }): ApiSchemas['JobReadList'] {
+  return { jobs: jobs.map((j) => ({ job: toJobRead(j), attempts: j.attempts.map(toAttemptRead) })), totalJobCount: total };
+}
+
+export function toAttemptLogsRead(page: { lines: string[]; total: number }, offset: number): ApiSchemas['AttemptLogsRead'] {
+  return { logLines: page.lines, offset, totalLines: page.total };
+}

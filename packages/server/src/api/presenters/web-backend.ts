@@ -1,0 +1,34 @@
+// The web UI's shapes (Airbyte's web backend): the light connections list and a cron
+// expression's next runs.
+import type { ApiSchemas } from '../../schemas/api-schemas';
+import type { ConnectorDefinitions } from '../../services/definitions';
+import { toApiSchedule, type CronRuns } from '../../services/schedule';
+import { epochSeconds } from '../../shared/epoch-seconds';
+import { isActiveJobStatus } from '../../shared/job-statuses';
+import type { ConnectionListItem } from '../../store/config-store';
+import { connectorName } from './actor-fields';
+
+export function toConnectionListItem(c: ConnectionListItem, definitions: ConnectorDefinitions): ApiSchemas['WebBackendConnectionListItem'] {
+  const { scheduleType, scheduleData } = toApiSchedule(c.schedule);
+  return {
+    connectionId: c.connectionId,
+    name: c.name,
+    source: { sourceId: c.source.actorId, name: c.source.name, sourceDefinitionId: c.source.definitionId, sourceName: connectorName(definitions, 'source', c.source.definitionId) },
+    destination: {
+      destinationId: c.destination.actorId,
+      name: c.destination.name,
+      destinationDefinitionId: c.destination.definitionId,
+      destinationName: connectorName(definitions, 'destination', c.destination.definitionId),
+    },
+    status: c.status,
+    scheduleType,
+    ...(scheduleData ? { scheduleData } : {}),
+    ...(c.latestJob ? { latestSyncJobCreatedAt: epochSeconds(c.latestJob.createdAt), latestSyncJobStatus: c.latestJob.status } : {}),
+    isSyncing: c.latestJob !== null && isActiveJobStatus(c.latestJob.status),
+    schemaChange: 'no_change',
+  };
+}
+
+export function toDescribeCronExpressionResponse({ schedule, runs }: CronRuns): ApiSchemas['DescribeCronExpressionResponse'] {
+  return { cronExpression: schedule.cronExpression, cronTimeZone: schedule.cronTimeZone, nextExecutions: runs.map(epochSeconds) };
+}

@@ -1,0 +1,21 @@
+// Workspace records → the API's WorkspaceRead.
+import type { ApiSchemas } from '../../schemas/api-schemas';
+import type { WorkspaceRecord } from '../../store/config-store';
+
+export function toWorkspaceRead(w: WorkspaceRecord): ApiSchemas['WorkspaceRead'] {
+  return {
+    workspaceId: w.workspaceId,
+    customerId: w.customerId,
+    email: w.email,
+    name: w.name,
+    slug: w.slug,
+    initialSetupComplete: w.initialSetupComplete,
+    displaySetupWizard: w.displaySetupWizard,
+    anonymousDataCollection: w.anonymousDataCollection,
+    news: w.news,
+    securityUpdates: w.securityUpdates,
+    notifications: [],
+    notificationSettings: w.notificationSettings,
+    defaultGeography: w.defaultGeography,
+  };
+}

@@ -1,0 +1,20 @@
+// What the API's routes are given: the domain services, never the pool or the stores, so a
+// route can only do what a service offers. app.ts builds them.
+import type { Logger } from '../shared/logger';
+import type { ActorService } from './actors';
+import type { ConnectionService } from './connections';
+import type { ConnectorDefinitions } from './definitions';
+import type { DependencyChecks } from './dependency-checks';
+import type { JobService } from './jobs';
+import type { WorkspaceService } from './workspaces';
+
+export interface PlatformServices {
+  log: Logger;
+  definitions: ConnectorDefinitions;
+  workspaces: WorkspaceService;
+  actors: ActorService;
+  connections: ConnectionService;
+  jobs: JobService;
+  /** What /health probes: the database, and the platform's S3 server when configured. */
+  dependencies: DependencyChecks;
+}
