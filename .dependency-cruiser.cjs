@@ -1,5 +1,10 @@
 // Import rules of the repository, checked by packages/server/src/layers.test.ts (part of
-// `pnpm test`). One rule per layer, named after it; paths are relative to the repo root.
+// `pnpm test`); ARCHITECTURE.md draws them. Paths are relative to the repo root.
+//
+// Between packages: a package imports only the packages PACKAGE_DEPENDENCIES lists, only
+// through their `exports` (a path they do not export does not resolve), never by a relative
+// path into another package; nothing imports the leaves (e2e, bench). Tests and testing/
+// folders may reach further (a test may start the whole platform).
 //
 // Inside @platform/server the layers run one way:
 //   schemas/ (API types, a leaf) and shared/ (neutral helpers)
@@ -9,6 +14,27 @@
 const SERVER = '^packages/server/src/';
 const layer = (...names) => `${SERVER}(${names.join('|')})/`;
 const NOT_TESTS = '\\.test\\.ts$';
+
+const PACKAGE_DEPENDENCIES = {
+  protocol: [],
+  services: [],
+  connectors: ['protocol', 'services'],
+  server: ['protocol', 'connectors', 'services'],
+  'lake-query': ['services'],
+  'api-client': ['server', 'lake-query'],
+  launcher: ['server', 'api-client', 'lake-query', 'services'],
+  webapp: ['api-client', 'lake-query'],
+};
+const TEST_CODE = '\\.test\\.tsx?$|/testing/|^packages/webapp/e2e/';
+
+/** A rule allowing package `name` (its tests aside) to import only the packages in `allowed`. */
+const packageRule = (name, allowed) => ({
+  name: `package-${name}`,
+  comment: `${name} may import ${allowed.length ? allowed.join(', ') : 'no other package of ours'} (ARCHITECTURE.md).`,
+  severity: 'error',
+  from: { path: `^packages/${name}/`, pathNot: TEST_CODE },
+  to: { path: '^packages/', pathNot: `^packages/(${[name, ...allowed].join('|')})/` },
+});
 
 /** A rule forbidding `from` (a server layer, its tests excepted) to import any server module outside `allowed`. */
 const serverLayer = (name, from, allowed, comment) => ({
@@ -21,6 +47,28 @@ const serverLayer = (name, from, allowed, comment) => ({
 
 module.exports = {
   forbidden: [
+    ...Object.entries(PACKAGE_DEPENDENCIES).map(([name, allowed]) => packageRule(name, allowed)),
+    {
+      name: 'package-leaves',
+      comment: 'e2e and bench are leaves: no package imports them (a test may use e2e helpers).',
+      severity: 'error',
+      from: { path: '^packages/', pathNot: `${TEST_CODE}|^packages/(e2e|bench)/` },
+      to: { path: '^packages/(e2e|bench)/' },
+    },
+    {
+      name: 'package-no-relative-reach',
+      comment: "Another package is imported by its name and exports, never by a relative path into its files.",
+      severity: 'error',
+      from: { path: '^packages/([^/]+)/' },
+      to: { path: '^packages/', pathNot: '^packages/$1/', dependencyTypes: ['local'] },
+    },
+    {
+      name: 'package-exports-only',
+      comment: 'An import that does not resolve is a path the package does not export (or a typo).',
+      severity: 'error',
+      from: { path: '^packages/' },
+      to: { couldNotResolve: true },
+    },
     {
       name: 'server-no-cycle',
       comment: 'An import cycle ties its modules into one: none may change or be tested alone. Move the shared part down a layer.',
@@ -59,9 +107,10 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: 'node_modules' },
+    exclude: { path: 'node_modules|/dist/' },
     // Type-only imports count: a cycle through types still ties the modules together.
     tsPreCompilationDeps: true,
-    enhancedResolveOptions: { extensions: ['.ts', '.js', '.mjs', '.json'] },
+    // Workspace packages resolve through their package.json `exports`, as Node and tsx do.
+    enhancedResolveOptions: { extensions: ['.ts', '.tsx', '.js', '.mjs', '.json'], exportsFields: ['exports'], conditionNames: ['import', 'node', 'default'] },
   },
 };

@@ -1,6 +1,8 @@
-// The server's layers hold on the real import graph: dependency-cruiser with the repository's
-// rules (.dependency-cruiser.cjs at the root) finds no cycle and no import against the layers.
-// The rules themselves are checked to bite, on small trees that break them.
+// The repository's import rules hold on the real import graph: dependency-cruiser with the rules
+// of .dependency-cruiser.cjs (at the root; ARCHITECTURE.md draws them) finds no cycle and no
+// import against the server's layers, and no import between packages the package graph does not
+// allow. The rules themselves are checked to bite, on small trees that break them. (It lives in
+// the server's tests because dependency-cruiser is the server's dev dependency.)
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -11,11 +13,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SERVER_SRC = 'packages/server/src';
+const EVERY_PACKAGE = ['packages/*/src', 'packages/webapp/server', 'packages/webapp/e2e'];
 
 /** Each broken rule as "rule: from → to" (a cycle lists its path). */
-async function violations(baseDir: string): Promise<string[]> {
+async function violations(baseDir: string, paths = [SERVER_SRC]): Promise<string[]> {
   const options = await extractDepcruiseOptions(join(REPO_ROOT, '.dependency-cruiser.cjs'));
-  const { output } = await cruise([SERVER_SRC], { ...options, baseDir, validate: true });
+  const { output } = await cruise(paths, { ...options, baseDir, validate: true });
   return (output as ICruiseResult).summary.violations.map(
     (v) => `${v.rule.name}: ${v.from} → ${v.to}${v.cycle ? ` (cycle: ${v.cycle.map((c) => c.name).join(' → ')})` : ''}`,
   );
@@ -79,5 +82,40 @@ describe('server layers', () => {
         `server-services: ${SERVER_SRC}/services/jobs.ts → ${SERVER_SRC}/api/route.ts`,
       ]);
     });
+  });
+});
+
+describe('package boundaries', () => {
+  it('every package imports only what the package graph allows, through exports', async () => {
+    expect(await violations(REPO_ROOT, EVERY_PACKAGE)).toEqual([]);
+  });
+
+  it('the rules catch a reach into another package, an import against the graph, an unexported path and a leaf imported', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'package-rules-'));
+    try {
+      const files: Record<string, string> = {
+        'packages/server/src/index.ts': 'export const server = 1;\n',
+        'packages/e2e/src/cli.ts': 'export const cli = 1;\n',
+        'packages/connectors/src/reach.ts': "import { server } from '../../server/src/index';\nexport const x = server;\n",
+        'packages/connectors/src/unexported.ts': "import { y } from '@platform/server/src/internal';\nexport const z = y;\n",
+        'packages/launcher/src/leaf.ts': "import { cli } from '../../e2e/src/cli';\nexport const c = cli;\n",
+        'packages/launcher/src/leaf.test.ts': "import { cli } from '../../e2e/src/cli';\nexport const t = cli;\n",
+      };
+      for (const [path, content] of Object.entries(files)) {
+        await mkdir(dirname(join(root, path)), { recursive: true });
+        await writeFile(join(root, path), content);
+      }
+      expect((await violations(root, ['packages'])).sort()).toEqual([
+        'package-connectors: packages/connectors/src/reach.ts → packages/server/src/index.ts',
+        'package-exports-only: packages/connectors/src/unexported.ts → @platform/server/src/internal',
+        'package-launcher: packages/launcher/src/leaf.ts → packages/e2e/src/cli.ts',
+        'package-leaves: packages/launcher/src/leaf.ts → packages/e2e/src/cli.ts',
+        'package-no-relative-reach: packages/connectors/src/reach.ts → packages/server/src/index.ts',
+        'package-no-relative-reach: packages/launcher/src/leaf.test.ts → packages/e2e/src/cli.ts',
+        'package-no-relative-reach: packages/launcher/src/leaf.ts → packages/e2e/src/cli.ts',
+      ]);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });
