@@ -123,8 +123,44 @@ function toAttempt(r: Record<string, any>): Attempt {
   };
 }
 
+/** The channel migration 004's trigger notifies when a job becomes claimable. */
+const JOB_QUEUE_CHANNEL = 'job_queue';
+
 export class JobStore {
   constructor(private readonly pool: Pool) {}
+
+  /**
+   * Holds one pooled session on `LISTEN job_queue` and calls `onJob` at each notification;
+   * `onLost` when that session fails (the database restarted). Returns the way to stop.
+   */
+  async listenForJobs(onJob: () => void, onLost: (err: Error) => void): Promise<() => Promise<void>> {
+    const client = await this.pool.connect();
+    const notified = (message: { channel: string }) => {
+      if (message.channel === JOB_QUEUE_CHANNEL) onJob();
+    };
+    const lost = (err: Error) => {
+      client.off('notification', notified);
+      client.release(err);
+      onLost(err);
+    };
+    client.on('notification', notified);
+    client.once('error', lost);
+    try {
+      await client.query(`LISTEN ${JOB_QUEUE_CHANNEL}`);
+    } catch (err) {
+      client.off('error', lost);
+      client.off('notification', notified);
+      client.release(err as Error);
+      throw err;
+    }
+    return async () => {
+      client.off('error', lost);
+      client.off('notification', notified);
+      // A session given back to the pool must not keep listening.
+      const ended = await client.query(`UNLISTEN ${JOB_QUEUE_CHANNEL}`).then(() => undefined, (err: Error) => err);
+      client.release(ended);
+    };
+  }
 
   // ------------------------------------------------------------------ enqueue and read
 

@@ -1,5 +1,6 @@
 // A worker process's job loops: claim the oldest due job from the Postgres queue, run one
-// attempt of it, repeat. Any number of workers, on any machines, share one queue; the
+// attempt of it, repeat. Between claims it sleeps until the queue announces a job (LISTEN) or
+// the poll interval passes. Any number of workers, on any machines, share one queue; the
 // database guarantees one unfinished job per connection and SKIP LOCKED hands each job to
 // one worker. A worker runs up to `maxJobs` attempts at once, each in its own replication
 // child, and claims a job only when that child's memory limits fit in its memory budget.
@@ -17,6 +18,7 @@ import { AttemptRunner, type AttemptRunnerConfig } from './attempt-runner';
 import { backoffDelayMs, sleep, type BackoffPolicy } from '../shared/backoff';
 import { formatLogLine, type AttemptFailure } from './child-protocol';
 import { JobSlots } from './job-slots';
+import { QueueWakeup } from './queue-wakeup';
 import { replicationChildLimits, replicationChildMemoryBytes, type PlatformResources } from './resources';
 import { ATTEMPT_BACKOFF, decideAfterFailure } from './retry-policy';
 import { DEFAULT_MAX_JOBS } from './settings';
@@ -51,6 +53,8 @@ export class Worker {
   private readonly running = new Set<AttemptRunner>();
   private readonly stopping = new AbortController();
   private dispatcher?: Promise<void>;
+  private listener?: Promise<void>;
+  private readonly wakeup = new QueueWakeup();
   private maintenanceTimer?: NodeJS.Timeout;
   private maintenance?: Promise<void>;
   private readonly options: Required<Omit<WorkerOptions, 'resources' | 'tmpDir'>>;
@@ -106,6 +110,7 @@ export class Worker {
     };
     maintain();
     this.maintenanceTimer = setInterval(maintain, staleAfterMs / 3);
+    this.listener = this.listen();
     this.dispatcher = this.dispatch();
   }
 
@@ -119,7 +124,7 @@ export class Worker {
     const timer = setTimeout(() => {
       for (const runner of this.running) runner.interrupt('shutdown');
     }, graceMs);
-    await Promise.all([this.dispatcher, this.maintenance]);
+    await Promise.all([this.dispatcher, this.maintenance, this.listener]);
     clearTimeout(timer);
     if (this.ownTmpDir) rmSync(this.ownTmpDir, { recursive: true, force: true });
     this.options.log.info('worker stopped', { workerId: this.options.workerId });
@@ -134,6 +139,7 @@ export class Worker {
     while (await this.slots.acquire(this.childMemoryBytes, this.stopping.signal)) {
       let claim;
       try {
+        this.wakeup.clear();
         claim = await jobStore.claimNextJob(workerId);
         queueErrors = 0;
       } catch (err) {
@@ -145,7 +151,7 @@ export class Worker {
       }
       if (!claim) {
         this.slots.release(this.childMemoryBytes);
-        await sleep(pollIntervalMs, this.stopping.signal);
+        await this.wakeup.wait(pollIntervalMs, this.stopping.signal);
         continue;
       }
       const attempt: Promise<void> = this.runAttempt(claim).finally(() => {
@@ -155,6 +161,42 @@ export class Worker {
       attempts.add(attempt);
     }
     await Promise.all(attempts);
+  }
+
+  /**
+   * Keeps a LISTEN session on the queue while the worker runs, reconnecting with backoff when
+   * it is lost; meanwhile the poll interval alone paces the claims.
+   */
+  private async listen(): Promise<void> {
+    const { jobStore, log } = this.options;
+    const signal = this.stopping.signal;
+    const stopped = new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    let failures = 0;
+    while (!signal.aborted) {
+      let lostWith: Error | undefined;
+      try {
+        let onLost!: () => void;
+        const lost = new Promise<void>((resolve) => (onLost = resolve));
+        const unlisten = await jobStore.listenForJobs(
+          () => this.wakeup.notify(),
+          (err) => {
+            lostWith = err;
+            onLost();
+          },
+        );
+        failures = 0;
+        // A job enqueued while no session listened is claimed now, not at the next poll.
+        this.wakeup.notify();
+        await Promise.race([lost, stopped]);
+        if (!lostWith) return await unlisten();
+      } catch (err) {
+        lostWith = err as Error;
+      }
+      if (signal.aborted) return;
+      failures++;
+      log.warn('lost the job queue notifications; polling until they are back', { error: lostWith, retry: failures });
+      await sleep(backoffDelayMs(failures, QUEUE_ERROR_BACKOFF), signal);
+    }
   }
 
   private async runAttempt({ job, attempt }: { job: Job; attempt: Attempt }): Promise<void> {
