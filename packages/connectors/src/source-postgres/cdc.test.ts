@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AirbyteRecordMessage, AirbyteStateMessage, AirbyteStream, ConfiguredAirbyteCatalog } from '@platform/protocol';
 import type { ConnectorContext } from '../framework/connector';
+import { toProtocolMessages } from '../framework/expand';
 import { collectOutput, expectUserMessage, loadFixtures } from '../testing/index';
 import type { PostgresSourceConfig } from './config';
 import { sourcePostgres } from './index';
@@ -123,5 +124,198 @@ describe('CDC reads', () => {
     // The sync confirmed the position the previous one saved, and reading did not move the slot further.
     expect(await slotConfirmed()).toBe(sharedLsn(afterSnapshot[0]));
     expect(sharedLsn(out.lastState)).not.toBe(sharedLsn(afterSnapshot[0]));
+  }, SLOW);
+
+  it('a sync that fails before its state is saved is read again, the same changes from the same position', async () => {
+    const saved = [(await read(afterSnapshot)).lastState!];
+    await db.sql(`UPDATE public.cdc_customers SET amount = amount + 1 WHERE id BETWEEN 20 AND 29`);
+    await db.sql(`DELETE FROM public.cdc_customers WHERE id BETWEEN 30 AND 34`);
+    const lost = await read(saved);
+    expect(lost.records).toHaveLength(15);
+    // The destination never committed `lost`: the next sync starts from `saved` again.
+    const again = await read(saved);
+    expect(again.records).toEqual(lost.records.map((r) => ({ ...r, emitted_at: expect.any(Number) })));
+    expect(await slotConfirmed()).toBe(sharedLsn(saved[0]));
+    apply(model, again.records);
+    expect(materialized(model)).toEqual(await tableRows());
+    afterSnapshot = [again.lastState!];
+  }, SLOW);
+
+  it('a sync killed mid-read resumes from the last state it emitted and loses nothing', async () => {
+    process.env.SOURCE_POSTGRES_CHUNK_ROWS = '7';
+    try {
+      await db.sql(`INSERT INTO public.cdc_customers SELECT g, 'bulk ' || g, g, now(), '{}', '{}' FROM generate_series(1000, 1059) AS g`);
+      for (let i = 0; i < 20; i++) await db.sql(`UPDATE public.cdc_customers SET name = 'pass ${i}' WHERE id = ${1000 + i}`);
+      await db.sql(`DELETE FROM public.cdc_customers WHERE id BETWEEN 1040 AND 1049`);
+      const received: AirbyteRecordMessage[] = [];
+      let committed: AirbyteStateMessage | undefined;
+      let states = 0;
+      const ac = new AbortController();
+      const catalog = await catalogFor(cdc, 'cdc_customers', 'incremental');
+      for await (const m of toProtocolMessages(sourcePostgres.read(cdc, catalog, afterSnapshot, { ...ctx, signal: ac.signal }))) {
+        if (m.type === 'RECORD') received.push(m.record);
+        if (m.type === 'STATE') {
+          committed = m.state;
+          // The platform dies after committing the third checkpoint: the rest of this read is lost.
+          if (++states === 3) break;
+        }
+      }
+      expect(committed?.type).toBe('GLOBAL');
+      const position = sharedLsn(committed);
+      expect(position).not.toBe(sharedLsn(afterSnapshot[0]));
+      const resumed = await read([committed!]);
+      expect(resumed.thrown).toBeUndefined();
+      apply(model, [...received, ...resumed.records]);
+      expect(materialized(model)).toEqual(await tableRows());
+      afterSnapshot = [resumed.lastState!];
+      expect(await slotConfirmed()).toBe(position);
+    } finally {
+      delete process.env.SOURCE_POSTGRES_CHUNK_ROWS;
+    }
+  }, SLOW);
+
+  it('changes made while the snapshot and the WAL are read arrive, and the result equals the table', async () => {
+    await db.sql(`CREATE TABLE public.cdc_busy (id int PRIMARY KEY, v int, note text); INSERT INTO public.cdc_busy SELECT g, 0, 'start' FROM generate_series(1, 2000) AS g;
+                  ALTER PUBLICATION ${PUBLICATION} ADD TABLE public.cdc_busy`);
+    // A connection of its own, with its own slot: sharing one would make the other's saved position stale.
+    await db.sql(`SELECT pg_create_logical_replication_slot('busy_slot', 'pgoutput')`);
+    const busy = { ...cdc, replication_method: { method: 'CDC', replication_slot: 'busy_slot', publication: PUBLICATION } } as PostgresSourceConfig;
+    const catalog = await catalogFor(busy, 'cdc_busy', 'incremental');
+    const busyModel = new Map<number, { lsn: number; data: Record<string, unknown> | null }>();
+    let writing = true;
+    let step = 0;
+    // A bounded writer in its own transactions, concurrent with each sync.
+    const writer = (async () => {
+      while (writing && step < 400) {
+        const id = 1 + ((step * 37) % 2100);
+        await db.sql(
+          step % 5 === 4 ? `DELETE FROM public.cdc_busy WHERE id = ${id}` : `INSERT INTO public.cdc_busy VALUES (${id}, ${step}, 'w') ON CONFLICT (id) DO UPDATE SET v = EXCLUDED.v, note = 'u'`,
+        );
+        step++;
+      }
+    })();
+    let state: AirbyteStateMessage[] | undefined;
+    for (let sync = 0; sync < 3; sync++) {
+      const out = await collectOutput(sourcePostgres.read(busy, catalog, state, ctx));
+      expect(out.thrown).toBeUndefined();
+      apply(busyModel, out.records);
+      state = [out.lastState!];
+    }
+    writing = false;
+    await writer;
+    const last = await collectOutput(sourcePostgres.read(busy, catalog, state, ctx));
+    apply(busyModel, last.records);
+    const reference = await collectOutput(sourcePostgres.read(standard, await catalogFor(standard, 'cdc_busy', 'full_refresh'), undefined, ctx));
+    expect(step).toBeGreaterThan(0);
+    expect(materialized(busyModel)).toEqual(new Map(reference.records.map((r) => [r.data.id as number, r.data])));
+  }, SLOW);
+
+  it('a saved position older than the slot is a clear error naming the fix, not a resync', async () => {
+    const old = afterSnapshot;
+    await db.sql(`INSERT INTO public.cdc_customers VALUES (2000, 'x', 1, now(), '{}', '{}')`);
+    const newer = await read(old);
+    expect(newer.thrown).toBeUndefined();
+    // Something else consumes the slot past the saved position.
+    await db.sql(`SELECT pg_replication_slot_advance('${SLOT}', '${sharedLsn(newer.lastState)}')`);
+    const out = await read(old);
+    expect(out.records).toHaveLength(0);
+    const error = out.thrown as { message: string; failureType: string };
+    expect(error.failureType).toBe('config_error');
+    expect(error.message).toContain(`saved WAL position ${sharedLsn(old[0])} is older than replication slot "${SLOT}"'s confirmed position ${sharedLsn(newer.lastState)}`);
+    expect(error.message).toContain('Reset the connection');
+    expectUserMessage(error.message);
+    afterSnapshot = [newer.lastState!];
+  }, SLOW);
+});
+
+describe('CDC row images', () => {
+  it('an update leaving a TOASTed value unchanged still carries it, with a warning naming the fix', async () => {
+    await db.sql(`CREATE TABLE public.cdc_docs (id int PRIMARY KEY, title text, body text);
+                  ALTER TABLE public.cdc_docs ALTER COLUMN body SET STORAGE EXTERNAL;
+                  INSERT INTO public.cdc_docs SELECT g, 't' || g, repeat(md5(g::text), 400) FROM generate_series(1, 3) AS g;
+                  ALTER PUBLICATION ${PUBLICATION} ADD TABLE public.cdc_docs`);
+    const catalog = await catalogFor(cdc, 'cdc_docs', 'incremental');
+    const first = await collectOutput(sourcePostgres.read(cdc, catalog, undefined, ctx));
+    await db.sql(`UPDATE public.cdc_docs SET title = 'changed' WHERE id = 2`);
+    await db.sql(`UPDATE public.cdc_docs SET id = 30 WHERE id = 3`);
+    logs.length = 0;
+    const out = await collectOutput(sourcePostgres.read(cdc, catalog, [first.lastState!], ctx));
+    const summary = out.records.map((r) => [r.data.id, r.data._ab_cdc_deleted_at ? 'delete' : 'upsert', r.data.title, typeof r.data.body === 'string' ? (r.data.body as string).length : r.data.body]);
+    expect(summary).toEqual([
+      [2, 'upsert', 'changed', 12_800],
+      // A changed primary key deletes the row under its old key.
+      [3, 'delete', null, null],
+      [30, 'upsert', 't3', 12_800],
+    ]);
+    expect(logs.join('\n')).toContain('left the TOASTed column(s) body out of the WAL');
+    expect(logs.join('\n')).toContain('ALTER TABLE "public"."cdc_docs" REPLICA IDENTITY FULL;');
+  }, SLOW);
+});
+
+describe('CDC catalog', () => {
+  it('replicated tables get the _ab_cdc_ columns and the source-defined cursor; a table without a primary key is full refresh only', async () => {
+    const streams = (await sourcePostgres.discover(cdc, ctx)).streams;
+    const customers = streams.find((s) => s.name === 'cdc_customers')!;
+    expect(customers.source_defined_cursor).toBe(true);
+    expect(customers.default_cursor_field).toEqual(['_ab_cdc_lsn']);
+    expect(customers.supported_sync_modes).toEqual(['full_refresh', 'incremental']);
+    expect(Object.keys((customers.json_schema as { properties: object }).properties)).toEqual(
+      expect.arrayContaining(['id', '_ab_cdc_lsn', '_ab_cdc_updated_at', '_ab_cdc_deleted_at']),
+    );
+    const noPk = streams.find((s) => s.name === 'no_pk')!;
+    expect(noPk.supported_sync_modes).toEqual(['full_refresh']);
+    expect(noPk.source_defined_cursor).toBe(false);
+  }, SLOW);
+
+  it('an incremental stream outside the publication fails the read with the statement that adds it', async () => {
+    const stream = (await sourcePostgres.discover(standard, ctx)).streams.find((s) => s.name === 'no_pk')!;
+    const out = await collectOutput(
+      sourcePostgres.read(cdc, { streams: [{ stream, sync_mode: 'incremental', destination_sync_mode: 'append' }] }, undefined, ctx),
+    );
+    expect((out.thrown as Error).message).toContain('Stream public.no_pk has no primary key');
+    await db.sql('CREATE TABLE public.cdc_unpublished (id int PRIMARY KEY)');
+    const unpublished = (await sourcePostgres.discover(standard, ctx)).streams.find((s) => s.name === 'cdc_unpublished')!;
+    const out2 = await collectOutput(
+      sourcePostgres.read(cdc, { streams: [{ stream: unpublished, sync_mode: 'incremental', destination_sync_mode: 'append' }] }, undefined, ctx),
+    );
+    expect((out2.thrown as Error).message).toContain(`Stream public.cdc_unpublished is not in publication "${PUBLICATION}". `.slice(0, 60));
+    expect((out2.thrown as Error).message).toContain(`ALTER PUBLICATION "${PUBLICATION}" ADD TABLE "public"."cdc_unpublished";`);
+  }, SLOW);
+});
+
+describe('CDC check names each fix', () => {
+  const withMethod = (method: Partial<{ replication_slot: string; publication: string }>) =>
+    ({ ...cdc, replication_method: { method: 'CDC', replication_slot: SLOT, publication: PUBLICATION, ...method } }) as PostgresSourceConfig;
+
+  it('succeeds and reports the WAL the slot retains', async () => {
+    const status = await sourcePostgres.check(cdc, ctx);
+    expect(status.status).toBe('SUCCEEDED');
+    expect(status.message).toMatch(new RegExp(`Replication slot "${SLOT}" retains [0-9.]+ MB of WAL and is [0-9.]+ MB behind`));
+  }, SLOW);
+
+  it.each([
+    ['a missing slot', { replication_slot: 'nope_slot' }, `Replication slot "nope_slot" does not exist. Create it in database "source_db": SELECT pg_create_logical_replication_slot('nope_slot', 'pgoutput');`],
+    ['a missing publication', { publication: 'nope_pub' }, `Publication "nope_pub" does not exist. Create it: CREATE PUBLICATION "nope_pub" FOR TABLE`],
+  ])('%s', async (_, method, expected) => {
+    const status = await sourcePostgres.check(withMethod(method), ctx);
+    expect(status.status).toBe('FAILED');
+    expect(status.message).toContain(expected);
+    expectUserMessage(status.message);
+  }, SLOW);
+
+  it('a published table without a primary key', async () => {
+    await db.sql(`CREATE PUBLICATION bad_pub FOR TABLE public.no_pk`);
+    const status = await sourcePostgres.check(withMethod({ publication: 'bad_pub' }), ctx);
+    expect(status.status).toBe('FAILED');
+    expect(status.message).toContain('Table public.no_pk in publication "bad_pub" has no primary key');
+    expect(status.message).toContain('ALTER PUBLICATION "bad_pub" DROP TABLE "public"."no_pk";');
+  }, SLOW);
+
+  it('a user without REPLICATION', async () => {
+    await db.sql(`CREATE ROLE plain_user LOGIN PASSWORD 'plain-pass-1'; GRANT SELECT ON ALL TABLES IN SCHEMA public TO plain_user`);
+    const status = await sourcePostgres.check({ ...cdc, username: 'plain_user', password: 'plain-pass-1' }, ctx);
+    expect(status.status).toBe('FAILED');
+    expect(status.message).toContain('User "plain_user" lacks the REPLICATION attribute. Run ALTER ROLE "plain_user" REPLICATION;');
+    expect(status.message).not.toContain('plain-pass-1');
   }, SLOW);
 });
