@@ -32,6 +32,13 @@ type ResolvedConfig = PostgresSourceConfig & Required<Pick<PostgresSourceConfig,
 const display = (d: StreamDescriptor) => `${d.namespace}.${d.name}`;
 const relationKey = (schema: string, name: string) => `${schema}\u0000${name}`;
 
+/** A third of the server's wal_sender_timeout (at most 10 s), so a status update always arrives in time. */
+async function statusInterval(client: pg.Client): Promise<number> {
+  const { rows } = await client.query<{ ms: number }>(`SELECT setting::int AS ms FROM pg_settings WHERE name = 'wal_sender_timeout'`);
+  const timeout = rows[0]?.ms ?? 0;
+  return timeout > 0 ? Math.max(100, Math.min(10_000, Math.floor(timeout / 3))) : 10_000;
+}
+
 /** At most this many changes wait in memory before they are rendered to a chunk. */
 const walBatchRows = (tuning: ReadTuning) => Math.min(tuning.chunkRows, 20_000);
 
@@ -168,6 +175,7 @@ async function* readWal(read: WalRead): AsyncGenerator<SourceOutput> {
       publication: read.cdc.publication,
       from: position,
       idleTimeoutMs: read.cdc.initial_waiting_seconds * 1000,
+      statusIntervalMs: await statusInterval(read.client),
       signal: ctx.signal,
     })) {
       if (event.kind === 'keepalive') {

@@ -8,8 +8,8 @@ import { formatLsn, parseLsn } from './lsn';
 
 export type WalEvent =
   | { kind: 'message'; lsn: bigint; message: Pgoutput.Message }
-  /** The server has decoded the WAL up to `walEnd`; `reply` asks for a status update. */
-  | { kind: 'keepalive'; walEnd: bigint; reply: boolean };
+  /** The server has decoded the WAL up to `walEnd`. */
+  | { kind: 'keepalive'; walEnd: bigint };
 
 /** pgoutput with every column value kept as the text Postgres sent. */
 class TextPgoutputPlugin extends PgoutputPlugin {
@@ -32,6 +32,11 @@ export interface WalStreamOptions {
   from: bigint;
   /** Fails the read when the server sends nothing for this long. */
   idleTimeoutMs: number;
+  /**
+   * How often a status update goes out whatever the consumer does: the server drops a
+   * connection that stays silent for wal_sender_timeout, also while back-pressure pauses reading.
+   */
+  statusIntervalMs: number;
   signal?: AbortSignal;
 }
 
@@ -50,6 +55,7 @@ export async function* walEvents(options: WalStreamOptions): AsyncGenerator<WalE
   let ended = false;
   let wake: (() => void) | undefined;
   let paused = false;
+  let statusTimer: NodeJS.Timeout | undefined;
   const notify = () => {
     wake?.();
     wake = undefined;
@@ -65,7 +71,15 @@ export async function* walEvents(options: WalStreamOptions): AsyncGenerator<WalE
     notify();
   };
   service.on('data', (lsn: string, message: Pgoutput.Message) => push({ kind: 'message', lsn: parseLsn(lsn), message }));
-  service.on('heartbeat', (lsn: string, _time: number, reply: boolean) => push({ kind: 'keepalive', walEnd: parseLsn(lsn), reply }));
+  // The library reports `lsn + 1` as the flushed position; reporting `from - 1` tells the server exactly `from`.
+  const sendStatus = () => void service.acknowledge(formatLsn(options.from - 1n)).catch(() => {});
+  service.on('heartbeat', (lsn: string, _time: number, reply: boolean) => {
+    if (reply) sendStatus();
+    push({ kind: 'keepalive', walEnd: parseLsn(lsn) });
+  });
+  service.on('start', () => {
+    statusTimer ??= setInterval(sendStatus, options.statusIntervalMs);
+  });
   service.on('error', (err: unknown) => {
     failure ??= err;
     notify();
@@ -93,8 +107,6 @@ export async function* walEvents(options: WalStreamOptions): AsyncGenerator<WalE
           paused = false;
           socket()?.resume();
         }
-        // The library reports `lsn + 1` as the flushed position; reporting `from - 1` tells the server exactly `from`.
-        if (event.kind === 'keepalive' && event.reply) await service.acknowledge(formatLsn(options.from - 1n));
         yield event;
         continue;
       }
@@ -110,6 +122,7 @@ export async function* walEvents(options: WalStreamOptions): AsyncGenerator<WalE
       if (idle && queue.length === 0 && !failure) throw new WalIdleError(`No message from the replication slot for ${options.idleTimeoutMs / 1000} s`);
     }
   } finally {
+    clearInterval(statusTimer);
     options.signal?.removeEventListener('abort', onAbort);
     await service.destroy().catch(() => {});
     await subscribed;

@@ -210,6 +210,38 @@ describe('CDC reads', () => {
     expect(materialized(busyModel)).toEqual(new Map(reference.records.map((r) => [r.data.id as number, r.data])));
   }, SLOW);
 
+  it('a consumer pausing longer than wal_sender_timeout keeps its replication connection, and the slot stays at the saved position', async () => {
+    await db.sql(`ALTER SYSTEM SET wal_sender_timeout = '1s'`);
+    await db.sql('SELECT pg_reload_conf()');
+    // One transaction per chunk, so records reach the consumer while the slot is still being read.
+    process.env.SOURCE_POSTGRES_CHUNK_ROWS = '1';
+    try {
+      for (let i = 0; i < 5; i++) await db.sql(`UPDATE public.cdc_customers SET amount = amount + 1 WHERE id = ${100 + i}`);
+      const catalog = await catalogFor(cdc, 'cdc_customers', 'incremental');
+      const records: AirbyteRecordMessage[] = [];
+      let last: AirbyteStateMessage | undefined;
+      let walsenderAfterPause: unknown = 'not checked';
+      for await (const m of toProtocolMessages(sourcePostgres.read(cdc, catalog, afterSnapshot, ctx))) {
+        if (m.type === 'RECORD' && records.push(m.record) === 1) {
+          // The consumer (a destination busy uploading) stops reading for three server timeouts.
+          await new Promise((resolve) => setTimeout(resolve, 3000));
+          walsenderAfterPause = (await db.sql(`SELECT active_pid FROM pg_replication_slots WHERE slot_name = '${SLOT}'`)).rows[0].active_pid;
+        }
+        if (m.type === 'STATE') last = m.state;
+      }
+      expect(walsenderAfterPause).toEqual(expect.any(Number));
+      expect(records.map((r) => r.data.id)).toEqual([100, 101, 102, 103, 104]);
+      expect(await slotConfirmed()).toBe(sharedLsn(afterSnapshot[0]));
+      apply(model, records);
+      expect(materialized(model)).toEqual(await tableRows());
+      afterSnapshot = [last!];
+    } finally {
+      delete process.env.SOURCE_POSTGRES_CHUNK_ROWS;
+      await db.sql('ALTER SYSTEM RESET wal_sender_timeout');
+      await db.sql('SELECT pg_reload_conf()');
+    }
+  }, SLOW);
+
   it('a saved position older than the slot is a clear error naming the fix, not a resync', async () => {
     const old = afterSnapshot;
     await db.sql(`INSERT INTO public.cdc_customers VALUES (2000, 'x', 1, now(), '{}', '{}')`);
