@@ -17,7 +17,7 @@ import { cdcColumns } from './cdc-columns';
 import { renderChanges, createChangesTable, unchangedColumns, type PendingChange } from './cdc-render';
 import { exportSnapshot } from './cdc-snapshot';
 import { CdcGlobalState, isSnapshotDone, snapshotDoneState } from './cdc-state';
-import { confirmSlotPosition, currentWalPosition, slotInfo, slotProblem } from './cdc-slot';
+import { confirmSlotPosition, currentWalPosition, idleSlotInfo, slotProblem } from './cdc-slot';
 import { walEvents, WalIdleError } from './cdc-wal';
 import type { CdcReplicationMethod, PostgresSourceConfig, ReadTuning } from './config';
 import { READ_CONNECT_TIMEOUT_MS, connectWithSettings, errorContext } from './connection';
@@ -38,6 +38,9 @@ async function statusInterval(client: pg.Client): Promise<number> {
   const timeout = rows[0]?.ms ?? 0;
   return timeout > 0 ? Math.max(100, Math.min(10_000, Math.floor(timeout / 3))) : 10_000;
 }
+
+/** How long a sync waits for the walsender of a sync that just ended to let go of the slot. */
+const SLOT_RELEASE_WAIT_MS = 15_000;
 
 /** At most this many changes wait in memory before they are rendered to a chunk. */
 const walBatchRows = (tuning: ReadTuning) => Math.min(tuning.chunkRows, 20_000);
@@ -66,9 +69,15 @@ async function checkCdcStreams(client: pg.Client, cdc: CdcReplicationMethod, pla
 
 /** Step 1: the slot confirms what the destination committed; a slot that moved past it has lost changes. */
 async function confirmSavedPosition(client: pg.Client, config: ResolvedConfig, cdc: CdcReplicationMethod, saved: bigint | undefined): Promise<void> {
-  const slot = await slotInfo(client, cdc.replication_slot);
+  const slot = await idleSlotInfo(client, cdc.replication_slot, SLOT_RELEASE_WAIT_MS);
   const problem = slotProblem(slot, cdc, config.database);
   if (problem || !slot) throw configError(problem ?? `Replication slot "${cdc.replication_slot}" is unusable.`);
+  if (slot.activePid !== null) {
+    throw transientError(
+      `Replication slot "${cdc.replication_slot}" is being read by process ${slot.activePid}: another sync of this connection, or another consumer. ` +
+        'The sync can be retried once it is released; a slot must serve one connection only.',
+    );
+  }
   if (saved === undefined || slot.confirmedFlush === null) return;
   if (saved < slot.confirmedFlush) {
     throw configError(

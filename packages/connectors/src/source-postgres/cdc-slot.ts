@@ -1,6 +1,7 @@
 // The replication slot and publication CDC reads through: what check verifies (each problem
 // with its fix), the slot's confirmed position, and confirming a position the destination has
 // committed.
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import type { CdcReplicationMethod } from './config';
 import { formatLsn, parseLsn } from './lsn';
@@ -17,11 +18,13 @@ export interface SlotInfo {
   retainedBytes: number;
   /** WAL written since the confirmed position, in bytes. */
   lagBytes: number;
+  /** The process reading the slot now, if any. */
+  activePid: number | null;
 }
 
 export async function slotInfo(client: pg.Client, slot: string): Promise<SlotInfo | undefined> {
   const { rows } = await client.query(
-    `SELECT plugin, slot_type, database, confirmed_flush_lsn::text AS confirmed, wal_status,
+    `SELECT plugin, slot_type, database, confirmed_flush_lsn::text AS confirmed, wal_status, active_pid,
             COALESCE(pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn), 0)::float8 AS retained,
             COALESCE(pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn), 0)::float8 AS lag
      FROM pg_replication_slots WHERE slot_name = $1`,
@@ -37,6 +40,7 @@ export async function slotInfo(client: pg.Client, slot: string): Promise<SlotInf
     walStatus: r.wal_status,
     retainedBytes: r.retained,
     lagBytes: r.lag,
+    activePid: r.active_pid,
   };
 }
 
@@ -127,6 +131,19 @@ export async function inspectReplication(client: pg.Client, cdc: CdcReplicationM
     }
   }
   return { problems, notes };
+}
+
+/**
+ * The slot's state once no process reads it. The walsender of a sync that just ended may take
+ * a moment to exit; a slot still held after `waitMs` is read by someone else.
+ */
+export async function idleSlotInfo(client: pg.Client, slot: string, waitMs: number): Promise<SlotInfo | undefined> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const info = await slotInfo(client, slot);
+    if (!info || info.activePid === null || Date.now() >= deadline) return info;
+    await sleep(100);
+  }
 }
 
 /**
