@@ -270,7 +270,7 @@ export async function* readPostgresCdc(
 
     const toSnapshot = cdcPlans.filter((p) => !isSnapshotDone(global.streamState(p.descriptor)));
     if (toSnapshot.length > 0) {
-      const snapshot = await exportSnapshot(settings, client).catch((err: unknown) => {
+      const snapshot = await exportSnapshot(settings, client, cdc.initial_waiting_seconds * 1000).catch((err: unknown) => {
         throw toConnectorError(err, errorContext(config));
       });
       try {

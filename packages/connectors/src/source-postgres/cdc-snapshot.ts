@@ -4,6 +4,7 @@
 // after it. Nothing is missed and nothing applied twice.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { transientError } from '../framework/errors';
 import { parseLsn } from './lsn';
 
 export interface ExportedSnapshot {
@@ -20,17 +21,43 @@ export interface ExportedSnapshot {
   close(): Promise<void>;
 }
 
-/** Opens the temporary slot on a replication connection made with `settings` (those of a working connection). */
-export async function exportSnapshot(settings: pg.ClientConfig, regular: pg.Client): Promise<ExportedSnapshot> {
+/** Transactions that hold a new slot's consistent point back: those with a transaction id, oldest first. */
+async function openTransactions(regular: pg.Client, self: number): Promise<string> {
+  const { rows } = await regular.query<{ pid: number; since: string }>(
+    `SELECT pid, to_char(xact_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS since FROM pg_stat_activity
+     WHERE backend_xid IS NOT NULL AND pid <> $1 ORDER BY xact_start LIMIT 3`,
+    [self],
+  );
+  return rows.map((r) => `pid ${r.pid} since ${r.since}`).join(', ') || 'none left';
+}
+
+/**
+ * Opens the temporary slot on a replication connection made with `settings` (those of a working
+ * connection). Postgres makes the slot wait for every transaction already writing to end; after
+ * `waitMs` the attempt is abandoned with an error naming them.
+ */
+export async function exportSnapshot(settings: pg.ClientConfig, regular: pg.Client, waitMs: number): Promise<ExportedSnapshot> {
   const client = new pg.Client({ ...settings, replication: 'database' } as pg.ClientConfig);
   client.on('error', () => {});
   await client.connect();
+  const pid = (client as unknown as { processID: number }).processID;
+  let timer: NodeJS.Timeout | undefined;
   try {
     const slot = `airlock_snapshot_${randomBytes(6).toString('hex')}`;
     // The walsender takes simple queries only, hence no parameters.
-    const { rows } = await client.query<{ consistent_point: string; snapshot_name: string }>(
-      `CREATE_REPLICATION_SLOT ${slot} TEMPORARY LOGICAL pgoutput (SNAPSHOT 'export')`,
-    );
+    const created = client.query<{ consistent_point: string; snapshot_name: string }>(`CREATE_REPLICATION_SLOT ${slot} TEMPORARY LOGICAL pgoutput (SNAPSHOT 'export')`);
+    const waited = new Promise<'waited'>((resolve) => (timer = setTimeout(() => resolve('waited'), waitMs)));
+    const first = await Promise.race([created, waited]);
+    if (first === 'waited') {
+      const blockers = await openTransactions(regular, pid);
+      await regular.query('SELECT pg_terminate_backend($1)', [pid]);
+      await created.catch(() => {});
+      throw transientError(
+        `The snapshot waited ${Math.round(waitMs / 1000)} s for transactions that were already writing when it began (${blockers}). ` +
+          'Postgres starts a replication snapshot only once they end: commit or end them, or raise initial_waiting_seconds.',
+      );
+    }
+    const { rows } = first;
     const restart = await regular.query<{ lsn: string }>('SELECT restart_lsn::text AS lsn FROM pg_replication_slots WHERE slot_name = $1', [slot]);
     return {
       name: rows[0].snapshot_name,
@@ -42,5 +69,7 @@ export async function exportSnapshot(settings: pg.ClientConfig, regular: pg.Clie
   } catch (err) {
     await client.end().catch(() => {});
     throw err;
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -1,11 +1,13 @@
 // Logical Replication (CDC) on a real Postgres with wal_level=logical: the snapshot, changes
 // after it row by row, the slot's confirmed position (moved only for what a sync's saved state
 // covers), a re-read after a failed sync, a stale saved position, and check's messages.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AirbyteRecordMessage, AirbyteStateMessage, AirbyteStream, ConfiguredAirbyteCatalog } from '@platform/protocol';
 import type { ConnectorContext } from '../framework/connector';
 import { toProtocolMessages } from '../framework/expand';
 import { collectOutput, expectUserMessage, loadFixtures } from '../testing/index';
+import { exportSnapshot } from './cdc-snapshot';
 import type { PostgresSourceConfig } from './config';
 import { sourcePostgres } from './index';
 import { FIXTURES_DIR, startFixturePostgres, type FixturePostgres } from './test/postgres-fixture';
@@ -320,6 +322,33 @@ describe('CDC snapshots', () => {
     }
     const reference = await collectOutput(sourcePostgres.read(standard, await catalogFor(standard, 'cdc_big', 'full_refresh'), undefined, ctx));
     expect(materialized(bigModel)).toEqual(new Map(reference.records.map((r) => [r.data.id as number, r.data])));
+  }, SLOW);
+
+  it('a snapshot held back by a transaction already writing gives up after the wait, naming that transaction', async () => {
+    const settings = { host: db.vars.HOST, port: db.vars.PORT, database: db.vars.DATABASE, user: db.vars.USERNAME, password: db.vars.PASSWORD };
+    const regular = new pg.Client(settings);
+    const writer = new pg.Client(settings);
+    await Promise.all([regular.connect(), writer.connect()]);
+    try {
+      await writer.query(`BEGIN; UPDATE public.cdc_customers SET name = name WHERE id = 1`);
+      const error = await exportSnapshot(settings, regular, 1500).then(
+        () => undefined,
+        (err: Error) => err,
+      );
+      expect(error?.message).toContain(`for transactions that were already writing when it began (pid ${(writer as unknown as { processID: number }).processID} since `);
+      expect(error?.message).toContain('commit or end them, or raise initial_waiting_seconds');
+      // The temporary slot goes with its ended backend.
+      await vi.waitFor(async () => {
+        expect((await regular.query(`SELECT count(*)::int AS n FROM pg_replication_slots WHERE slot_name LIKE 'airlock_snapshot_%'`)).rows[0].n).toBe(0);
+      }, { timeout: 10_000 });
+      await writer.query('COMMIT');
+      const snapshot = await exportSnapshot(settings, regular, 60_000);
+      expect(snapshot.rowLsn <= snapshot.consistentPoint).toBe(true);
+      await snapshot.close();
+    } finally {
+      await writer.end();
+      await regular.end();
+    }
   }, SLOW);
 
   it('full refresh streams of a CDC source are read whole each sync, their states inside the GLOBAL state', async () => {

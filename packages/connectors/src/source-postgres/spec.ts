@@ -134,7 +134,8 @@ export const spec: ConnectorSpecification = {
               initial_waiting_seconds: {
                 type: 'integer',
                 title: 'Initial Waiting Time in Seconds (Advanced)',
-                description: 'How long a sync waits for the server to send anything from the write-ahead log before it fails. Valid range: 120 to 2400 seconds.',
+                description:
+                  'How long a sync waits for the server: for transactions open before a snapshot to end, and for anything from the write-ahead log. Past it the sync fails, naming what it waited for. Valid range: 120 to 2400 seconds.',
                 default: 1200,
                 minimum: 120,
                 maximum: 2400,
