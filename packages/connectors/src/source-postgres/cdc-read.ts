@@ -249,7 +249,7 @@ export async function* readPostgresCdc(
     let plans: Awaited<ReturnType<typeof planStreams>>;
     let tidRangeScans: boolean;
     let target: bigint;
-    const global = CdcGlobalState.from(state, catalog.streams.map((s) => s.stream), cdc.replication_slot, cdc.publication);
+    let global: CdcGlobalState;
     try {
       // "Current when the sync started": changes committed later wait for the next sync.
       target = await currentWalPosition(client);
@@ -259,6 +259,8 @@ export async function* readPostgresCdc(
       // A CDC stream cannot fail alone: the WAL position is shared, and moving it on would skip the stream's changes.
       if (unreadableCdc && 'error' in unreadableCdc) throw unreadableCdc.error;
       await checkCdcStreams(client, cdc, plans.filter((p): p is StreamPlan => !('error' in p) && p.cdc === true));
+      // Under the names the streams resolved to, as their states are written.
+      global = CdcGlobalState.from(state, plans.map((p) => p.descriptor), cdc.replication_slot, cdc.publication);
       await confirmSavedPosition(client, config, cdc, global.position);
     } catch (err) {
       throw toConnectorError(err, errorContext(config));

@@ -101,6 +101,7 @@ export async function* walEvents(options: WalStreamOptions): AsyncGenerator<WalE
   );
   try {
     for (;;) {
+      options.signal?.throwIfAborted();
       const event = queue.shift();
       if (event) {
         if (paused && queue.length <= RESUME_AT) {

@@ -351,6 +351,20 @@ describe('CDC snapshots', () => {
     }
   }, SLOW);
 
+  it('a catalog naming streams without their namespace keeps each snapshot done', async () => {
+    await db.sql(`CREATE TABLE public.cdc_plain (id int PRIMARY KEY, v text); INSERT INTO public.cdc_plain VALUES (1, 'a'), (2, 'b');
+                  ALTER PUBLICATION ${PUBLICATION} ADD TABLE public.cdc_plain`);
+    await db.sql(`SELECT pg_create_logical_replication_slot('plain_slot', 'pgoutput')`);
+    const plain = { ...cdc, replication_method: { method: 'CDC', replication_slot: 'plain_slot', publication: PUBLICATION } } as PostgresSourceConfig;
+    const stream = (await sourcePostgres.discover(plain, ctx)).streams.find((s) => s.name === 'cdc_plain')!;
+    const catalog: ConfiguredAirbyteCatalog = { streams: [{ stream: { ...stream, namespace: undefined }, sync_mode: 'incremental', destination_sync_mode: 'append_dedup' }] };
+    const first = await collectOutput(sourcePostgres.read(plain, catalog, undefined, ctx));
+    expect(first.records).toHaveLength(2);
+    await db.sql(`UPDATE public.cdc_plain SET v = 'changed' WHERE id = 2`);
+    const second = await collectOutput(sourcePostgres.read(plain, catalog, [first.lastState!], ctx));
+    expect(second.records.map((r) => [r.data.id, r.data.v])).toEqual([[2, 'changed']]);
+  }, SLOW);
+
   it('full refresh streams of a CDC source are read whole each sync, their states inside the GLOBAL state', async () => {
     const streams = (await sourcePostgres.discover(cdc, ctx)).streams;
     const catalog: ConfiguredAirbyteCatalog = {
