@@ -1,12 +1,17 @@
 // Logical Replication (CDC) on a real Postgres with wal_level=logical: the snapshot, changes
 // after it row by row, the slot's confirmed position (moved only for what a sync's saved state
 // covers), a re-read after a failed sync, a stale saved position, and check's messages.
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { AirbyteRecordMessage, AirbyteStateMessage, AirbyteStream, ConfiguredAirbyteCatalog } from '@platform/protocol';
+import { readMessages, type AirbyteRecordMessage, type AirbyteStateMessage, type AirbyteStream, type ConfiguredAirbyteCatalog } from '@platform/protocol';
 import type { ConnectorContext } from '../framework/connector';
 import { toProtocolMessages } from '../framework/expand';
-import { collectOutput, expectUserMessage, loadFixtures } from '../testing/index';
+import { CONNECTOR_BIN } from '../testing/cli';
+import { collectOutput, expectUserMessage, loadFixtures, runConnectorProcess } from '../testing/index';
 import { exportSnapshot } from './cdc-snapshot';
 import type { PostgresSourceConfig } from './config';
 import { sourcePostgres } from './index';
@@ -259,6 +264,56 @@ describe('CDC reads', () => {
     expect(error.message).toContain('Reset the connection');
     expectUserMessage(error.message);
     afterSnapshot = [newer.lastState!];
+  }, SLOW);
+});
+
+describe('CDC through the CLI', () => {
+  it('a connector process killed with SIGKILL mid-read is resumed from the last state it printed, losing nothing', async () => {
+    await db.sql(`CREATE TABLE public.cdc_cli (id int PRIMARY KEY, v int); INSERT INTO public.cdc_cli SELECT g, 0 FROM generate_series(1, 100) AS g;
+                  ALTER PUBLICATION ${PUBLICATION} ADD TABLE public.cdc_cli`);
+    await db.sql(`SELECT pg_create_logical_replication_slot('cli_slot', 'pgoutput')`);
+    const config = { ...cdc, replication_method: { method: 'CDC', replication_slot: 'cli_slot', publication: PUBLICATION } } as PostgresSourceConfig;
+    const catalog = await catalogFor(config, 'cdc_cli', 'incremental');
+    const cliModel = new Map<number, { lsn: number; data: Record<string, unknown> | null }>();
+    const first = await runConnectorProcess('source-postgres', 'read', { config, catalog });
+    expect(first.exitCode).toBe(0);
+    apply(cliModel, first.records);
+    for (let i = 1; i <= 40; i++) await db.sql(i % 4 === 0 ? `DELETE FROM public.cdc_cli WHERE id = ${i}` : `UPDATE public.cdc_cli SET v = ${i} WHERE id = ${i}`);
+
+    // Killed after its second checkpoint (chunks of 5 changes): the platform keeps that state and the records before it.
+    const dir = await mkdtemp(join(tmpdir(), 'cdc-cli-'));
+    const files = { config: join(dir, 'config.json'), catalog: join(dir, 'catalog.json'), state: join(dir, 'state.json') };
+    await writeFile(files.config, JSON.stringify(config));
+    await writeFile(files.catalog, JSON.stringify(catalog));
+    await writeFile(files.state, JSON.stringify([first.lastState]));
+    const child = spawn(process.execPath, [CONNECTOR_BIN, 'source-postgres', 'read', '--config', files.config, '--catalog', files.catalog, '--state', files.state], {
+      env: { ...process.env, SOURCE_POSTGRES_CHUNK_ROWS: '5' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const closed = new Promise((resolve) => child.once('close', resolve));
+    const beforeKill: AirbyteRecordMessage[] = [];
+    let kept: AirbyteStateMessage | undefined;
+    let states = 0;
+    for await (const m of readMessages(child.stdout)) {
+      if (m.type === 'RECORD') beforeKill.push(m.record);
+      if (m.type === 'STATE' && ++states === 2) {
+        kept = m.state;
+        child.kill('SIGKILL');
+        break;
+      }
+    }
+    await closed;
+    await rm(dir, { recursive: true, force: true });
+    expect(kept?.type).toBe('GLOBAL');
+    const recordsUpToState = beforeKill.length;
+    expect(recordsUpToState).toBeGreaterThan(0);
+    expect(recordsUpToState).toBeLessThan(40);
+
+    const resumed = await runConnectorProcess('source-postgres', 'read', { config, catalog, state: [kept] });
+    expect(resumed.exitCode).toBe(0);
+    apply(cliModel, [...beforeKill, ...resumed.records]);
+    const reference = await collectOutput(sourcePostgres.read(standard, await catalogFor(standard, 'cdc_cli', 'full_refresh'), undefined, ctx));
+    expect(materialized(cliModel)).toEqual(new Map(reference.records.map((r) => [r.data.id as number, r.data])));
   }, SLOW);
 });
 
