@@ -6,6 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { LogicalReplicationService, PgoutputPlugin } from 'pg-logical-replication';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readMessages, type AirbyteRecordMessage, type AirbyteStateMessage, type AirbyteStream, type ConfiguredAirbyteCatalog } from '@platform/protocol';
 import type { ConnectorContext } from '../framework/connector';
@@ -418,6 +419,28 @@ describe('CDC snapshots', () => {
     await db.sql(`UPDATE public.cdc_plain SET v = 'changed' WHERE id = 2`);
     const second = await collectOutput(sourcePostgres.read(plain, catalog, [first.lastState!], ctx));
     expect(second.records.map((r) => [r.data.id, r.data.v])).toEqual([[2, 'changed']]);
+  }, SLOW);
+
+  it('a slot another process keeps reading fails the sync as transient, naming that process', async () => {
+    await db.sql(`SELECT pg_create_logical_replication_slot('held_slot', 'pgoutput')`);
+    const held = { ...cdc, replication_method: { method: 'CDC', replication_slot: 'held_slot', publication: PUBLICATION } } as PostgresSourceConfig;
+    const catalog = await catalogFor(held, 'cdc_customers', 'incremental');
+    const first = await collectOutput(sourcePostgres.read(held, catalog, undefined, ctx));
+    expect(first.thrown).toBeUndefined();
+    const other = new LogicalReplicationService({ host: db.vars.HOST, port: db.vars.PORT, database: db.vars.DATABASE, user: db.vars.USERNAME, password: db.vars.PASSWORD }, { acknowledge: { auto: false, timeoutSeconds: 0 } });
+    other.on('error', () => {});
+    const started = new Promise((resolve) => other.once('start', resolve));
+    void other.subscribe(new PgoutputPlugin({ protoVersion: 1, publicationNames: [PUBLICATION] }), 'held_slot').catch(() => {});
+    await started;
+    try {
+      const pid = (await db.sql(`SELECT active_pid FROM pg_replication_slots WHERE slot_name = 'held_slot'`)).rows[0].active_pid;
+      const out = await collectOutput(sourcePostgres.read(held, catalog, [first.lastState!], ctx));
+      const error = out.thrown as { message: string; failureType: string };
+      expect(error.failureType).toBe('transient_error');
+      expect(error.message).toContain(`Replication slot "held_slot" is being read by process ${pid}`);
+    } finally {
+      await other.destroy();
+    }
   }, SLOW);
 
   it('full refresh streams of a CDC source are read whole each sync, their states inside the GLOBAL state', async () => {
