@@ -2,6 +2,7 @@
 // read from pg_catalog in two queries.
 import type { AirbyteStream, JsonSchema } from '@platform/protocol';
 import type pg from 'pg';
+import { CDC_LSN, CDC_PROPERTIES } from './cdc-columns';
 import { columnMapping, nullable, type ColumnMapping } from './types';
 
 export type RelationKind = 'table' | 'partitioned_table' | 'view' | 'materialized_view' | 'foreign_table';
@@ -106,22 +107,26 @@ export function isCtidScannable(table: SourceTable): boolean {
   return table.kind === 'table' || table.kind === 'materialized_view';
 }
 
-/** The stream of a relation; `jsonProperties` holds what sampling found inside its JSON columns. */
-export function toAirbyteStream(table: SourceTable, jsonProperties = new Map<string, Record<string, JsonSchema>>()): AirbyteStream {
+/**
+ * The stream of a relation; `jsonProperties` holds what sampling found inside its JSON columns.
+ * `cdc` says the source uses CDC and the relation is replicated (a table with a primary key in
+ * the publication): its incremental mode then reads the WAL, with the _ab_cdc_* columns and the
+ * source-defined cursor _ab_cdc_lsn, as in Airbyte. Other relations are full refresh only.
+ */
+export function toAirbyteStream(table: SourceTable, jsonProperties = new Map<string, Record<string, JsonSchema>>(), cdc?: { replicated: boolean }): AirbyteStream {
   const columnSchema = (c: SourceColumn): JsonSchema => {
     const properties = jsonProperties.get(c.name);
     return properties ? { ...nullable(c.mapping.schema), properties } : nullable(c.mapping.schema);
   };
+  const properties = Object.fromEntries(table.columns.map((c) => [c.name, columnSchema(c)]));
+  const replicated = cdc?.replicated === true;
   return {
     name: table.name,
     namespace: table.namespace,
-    json_schema: {
-      type: 'object',
-      properties: Object.fromEntries(table.columns.map((c) => [c.name, columnSchema(c)])),
-    },
-    supported_sync_modes: ['full_refresh', 'incremental'],
-    source_defined_cursor: false,
-    default_cursor_field: [],
+    json_schema: { type: 'object', properties: replicated ? { ...properties, ...CDC_PROPERTIES } : properties },
+    supported_sync_modes: cdc && !replicated ? ['full_refresh'] : ['full_refresh', 'incremental'],
+    source_defined_cursor: replicated,
+    default_cursor_field: replicated ? [CDC_LSN] : [],
     source_defined_primary_key: table.primaryKey.map((column) => [column]),
     is_resumable: isCtidScannable(table),
   };

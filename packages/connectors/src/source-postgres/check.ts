@@ -1,11 +1,15 @@
 import type { AirbyteConnectionStatus } from '@platform/protocol';
 import type { ConnectorContext } from '../framework/connector';
 import { asConnectorError } from '../framework/errors';
-import { resolveConfig } from './config';
+import { inspectReplication } from './cdc-slot';
+import { cdcMethod, resolveConfig } from './config';
 import { CHECK_CONNECT_TIMEOUT_MS, connect, errorContext } from './connection';
 import { toConnectorError } from './errors';
 
-/** Connects and confirms the configured schemas exist; every failure is a FAILED status naming its cause. */
+/**
+ * Connects and confirms the configured schemas exist, and for CDC everything logical
+ * replication needs; every failure is a FAILED status naming its cause and fix.
+ */
 export async function checkPostgres(rawConfig: unknown, ctx: ConnectorContext): Promise<AirbyteConnectionStatus> {
   let config;
   try {
@@ -24,7 +28,11 @@ export async function checkPostgres(rawConfig: unknown, ctx: ConnectorContext): 
         const names = rows.map((r) => `"${r.name}"`).join(', ');
         return { status: 'FAILED', message: `Schema ${names} does not exist in database "${config.database}". Check the schemas setting.` };
       }
-      return { status: 'SUCCEEDED' };
+      const cdc = cdcMethod(config);
+      if (!cdc) return { status: 'SUCCEEDED' };
+      const report = await inspectReplication(client, cdc, config.database, config.username);
+      if (report.problems.length > 0) return { status: 'FAILED', message: [...report.problems, ...report.notes].join('\n') };
+      return report.notes.length > 0 ? { status: 'SUCCEEDED', message: report.notes.join('\n') } : { status: 'SUCCEEDED' };
     } finally {
       await client.end().catch(() => {});
     }

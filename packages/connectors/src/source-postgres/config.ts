@@ -21,7 +21,23 @@ export interface PostgresSourceConfig {
   password?: string;
   jdbc_url_params?: string;
   ssl_mode?: SslModeConfig;
-  replication_method?: { method: 'Standard' };
+  replication_method?: { method: 'Standard' } | CdcReplicationMethod;
+}
+
+export interface CdcReplicationMethod {
+  method: 'CDC';
+  plugin?: 'pgoutput';
+  replication_slot: string;
+  publication: string;
+  initial_waiting_seconds?: number;
+  lsn_commit_behaviour?: 'After loading Data in the destination';
+}
+
+/** The CDC settings with their defaults, or undefined for Standard replication. */
+export function cdcMethod(config: PostgresSourceConfig): Required<CdcReplicationMethod> | undefined {
+  const method = config.replication_method;
+  if (method?.method !== 'CDC') return undefined;
+  return { plugin: 'pgoutput', initial_waiting_seconds: 1200, lsn_commit_behaviour: 'After loading Data in the destination', ...method };
 }
 
 /** Validates against the spec and applies its defaults; throws a config_error naming each bad field. */

@@ -85,6 +85,17 @@ export async function connect(
   config: PostgresSourceConfig & { ssl_mode: SslModeConfig },
   options: { connectTimeoutMs: number; ctx?: ConnectorContext },
 ): Promise<pg.Client> {
+  return (await connectWithSettings(config, options)).client;
+}
+
+/**
+ * connect, also returning the client settings that worked (the SSL variant included), so a
+ * replication connection to the same server can be opened the same way.
+ */
+export async function connectWithSettings(
+  config: PostgresSourceConfig & { ssl_mode: SslModeConfig },
+  options: { connectTimeoutMs: number; ctx?: ConnectorContext },
+): Promise<{ client: pg.Client; settings: pg.ClientConfig }> {
   const base: pg.ClientConfig = {
     host: config.host,
     port: config.port,
@@ -98,13 +109,14 @@ export async function connect(
   };
   const attempts = sslAttempts(config.ssl_mode);
   for (let i = 0; ; i++) {
-    const client = new pg.Client({ ...base, ssl: attempts[i].ssl });
+    const settings = { ...base, ssl: attempts[i].ssl };
+    const client = new pg.Client(settings);
     // An idle connection that dies emits 'error'; the next query rejects with it anyway.
     client.on('error', () => {});
     try {
       await client.connect();
       await client.query(SESSION_SETUP);
-      return client;
+      return { client, settings };
     } catch (err) {
       await client.end().catch(() => {});
       const isLast = i === attempts.length - 1;

@@ -4,7 +4,7 @@
 // Postgres cannot output ends with STREAM_STATUS INCOMPLETE and an ERROR trace naming it, the
 // next stream is read, and the read ends with a StreamsFailedError. Losing the connection or
 // being cancelled ends the whole read at once.
-import type pg from 'pg';
+import pg from 'pg';
 import {
   errorTraceMessage,
   estimateMessage,
@@ -17,7 +17,9 @@ import type { SourceOutput } from '../framework/batches';
 import type { ConnectorContext } from '../framework/connector';
 import { configError, StreamsFailedError, type ConnectorError } from '../framework/errors';
 import { introspect, isCtidScannable, type SourceColumn, type SourceTable } from './catalog';
-import { resolveConfig, type PostgresSourceConfig, type ReadTuning } from './config';
+import { CDC_COLUMN_NAMES } from './cdc-columns';
+import { readPostgresCdc } from './cdc-read';
+import { cdcMethod, resolveConfig, type PostgresSourceConfig, type ReadTuning } from './config';
 import { READ_CONNECT_TIMEOUT_MS, connect, errorContext } from './connection';
 import { SpillDirectory } from './copy-chunk';
 import { toConnectorError } from './errors';
@@ -26,12 +28,14 @@ import { readIncremental } from './incremental';
 import { findStreamState } from './state';
 import { relationStats, type StreamRun } from './stream-run';
 
-interface StreamPlan {
+export interface StreamPlan {
   descriptor: { name: string; namespace: string };
   table: SourceTable;
   columns: SourceColumn[];
-  /** Set for incremental streams. */
+  /** Set for incremental streams read with a user cursor (Standard replication). */
   cursor?: SourceColumn;
+  /** Incremental streams of CDC replication: a snapshot, then the WAL. */
+  cdc?: boolean;
 }
 
 const display = (namespace: string | null | undefined, name: string) => (namespace ? `${namespace}.${name}` : name);
@@ -39,7 +43,8 @@ const display = (namespace: string | null | undefined, name: string) => (namespa
 function selectedColumns(table: SourceTable, configured: ConfiguredAirbyteStream, ctx: ConnectorContext): SourceColumn[] {
   const properties = (configured.stream.json_schema as { properties?: Record<string, unknown> }).properties;
   if (!properties) return table.columns;
-  const wanted = new Set(Object.keys(properties));
+  // The CDC columns are the connector's own, not the table's.
+  const wanted = new Set(Object.keys(properties).filter((name) => !CDC_COLUMN_NAMES.includes(name)));
   const columns = table.columns.filter((c) => wanted.has(c.name));
   const missing = [...wanted].filter((name) => !table.columns.some((c) => c.name === name));
   if (missing.length > 0) ctx.log('WARN', `${display(table.namespace, table.name)} no longer has column(s) ${missing.join(', ')}; they are skipped.`);
@@ -58,13 +63,13 @@ function cursorColumn(table: SourceTable, configured: ConfiguredAirbyteStream): 
 }
 
 /** A configured stream that cannot be read at all, with the config_error saying why. */
-interface UnreadableStream {
+export interface UnreadableStream {
   descriptor: { name: string; namespace?: string | null };
   error: ConnectorError;
 }
 
 /** Matches every configured stream to a relation; those without one (or without a usable cursor) are unreadable. */
-async function planStreams(
+export async function planStreams(
   client: pg.Client,
   config: PostgresSourceConfig & { schemas: string[] },
   catalog: ConfiguredAirbyteCatalog,
@@ -84,30 +89,35 @@ async function planStreams(
     }
     const descriptor = { name: table.name, namespace: table.namespace };
     try {
+      const columns = selectedColumns(table, configured, ctx);
+      // With CDC the cursor is the connector's (_ab_cdc_lsn), whatever the catalog says.
+      if (configured.sync_mode === 'incremental' && cdcMethod(config)) return { descriptor, table, columns, cdc: true };
       const cursor = configured.sync_mode === 'incremental' ? cursorColumn(table, configured) : undefined;
-      return { descriptor, table, columns: selectedColumns(table, configured, ctx), cursor };
+      return { descriptor, table, columns, cursor };
     } catch (err) {
       return { descriptor, error: err as ConnectorError };
     }
   });
 }
 
-type StreamFailures = StreamsFailedError['failures'];
+export type StreamFailures = StreamsFailedError['failures'];
 
 /** A stream that failed on its own: Airbyte's INCOMPLETE status, then the error naming the stream. */
-function* streamFailed(descriptor: UnreadableStream['descriptor'], error: ConnectorError, failures: StreamFailures): Generator<SourceOutput> {
+export function* streamFailed(descriptor: UnreadableStream['descriptor'], error: ConnectorError, failures: StreamFailures): Generator<SourceOutput> {
   failures.push({ stream: descriptor, error });
   yield streamStatusMessage(descriptor, 'INCOMPLETE');
   yield errorTraceMessage(error.message, error.failureType, error.internalMessage, descriptor);
 }
 
-async function supportsTidRangeScans(client: pg.Client): Promise<boolean> {
+export async function supportsTidRangeScans(client: pg.Client): Promise<boolean> {
   const { rows } = await client.query<{ ok: boolean }>(`SELECT current_setting('server_version_num')::int >= 140000 AS ok`);
   return rows[0].ok;
 }
 
-interface ReadSession {
+export interface ReadSession {
   client: pg.Client;
+  /** An exported snapshot every stream's transaction reads in (CDC's initial snapshot). */
+  snapshotName?: string;
   config: PostgresSourceConfig;
   state: AirbyteStateMessage[] | undefined;
   spill: SpillDirectory;
@@ -118,12 +128,13 @@ interface ReadSession {
 }
 
 /** One stream in its own snapshot, bracketed by STREAM_STATUS traces; failures name the stream. */
-async function* readStream(session: ReadSession, plan: StreamPlan): AsyncGenerator<SourceOutput> {
+export async function* readStream(session: ReadSession, plan: StreamPlan): AsyncGenerator<SourceOutput> {
   const { client } = session;
   const { descriptor } = plan;
   yield streamStatusMessage(descriptor, 'STARTED');
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    if (session.snapshotName) await client.query(`SET TRANSACTION SNAPSHOT ${pg.escapeLiteral(session.snapshotName)}`);
     const stats = await relationStats(client, plan.table);
     // Table statistics describe a whole-table read; an incremental window is usually far smaller.
     if (!plan.cursor && isCtidScannable(plan.table)) {
@@ -167,6 +178,11 @@ export async function* readPostgres(
   tuning: ReadTuning,
 ): AsyncGenerator<SourceOutput> {
   const config = resolveConfig(rawConfig);
+  const cdc = cdcMethod(config);
+  if (cdc) {
+    yield* readPostgresCdc(config, cdc, catalog, state, ctx, tuning);
+    return;
+  }
   const client = await connect(config, { connectTimeoutMs: READ_CONNECT_TIMEOUT_MS, ctx });
   let spill: SpillDirectory | undefined;
   try {

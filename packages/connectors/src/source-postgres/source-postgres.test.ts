@@ -74,6 +74,14 @@ describe('check names the cause of a failure', () => {
     expect(status.message).not.toContain('wrong-password-123');
   }, SLOW);
 
+  it('CDC on a server without wal_level=logical names the setting to change', async () => {
+    const cdc = { ...config, replication_method: { method: 'CDC', replication_slot: 'some_slot', publication: 'some_pub' } } as PostgresSourceConfig;
+    const status = await sourcePostgres.check(cdc, ctx);
+    expect(status.status).toBe('FAILED');
+    expect(status.message).toContain('wal_level is "replica"; CDC needs "logical". Run ALTER SYSTEM SET wal_level = logical; and restart Postgres.');
+    expectUserMessage(status.message);
+  }, SLOW);
+
   it('ssl_mode prefer falls back to plain against a server without SSL', async () => {
     expect(await sourcePostgres.check({ ...config, ssl_mode: { mode: 'prefer' } }, ctx)).toEqual({ status: 'SUCCEEDED' });
   });

@@ -1,5 +1,5 @@
 // Airbyte's source-postgres spec (field names, titles and oneOf shapes as in airbyte/source-postgres),
-// limited to what this connector implements: Standard replication, no SSH tunnel.
+// limited to what this connector implements: Standard and Logical Replication (CDC), no SSH tunnel.
 import type { ConnectorSpecification, JsonSchema } from '@platform/protocol';
 
 const certificateFields: Record<string, JsonSchema> = {
@@ -100,6 +100,57 @@ export const spec: ConnectorSpecification = {
             description: 'Standard replication requires no setup on the DB side but will not be able to represent deletions incrementally.',
             required: ['method'],
             properties: { method: { type: 'string', const: 'Standard', order: 0 } },
+          },
+          {
+            title: 'Logical Replication (CDC)',
+            description:
+              'Logical replication reads inserts, updates and deletes from the write-ahead log through a replication slot (pgoutput). It needs wal_level = logical, a replication slot, a publication and a user with REPLICATION.',
+            required: ['method', 'replication_slot', 'publication'],
+            additionalProperties: true,
+            properties: {
+              method: { type: 'string', const: 'CDC', order: 1 },
+              plugin: {
+                type: 'string',
+                title: 'Plugin',
+                description: 'A logical decoding plugin installed on the PostgreSQL server.',
+                enum: ['pgoutput'],
+                default: 'pgoutput',
+                order: 2,
+              },
+              replication_slot: {
+                type: 'string',
+                title: 'Replication Slot',
+                description: "A logical replication slot for this connection alone, created with SELECT pg_create_logical_replication_slot('<name>', 'pgoutput').",
+                minLength: 1,
+                order: 3,
+              },
+              publication: {
+                type: 'string',
+                title: 'Publication',
+                description: 'A publication of the tables to replicate, created with CREATE PUBLICATION <name> FOR TABLE <tables>.',
+                minLength: 1,
+                order: 4,
+              },
+              initial_waiting_seconds: {
+                type: 'integer',
+                title: 'Initial Waiting Time in Seconds (Advanced)',
+                description:
+                  'How long a sync waits for the server: for transactions open before a snapshot to end, and for anything from the write-ahead log. Past it the sync fails, naming what it waited for. Valid range: 120 to 2400 seconds.',
+                default: 1200,
+                minimum: 120,
+                maximum: 2400,
+                order: 5,
+              },
+              lsn_commit_behaviour: {
+                type: 'string',
+                title: 'LSN commit behaviour',
+                description:
+                  'When the replication slot is told that changes were consumed: at the start of the next sync, for the position the destination committed. "While reading Data" is not offered: a sync failing after such a commit loses changes.',
+                enum: ['After loading Data in the destination'],
+                default: 'After loading Data in the destination',
+                order: 6,
+              },
+            },
           },
         ],
       },

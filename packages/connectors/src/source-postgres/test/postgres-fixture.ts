@@ -16,11 +16,12 @@ export interface FixturePostgres {
   stop(): Promise<void>;
 }
 
-export async function startFixturePostgres(): Promise<FixturePostgres> {
+/** `logicalReplication` starts the server with wal_level=logical (CDC tests); the fixture's default has it off. */
+export async function startFixturePostgres(options: { logicalReplication?: boolean } = {}): Promise<FixturePostgres> {
   const root = await mkdtemp(join(tmpdir(), 'source-postgres-test-'));
   // As root, Postgres runs as the `postgres` user and must be able to traverse the directory.
   await chmod(root, 0o755);
-  const service = await new PostgresService({ dataDir: join(root, 'data'), persistent: false, logicalReplication: false }).start();
+  const service = await new PostgresService({ dataDir: join(root, 'data'), persistent: false, logicalReplication: options.logicalReplication ?? false }).start();
   const sql = async (text: string, params?: unknown[]) => {
     const client = new pg.Client({ connectionString: service.connectionUrl(FIXTURE_DATABASE) });
     await client.connect();

@@ -89,13 +89,30 @@ describe("the guide's API sequence", () => {
     expect(connection.body.syncCatalog.streams[0].stream.jsonSchema.properties).toHaveProperty('updated_at');
   });
 
-  it('refuses the CDC configuration of the setup guide with a message naming the supported method', async () => {
+  it('refuses a CDC configuration without its replication slot and publication, naming them', async () => {
     const res = await api.post('sources/create', {
       sourceDefinitionId: POSTGRES_SOURCE_DEFINITION_ID,
       connectionConfiguration: { ...sourceConfig, replication_method: { method: 'CDC', plugin: 'pgoutput', initial_waiting_seconds: 300 } },
       name: 'Production PostgreSQL',
     });
     expect(res.status).toBe(422);
-    expect(res.body.details).toEqual([{ path: 'connectionConfiguration.replication_method', message: 'must be one of the options: Standard' }]);
+    expect(res.body.details).toEqual([
+      { path: 'connectionConfiguration.replication_method.replication_slot', message: 'is required' },
+      { path: 'connectionConfiguration.replication_method.publication', message: 'is required' },
+    ]);
+  });
+
+  it("accepts the guide's CDC configuration, and its check names the missing replication slot with the statement that creates it", async () => {
+    const replication_method = { method: 'CDC', plugin: 'pgoutput', replication_slot: 'airbyte_slot', publication: 'airbyte_publication', initial_waiting_seconds: 300 };
+    const res = await api.post('sources/create', {
+      sourceDefinitionId: POSTGRES_SOURCE_DEFINITION_ID,
+      connectionConfiguration: { ...sourceConfig, replication_method },
+      name: 'Production PostgreSQL (CDC)',
+    });
+    expect(res.status).toBe(200);
+    const check = await api.post('sources/check_connection', { sourceId: res.body.sourceId });
+    expect(check.body.status).toBe('failed');
+    expect(check.body.message).toContain(`Replication slot "airbyte_slot" does not exist. Create it in database "${sourceConfig.database}": SELECT pg_create_logical_replication_slot('airbyte_slot', 'pgoutput');`);
+    expect(check.body.message).toContain('Publication "airbyte_publication" does not exist.');
   });
 });
