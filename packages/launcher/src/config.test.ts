@@ -8,7 +8,7 @@ test('config/platform.yaml gives the guide’s ports and local credentials by de
   const config = loadPlatformConfig(DEFAULT_CONFIG_DIR, {}, {});
   expect(config.runtime).toBe('embedded');
   expect(config.ports).toEqual({ api: 8001, webapp: 8000, postgres: 5432, s3: 9000, query: 9047, query_pg: 15432 });
-  expect(config.query).toEqual({ user: 'dremio_user', password: 'dremio_password1', queryTimeoutSeconds: 300, maxConcurrentQueries: 4 });
+  expect(config.query).toEqual({ user: 'dremio_user', password: 'dremio_password', queryTimeoutSeconds: 300, maxConcurrentQueries: 4 });
   expect(config.s3).toMatchObject({ bucket: 'datalake', region: 'us-east-1', accessKeyId: 'minioadmin' });
   expect(config.stateDir).toBe(path.resolve(DEFAULT_CONFIG_DIR, '..', '.platform'));
 });
