@@ -4,6 +4,7 @@
 // by row against the source; the guide's curl and Python snippets; `down` + `up` keeping
 // data and history. Everything is torn down at the end, also on failure.
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -92,6 +93,45 @@ describe.sequential('the platform, end to end', () => {
       if (service.port) expect(line).toContain(String(service.port));
     }
     expect(platform.run.services.map((s) => s.name)).toEqual(['postgres', 's3', 'server', 'worker', 'query', 'webapp']);
+  });
+
+  test('`platform status` shows a CDC source’s replication slot: the WAL it retains and its lag', async () => {
+    const [seeded] = (await unwrap('sources/list', platform.client.POST('/v1/sources/list', { body: {} }))).sources;
+    const server = new URL(sourceDbUrl);
+    const password = `cdc-${randomBytes(8).toString('hex')}`;
+    await withSourceDb(sourceDbUrl, async (db) => {
+      await db.query(`CREATE ROLE e2e_cdc LOGIN REPLICATION PASSWORD '${password}'`);
+      await db.query('GRANT SELECT ON ALL TABLES IN SCHEMA public TO e2e_cdc');
+      await db.query('CREATE PUBLICATION e2e_status_pub FOR TABLE customers');
+      await db.query("SELECT pg_create_logical_replication_slot('e2e_status_slot', 'pgoutput')");
+    });
+    const connectionConfiguration = {
+      host: server.hostname,
+      port: Number(server.port),
+      database: 'source_db',
+      username: 'e2e_cdc',
+      password,
+      schemas: ['public'],
+      ssl_mode: { mode: 'disable' },
+      replication_method: { method: 'CDC', plugin: 'pgoutput', replication_slot: 'e2e_status_slot', publication: 'e2e_status_pub', initial_waiting_seconds: 120 },
+    };
+    const source = await unwrap(
+      'sources/create',
+      platform.client.POST('/v1/sources/create', { body: { workspaceId: seeded.workspaceId, sourceDefinitionId: seeded.sourceDefinitionId, name: 'CDC status', connectionConfiguration } }),
+    );
+    try {
+      const status = await platformCli(['status', ...flags]);
+      expect(status.stdout).toMatch(/CDC sources \(replication slot WAL\):\n {2}CDC status: ok: Replication slot "e2e_status_slot" retains \d+\.\d MB of WAL and is \d+\.\d MB behind/);
+      expect(status.stdout).not.toContain(password);
+    } finally {
+      await unwrap('sources/delete', platform.client.POST('/v1/sources/delete', { body: { sourceId: source.sourceId } }));
+      await withSourceDb(sourceDbUrl, async (db) => {
+        await db.query("SELECT pg_drop_replication_slot('e2e_status_slot')");
+        await db.query('DROP PUBLICATION e2e_status_pub');
+        await db.query('DROP OWNED BY e2e_cdc');
+        await db.query('DROP ROLE e2e_cdc');
+      });
+    }
   });
 
   test('`up` seeded the guide’s demo once; seeding again duplicates nothing', async () => {

@@ -12,6 +12,7 @@ import { readRunFile } from './run-file';
 import { formatRows, type SqlFormat } from './sql-output';
 import { DremioClient, DremioQueryError } from '@platform/lake-query/client';
 import { printServicesStatus, serviceState } from './status';
+import { cdcHealthLines } from './cdc-health';
 import { runDockerDown, runDockerLogs, runDockerStatus, runDockerUp } from './docker/commands';
 import { chooseRuntime, runtimeInUse } from './docker/runtime-choice';
 import { connectDockerPlatform, seedDockerPlatform } from './docker/runtime';
@@ -93,6 +94,9 @@ export async function runStatus(options: PlatformOptions): Promise<number> {
   }
   console.log(`platform ${run.state} since ${run.startedAt} (supervisor pid ${run.supervisorPid}, state in ${run.stateDir})\n`);
   const healthy = await printServicesStatus(run);
+  const platform = connectPlatform(options);
+  const cdc = platform ? await cdcHealthLines(platform.client).catch((error: Error) => [`unknown (${error.message})`]) : [];
+  if (cdc.length) console.log(`\nCDC sources (replication slot WAL):\n${cdc.map((line) => `  ${line}`).join('\n')}`);
   console.log(loginHint(run.apiUrl, run.apiCredentials));
   return healthy ? 0 : 1;
 }
