@@ -1,5 +1,5 @@
 // Errors of the HTTP transport itself (who may call, how a body must be sent), as opposed to
-// the domain errors of ../errors.ts that services throw. Same JSON shape: {message, exceptionClassName}.
+// the domain errors of ../shared/errors.ts that services throw. Same JSON shape: {message, exceptionClassName}.
 import { ApiError } from '../shared/errors';
 
 /** An ApiError that also sets response headers (a 401's challenge, a 413's Connection: close). */
