@@ -8,7 +8,7 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PostgresService, SeaweedService, wait } from '@platform/services';
-import { loadPlatformConfig, loadResourceLimits, parseMemoryMiB, type ConfigOverrides, type PlatformConfig, type ResourceLimits } from './config';
+import { loadPlatformConfig, loadResourceLimits, parseMemoryMiB, type ConfigOverrides, type ConfiguredResources, type PlatformConfig } from './config';
 import { apiClientUrl, apiCredentials, apiServerEnv } from './api-access';
 import { startNodeService } from './node-service';
 import { PLATFORM_DATABASE, prepareDatabases } from './postgres-setup';
@@ -138,7 +138,7 @@ function serveRepairRequests(supervisor: ServiceSupervisor<ServiceName>, run: Ru
 
 interface ServiceContext {
   config: PlatformConfig;
-  resources: ResourceLimits;
+  resources: ConfiguredResources;
   paths: StatePaths;
   secretKey: string;
 }

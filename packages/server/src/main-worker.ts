@@ -25,7 +25,7 @@ import { createPlatformServices } from './app';
 import { createLogger } from './logger';
 import { startScheduler } from './scheduler/scheduler';
 import { migrate } from './store/db';
-import { platformResourcesFromEnv } from './worker/resources';
+import { resourceLimitsFromEnv } from './worker/resources';
 import { workerSettingsFromEnv } from './worker/settings';
 import { Worker } from './worker/worker';
 
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     jobStore: services.jobStore,
     configStore: services.configStore,
     log: log.child('jobs'),
-    resources: platformResourcesFromEnv(process.env),
+    resources: resourceLimitsFromEnv(process.env),
     ...settings,
     tmpDir: process.env.PLATFORM_STATE_DIR ? join(process.env.PLATFORM_STATE_DIR, 'tmp') : undefined,
   });

@@ -40,6 +40,7 @@ export interface ConnectionSpec {
   namespaceDefinition?: ApiSchemas['NamespaceDefinitionType'];
   namespaceFormat?: string;
   prefix?: string;
+  resourceRequirements?: ApiSchemas['ResourceRequirements'];
 }
 
 export interface SourceDatabase {
@@ -146,7 +147,7 @@ export async function startTestPlatform(): Promise<TestPlatform> {
         geography: 'auto',
         nonBreakingChangesPreference: 'ignore',
         notifySchemaChanges: false,
-        resourceRequirements: null,
+        resourceRequirements: spec.resourceRequirements ?? null,
       });
     },
     startWorker(options = {}) {

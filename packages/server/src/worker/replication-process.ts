@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url';
 import { TSX_LOADER } from '@platform/services/tsx-loader';
 import { childEnvironment } from './child-env';
 import type { ReplicationInput } from './child-protocol';
-import type { ChildLimits } from './resources';
 
 const REPLICATION_MAIN = fileURLToPath(new URL('./replication-main.ts', import.meta.url));
 
@@ -18,12 +17,12 @@ export interface ReplicationProcess {
   terminate(graceMs: number): Promise<void>;
 }
 
-/** `tmpDir` becomes the child's TMPDIR: every spill file of its connectors lands there. */
-export function startReplication(input: ReplicationInput, limits: ChildLimits, tmpDir: string): ReplicationProcess {
+/** `execArgv` sizes the child's heap; `tmpDir` becomes its TMPDIR: every spill file of its connectors lands there. */
+export function startReplication(input: ReplicationInput, execArgv: string[], tmpDir: string): ReplicationProcess {
   const child: ChildProcessByStdio<Writable, Readable, Readable> = spawn(
     process.execPath,
-    [...limits.execArgv, '--import', TSX_LOADER, REPLICATION_MAIN],
-    { env: childEnvironment(process.env, { ...limits.env, TMPDIR: tmpDir }), stdio: ['pipe', 'pipe', 'pipe'] },
+    [...execArgv, '--import', TSX_LOADER, REPLICATION_MAIN],
+    { env: childEnvironment(process.env, { TMPDIR: tmpDir }), stdio: ['pipe', 'pipe', 'pipe'] },
   );
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal }));

@@ -17,7 +17,7 @@ import { AttemptRunner, type AttemptRunnerConfig } from './attempt-runner';
 import { ATTEMPT_BACKOFF, backoffDelayMs, sleep, type BackoffPolicy } from './backoff';
 import { formatLogLine, type AttemptFailure } from './child-protocol';
 import { JobSlots } from './job-slots';
-import { replicationChildLimits, replicationChildMemoryBytes, type PlatformResources } from './resources';
+import { replicationChildMemoryBytes, type ResourceLimits } from '../resource-limits';
 import { decideAfterFailure } from './retry-policy';
 import { DEFAULT_MAX_JOBS } from './settings';
 
@@ -26,7 +26,7 @@ export interface WorkerOptions {
   jobStore: JobStore;
   configStore: ConfigStore;
   log: Logger;
-  resources?: PlatformResources;
+  resources?: ResourceLimits;
   /** Jobs this process runs at once (each in its own replication child). */
   maxJobs?: number;
   /** Bound on the sum of the running children's memory limits; unbounded by default. */
@@ -81,7 +81,7 @@ export class Worker {
       jobStore: o.jobStore,
       configStore: o.configStore,
       log: o.log,
-      limits: replicationChildLimits(options.resources ?? {}),
+      resources: options.resources ?? {},
       tmpDir: options.tmpDir ?? this.ownTmpDir!,
       maxAttempts: o.maxAttempts,
       backoff: o.backoff,
