@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { describeExit, endOf, stopProcess, type ProcessEnd } from './process.js';
+import { endOf, exitOf, stopProcess, type ProcessEnd } from './process.js';
 import { TSX_LOADER } from './tsx-loader.js';
 import { waitForStart, type WaitStrategy, type WaitTarget } from './wait.js';
 
@@ -60,7 +60,7 @@ export function spawnNodeEntry(options: NodeEntryOptions): NodeEntryProcess {
   // A failed spawn emits 'error': it is reported through `ended`, not thrown at the caller's event loop.
   child.on('error', () => undefined);
   const ended = endOf(child);
-  const exited = ended.then(({ code, signal }) => (code === null && signal === null ? 'failed to start' : describeExit(code, signal)));
+  const exited = exitOf(child);
   return {
     child,
     pid: child.pid ?? 0,

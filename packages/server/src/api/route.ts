@@ -3,7 +3,7 @@
 // calling a handler and serializes what it returns (undefined → 204 No Content).
 import type { PlatformServices } from '../app';
 import type { Logger } from '../logger';
-import type { components } from './openapi-types';
+import type { components } from '@platform/api-types';
 
 export type ApiSchemas = components['schemas'];
 

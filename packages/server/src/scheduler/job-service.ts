@@ -3,7 +3,7 @@
 import type { StreamDescriptor } from '@platform/protocol';
 import type { ConnectionService } from '../config/connections';
 import { ConflictError, NotFoundError } from '../errors';
-import { isActiveJobStatus } from '../job-statuses';
+import { isActiveJobStatus } from '@platform/api-types';
 import type { ConnectionRecord } from '../store/config-store';
 import type { Job, JobStore } from '../store/job-store';
 import { sleep } from '../worker/backoff';

@@ -11,7 +11,7 @@ import type { ApiSchemas } from '../api/route';
 import { createPlatformServices, type PlatformServices } from '../app';
 import { createLogger, type Logger } from '../logger';
 import type { ConnectionRecord, ConnectionSchedule } from '../store/config-store';
-import { isActiveJobStatus } from '../job-statuses';
+import { isActiveJobStatus } from '@platform/api-types';
 import type { Job } from '../store/job-store';
 import { findConnectorDefinition } from '../worker/connectors';
 import { Worker, type WorkerOptions } from '../worker/worker';
