@@ -8,7 +8,7 @@
 //                            directory per attempt, removed when it ends and swept at start
 //                            (without it, under a fresh directory in the system's tmp)
 //   PLATFORM_RESOURCES       JSON {source, destination, orchestrator: {memory_limit, ...}};
-//                            see worker/resources.ts for how limits reach the child
+//                            see resource-limits.ts for how limits reach the child
 //   JOB_MAIN_CONTAINER_{CPU,MEMORY}_{REQUEST,LIMIT}, REPLICATION_ORCHESTRATOR_*
 //                            Airbyte's names for the same limits (each connector; the
 //                            orchestrator); PLATFORM_RESOURCES's roles win over them

@@ -111,7 +111,7 @@ export class AttemptRunner {
       return failedWith(failureFrom('airbyte_platform', err));
     }
     try {
-      return await this.replicate({ ...context.input, limits: limits.connectors }, limits, tmpDir);
+      return await this.replicate({ ...context.input, limits: limits.connectors }, limits, context.resourceRequirements?.memory_limit !== undefined, tmpDir);
     } finally {
       // The child's spill files hold source rows: they go with the attempt, once the child is gone.
       await this.process?.terminate(this.cfg.killGraceMs);
@@ -119,7 +119,7 @@ export class AttemptRunner {
     }
   }
 
-  private async replicate(input: ReplicationInput, limits: ChildLimits, tmpDir: string): Promise<Ending> {
+  private async replicate(input: ReplicationInput, limits: ChildLimits, limitsFromConnection: boolean, tmpDir: string): Promise<Ending> {
     const proc = startReplication(input, limits.execArgv, tmpDir);
     this.process = proc;
     const stderrTail: string[] = [];
@@ -149,7 +149,7 @@ export class AttemptRunner {
     if (this.interruption) return this.interrupted();
     if (persistenceFailure) return failedWith(persistenceFailure);
     if (this.result?.type === 'failed') return { kind: 'failed', failures: this.result.failures, completedStreams: this.result.completedStreams };
-    return failedWith(crashFailure(exit, stderrTail, limits.heapMiB));
+    return failedWith(crashFailure(exit, stderrTail, { MiB: limits.heapMiB, fromConnection: limitsFromConnection }));
   }
 
   private interrupted(): Ending {

@@ -43,7 +43,7 @@ describe('memory limits', () => {
     expect(attempt.failureSummary?.failures[0]).toMatchObject({
       failureOrigin: 'replication',
       failureType: 'system_error',
-      externalMessage: expect.stringContaining('ran out of memory (heap limit 80 MiB'),
+      externalMessage: expect.stringContaining("ran out of memory (heap limit 80 MiB, from the connection's resourceRequirements.memory_limit"),
     });
   });
 });
