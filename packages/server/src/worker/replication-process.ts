@@ -2,7 +2,7 @@
 // no intermediate tsx process, so signals and the stdin pipe reach it directly) and stops it.
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { spawnNodeEntry, type ProcessEnd } from '@platform/services';
+import { spawnNodeEntry, type ProcessEnd } from '@platform/services/lifecycle';
 import { childEnvironment } from './child-env';
 import type { ReplicationInput } from './child-protocol';
 
