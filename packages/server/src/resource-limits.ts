@@ -14,15 +14,11 @@
 // connectors' defaults apply. CPU limits and requests are not enforceable on a local process
 // and are ignored; orchestrator limits apply to the worker process itself, which the
 // launcher starts.
+import type { components } from '@platform/api-types';
 import type { ConnectorLimits } from '@platform/connectors';
 
-/** Airbyte's ResourceRequirements of one role or connection. */
-export interface ResourceRequirements {
-  cpu_request?: string;
-  cpu_limit?: string;
-  memory_request?: string;
-  memory_limit?: string;
-}
+/** Airbyte's ResourceRequirements of one role or connection: the API's schema, one type everywhere. */
+export type ResourceRequirements = components['schemas']['ResourceRequirements'];
 
 /** The roles the platform's own processes are sized by. */
 export const RESOURCE_ROLES = ['source', 'destination', 'orchestrator', 'query'] as const;
