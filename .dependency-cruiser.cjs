@@ -18,12 +18,13 @@ const NOT_TESTS = '\\.test\\.ts$';
 const PACKAGE_DEPENDENCIES = {
   protocol: [],
   services: [],
+  'api-types': [],
   connectors: ['protocol', 'services'],
-  server: ['protocol', 'connectors', 'services'],
+  server: ['protocol', 'connectors', 'services', 'api-types'],
   'lake-query': ['services'],
-  'api-client': ['server', 'lake-query'],
-  launcher: ['server', 'api-client', 'lake-query', 'services'],
-  webapp: ['api-client', 'lake-query'],
+  'api-client': ['api-types', 'lake-query'],
+  launcher: ['server', 'api-client', 'api-types', 'lake-query', 'services'],
+  webapp: ['api-client', 'api-types', 'lake-query'],
 };
 const TEST_CODE = '\\.test\\.tsx?$|/testing/|^packages/webapp/e2e/';
 

@@ -1,8 +1,8 @@
 // The typed Config API client: openapi-fetch over the types generated from the server's
-// OpenAPI document (packages/server/src/schemas/openapi-types.ts, `pnpm --filter @platform/server
+// OpenAPI document (@platform/api-types, `pnpm --filter @platform/server
 // generate`; the server's drift test fails when they no longer match openapi.yaml).
 import createClient, { type Client } from 'openapi-fetch';
-import type { components, paths } from '@platform/server/openapi-types';
+import type { components, paths } from '@platform/api-types';
 
 export type PlatformClient = Client<paths>;
 export type Schemas = components['schemas'];

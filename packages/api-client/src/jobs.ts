@@ -1,6 +1,6 @@
 // Triggering a sync and following its job, for the CLI, e2e and the benchmark.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isActiveJobStatus } from '@platform/server/job-statuses';
+import { isActiveJobStatus } from '@platform/api-types';
 import { unwrap, type PlatformClient, type Schemas } from './client';
 
 export type JobInfo = Schemas['JobInfoRead'];

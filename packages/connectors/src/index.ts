@@ -4,7 +4,7 @@
 export type { CsvFileBatch, RecordBatch, SourceOutput } from './framework/batches';
 export { configProblems, validateConnectorConfig } from './framework/config';
 export { isJsonObject, locatePath, stringValuesAt, type JsonObject } from './framework/config-paths';
-export type { ConfigProblem, Connector, ConnectorContext, Destination, DestinationContext, Source } from './framework/connector';
+export type { ConfigProblem, Connector, ConnectorContext, ConnectorLimits, Destination, DestinationContext, Source } from './framework/connector';
 export { mapError, type ErrorFacts, type ErrorMatch, type ErrorRule, type ErrorTable } from './framework/error-rules';
 export { asConnectorError, configError, ConnectorError, StreamsFailedError, systemError, transientError } from './framework/errors';
 export { networkRules, type NetworkFailure, type NetworkFailureKind } from './framework/network-errors';

@@ -1,10 +1,10 @@
 // Runs the `platform` CLI as a user would (`pnpm platform ...` runs the same file).
 import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { stopPlatform } from '@platform/launcher';
 
-const PLATFORM_BIN = fileURLToPath(new URL('../../launcher/bin/platform.mjs', import.meta.url));
+const PLATFORM_BIN = createRequire(import.meta.url).resolve('@platform/launcher/bin');
 
 export interface CliResult {
   code: number;

@@ -3,9 +3,8 @@
 import { createReadStream, existsSync, statSync, watch } from 'node:fs';
 import path from 'node:path';
 import { findConnection, jobFailureMessage, jobProgress, startSync, unwrap, waitForJob, type JobInfo, type SeededObject } from '@platform/api-client';
-import { isPidAlive } from '@platform/services';
+import { isPidAlive, tail } from '@platform/services';
 import { loginHint } from './api-access';
-import { tail } from './node-service';
 import { connectPlatform, resolveConfig, seedFiles, seedPlatform, servicesNotUp, startPlatform, stopPlatform, type PlatformHandle, type PlatformOptions } from './platform';
 import { progressPrinter, step } from './progress';
 import { readRunFile } from './run-file';

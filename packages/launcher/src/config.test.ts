@@ -44,3 +44,20 @@ test('memory quantities convert to MiB', () => {
   expect(parseMemoryMiB('1G', 'x')).toBe(954);
   expect(() => parseMemoryMiB('lots', 'resources.orchestrator.memory_limit')).toThrow(ConfigError);
 });
+
+test('a bad resource setting in config/config.yaml names its field', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'platform-config-'));
+  const write = (yaml: string) => writeFileSync(path.join(dir, 'config.yaml'), yaml);
+  const roles = (destination: string) =>
+    `resources:\n  source: { cpu_limit: "1", memory_limit: 1Gi }\n  destination: ${destination}\n  orchestrator: { cpu_limit: "0.5", memory_limit: 512Mi }\n  query: { cpu_limit: "1", memory_limit: 1Gi }\n`;
+  try {
+    write(roles('{ cpu_limit: "1", memory_limit: 1 gigabyte }'));
+    expect(() => loadResourceLimits(dir)).toThrow(/config\.yaml: resources\.destination\.memory_limit: invalid memory quantity "1 gigabyte"/);
+    write(roles('{ cpu_limit: "1", memory_limt: 1Gi }'));
+    expect(() => loadResourceLimits(dir)).toThrow(/resources\.destination\.memory_limt is not a resource setting/);
+    write(roles('{ cpu_limit: "1" }'));
+    expect(() => loadResourceLimits(dir)).toThrow(/resources\.destination needs cpu_limit and memory_limit/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

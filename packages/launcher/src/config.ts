@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { interpolateDeep, type Env } from '@platform/api-client';
-import { parseMemoryQuantity } from '@platform/server/resources';
+import { parseMemoryQuantity, parseResourceLimits, RESOURCE_ROLES, type ResourceLimits, type ResourceRequirements, type ResourceRole } from '@platform/server/resource-limits';
 import { parseApiAccess, type ApiAccess } from './api-access';
 import { parseDockerSettings, type DockerSettings } from './docker/settings';
 
@@ -31,21 +31,19 @@ export interface PlatformConfig {
   docker: DockerSettings;
 }
 
-export interface RoleResources {
-  cpu_limit: string;
-  memory_limit: string;
-  cpu_request?: string;
-  memory_request?: string;
-}
+export type { ResourceLimits } from '@platform/server/resource-limits';
 
-/** The guide's resource limits, keyed by connector role. */
-export interface ResourceLimits {
-  source: RoleResources;
-  destination: RoleResources;
-  orchestrator: RoleResources;
-  /** The query service's process (DuckDB gets half of memory_limit). */
-  query: RoleResources;
-}
+/** A role as config.yaml gives it: the guide requires its cpu_limit and memory_limit. */
+export type RoleResources = ResourceRequirements & Required<Pick<ResourceRequirements, 'cpu_limit' | 'memory_limit'>>;
+
+/**
+ * config.yaml's resources: every role of the platform's processes (`query`: the query
+ * service, whose DuckDB gets half of memory_limit), each with its limits.
+ */
+export type ConfiguredResources = ResourceLimits & Record<ResourceRole, RoleResources>;
+
+/** The roles only the docker runtime reads, besides RESOURCE_ROLES (docker/container-resources.ts). */
+export const CONTAINER_ROLES = ['postgres', 's3', 'dremio', 'server', 'webapp', 'init'] as const;
 
 export interface ConfigOverrides {
   stateDir?: string;
@@ -107,15 +105,19 @@ export function loadPlatformConfig(configDir: string, overrides: ConfigOverrides
   };
 }
 
-export function loadResourceLimits(configDir: string): ResourceLimits {
+export function loadResourceLimits(configDir: string): ConfiguredResources {
   const file = path.join(configDir, 'config.yaml');
-  const resources = (readYaml(file) as { resources?: Partial<ResourceLimits> }).resources;
-  for (const role of ['source', 'destination', 'orchestrator', 'query'] as const) {
-    const limits = resources?.[role];
-    if (!limits?.cpu_limit || !limits.memory_limit) throw new ConfigError(`${file}: resources.${role} needs cpu_limit and memory_limit`);
-    parseMemoryMiB(limits.memory_limit, `${file}: resources.${role}.memory_limit`);
+  let resources: ResourceLimits;
+  try {
+    resources = parseResourceLimits((readYaml(file) as { resources?: unknown }).resources, `${file}: resources`, CONTAINER_ROLES);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
   }
-  return resources as ResourceLimits;
+  for (const role of RESOURCE_ROLES) {
+    const limits = resources[role];
+    if (!limits?.cpu_limit || !limits.memory_limit) throw new ConfigError(`${file}: resources.${role} needs cpu_limit and memory_limit`);
+  }
+  return resources as ConfiguredResources;
 }
 
 /** Kubernetes memory quantity ("512Mi", "1Gi", "1G") → MiB, with the config key in the error. */

@@ -1,6 +1,7 @@
 // One health probe per kind of service, and the server's view of its dependencies, for
 // `platform status`.
-import { isPidAlive, wait } from '@platform/services';
+import { isPidAlive, type WaitStrategy } from '@platform/services';
+import { postgresReady, queryReady, s3Ready, webappReady } from './readiness';
 import type { ServiceRecord } from './run-file';
 
 export type Health = { ok: true; detail: string } | { ok: false; detail: string };
@@ -23,31 +24,24 @@ export async function checkHealth(service: ServiceRecord): Promise<Health> {
         const down = Object.entries(health.dependencies ?? {}).filter(([, d]) => !d.available);
         return { ok: false, detail: `degraded (${down.map(([name]) => name).join(', ') || 'unavailable'})` };
       }
-      case 's3': {
-        const response = await fetch(`${service.url}/healthz`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
-        await response.body?.cancel();
-        return response.ok ? { ok: true, detail: 'healthy' } : { ok: false, detail: `HTTP ${response.status}` };
-      }
-      case 'query': {
-        const response = await fetch(`${service.url}/apiv2/server_status`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
-        await response.body?.cancel();
-        return response.ok ? { ok: true, detail: 'healthy' } : { ok: false, detail: `HTTP ${response.status}` };
-      }
-      case 'webapp': {
-        const response = await fetch(`${service.url}/`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
-        await response.body?.cancel();
-        return response.ok ? { ok: true, detail: 'healthy' } : { ok: false, detail: `HTTP ${response.status}` };
-      }
-      case 'postgres':
-        await wait.forPort('127.0.0.1', service.port!).waitUntilReady(PROBE_TIMEOUT_MS);
-        return { ok: true, detail: 'healthy' };
       case 'worker':
         return { ok: true, detail: 'running' };
+      default:
+        await probes[service.name](service).waitUntilReady(PROBE_TIMEOUT_MS);
+        return { ok: true, detail: 'healthy' };
     }
   } catch (error) {
     return { ok: false, detail: `unhealthy: ${(error as Error).message}` };
   }
 }
+
+/** The services probed as the supervisor waits for them to start. */
+const probes: Record<'s3' | 'query' | 'webapp' | 'postgres', (service: ServiceRecord) => WaitStrategy> = {
+  s3: (service) => s3Ready(service.url!),
+  query: (service) => queryReady(service.url!),
+  webapp: (service) => webappReady(service.url!),
+  postgres: (service) => postgresReady(service.port!),
+};
 
 /** GET /api/v1/health: 200 and 503 both carry the body. */
 export async function apiHealth(apiUrl: string): Promise<ApiHealth> {

@@ -1,9 +1,8 @@
 // `platform status` of a running platform: each service's state as the supervisor sees it,
 // checked against the process (a killed one shows as down before the supervisor notices),
 // its probe, and the server's view of its dependencies.
-import { isPidAlive } from '@platform/services';
+import { isPidAlive, processTreeMemoryMiB } from '@platform/services';
 import { apiHealth, checkHealth, type ApiHealth } from './health';
-import { processTreeMemoryMiB } from './processes';
 import type { RunFile, ServiceRecord } from './run-file';
 import { describeState } from './supervision';
 import { formatTable } from './table';

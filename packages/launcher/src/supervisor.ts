@@ -7,11 +7,11 @@
 // Run as: node --import tsx supervisor.ts '<SupervisorOptions as JSON>'
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { PostgresService, SeaweedService, wait } from '@platform/services';
-import { loadPlatformConfig, loadResourceLimits, parseMemoryMiB, type ConfigOverrides, type PlatformConfig, type ResourceLimits } from './config';
+import { PostgresService, SeaweedService, startNodeService, type WaitStrategy } from '@platform/services';
+import { loadPlatformConfig, loadResourceLimits, parseMemoryMiB, type ConfigOverrides, type ConfiguredResources, type PlatformConfig } from './config';
 import { apiClientUrl, apiCredentials, apiServerEnv } from './api-access';
-import { startNodeService } from './node-service';
 import { PLATFORM_DATABASE, prepareDatabases } from './postgres-setup';
+import { queryReady, serverReady, webappReady, workerReady } from './readiness';
 import type { ProgressEvent } from './progress';
 import { removeRunFile, writeRunFile, type RunFile, type ServiceName, type ServiceRecord } from './run-file';
 import { ensureSecretKey } from './secret-key';
@@ -26,11 +26,16 @@ export interface SupervisorOptions {
 /** Messages to the CLI that started us. */
 export type SupervisorMessage = { type: 'progress'; event: ProgressEvent } | { type: 'ready'; run: RunFile } | { type: 'failed'; message: string };
 
-// The server's entries, beside this package in the monorepo.
-const SERVER_ENTRY = fileURLToPath(new URL('../../server/src/main-server.ts', import.meta.url));
-const WORKER_ENTRY = fileURLToPath(new URL('../../server/src/main-worker.ts', import.meta.url));
-const QUERY_ENTRY = fileURLToPath(new URL('../../lake-query/src/main.ts', import.meta.url));
+// The entries of the platform's own processes, as their packages export them.
+const SERVER_ENTRY = fileURLToPath(import.meta.resolve('@platform/server/main-server'));
+const WORKER_ENTRY = fileURLToPath(import.meta.resolve('@platform/server/main-worker'));
+const QUERY_ENTRY = fileURLToPath(import.meta.resolve('@platform/lake-query/main'));
+// The web UI's package cannot be a dependency of this one (its browser tests drive the
+// launcher, and the package graph stays acyclic): its entry is found beside this package.
 const WEBAPP_ENTRY = fileURLToPath(new URL('../../webapp/server/main.ts', import.meta.url));
+const READY_TIMEOUT_MS = 60_000;
+// The worker lets a running attempt finish for up to 20 s on SIGTERM.
+const STOP_GRACE_MS = 30_000;
 const HOST = '127.0.0.1';
 
 const tell = (message: SupervisorMessage) => {
@@ -138,7 +143,7 @@ function serveRepairRequests(supervisor: ServiceSupervisor<ServiceName>, run: Ru
 
 interface ServiceContext {
   config: PlatformConfig;
-  resources: ResourceLimits;
+  resources: ConfiguredResources;
   paths: StatePaths;
   secretKey: string;
 }
@@ -206,6 +211,13 @@ function startS3({ config, paths }: ServiceContext): () => Promise<ServiceInstan
   };
 }
 
+/** A platform process: a Node entry, its output appended to its log file; restarting one that dies is supervision.ts's job. */
+async function startEntry(options: { name: ServiceName; entry: string; env: NodeJS.ProcessEnv; nodeFlags?: string[]; ready: WaitStrategy; logFile: string }): Promise<ServiceInstance> {
+  const { logFile, ...rest } = options;
+  const started = await startNodeService({ ...rest, output: { logFile }, readyTimeoutMs: READY_TIMEOUT_MS, stopGraceMs: STOP_GRACE_MS });
+  return { pid: started.pid, exited: started.exited, stop: () => started.stop() };
+}
+
 /** The environment of the server and the worker: the platform database and the secret key. */
 function platformEnv({ config, secretKey }: ServiceContext): NodeJS.ProcessEnv {
   const { user, password } = config.postgres;
@@ -219,7 +231,7 @@ function platformEnv({ config, secretKey }: ServiceContext): NodeJS.ProcessEnv {
 function startServer(context: ServiceContext): Promise<ServiceInstance> {
   const { config, paths } = context;
   const apiUrl = apiClientUrl(config.api, config.ports.api);
-  return startNodeService({
+  return startEntry({
     name: 'server',
     entry: SERVER_ENTRY,
     env: {
@@ -232,20 +244,18 @@ function startServer(context: ServiceContext): Promise<ServiceInstance> {
       PLATFORM_S3_ACCESS_KEY_ID: config.s3.accessKeyId,
       PLATFORM_S3_SECRET_ACCESS_KEY: config.s3.secretAccessKey,
     },
-    // Up once it answers /health at all: 503 only says a dependency is down, which the
-    // server reports rather than depends on.
-    ready: wait.forHttp(`${apiUrl}/api/v1/health`, { status: [200, 503] }),
+    ready: serverReady(apiUrl),
     logFile: logFile(paths, 'server'),
   });
 }
 
 function startWorker(context: ServiceContext): Promise<ServiceInstance> {
   const { resources, paths } = context;
-  return startNodeService({
+  return startEntry({
     name: 'worker',
     entry: WORKER_ENTRY,
     env: { ...platformEnv(context), PLATFORM_STATE_DIR: paths.workerDir, PLATFORM_RESOURCES: JSON.stringify(resources), WORKER_ID: 'worker-1' },
-    ready: { logLine: /"msg":"worker started"/ },
+    ready: workerReady(),
     // The worker is the orchestrator: its heap gets the orchestrator's memory limit.
     nodeFlags: [`--max-old-space-size=${parseMemoryMiB(resources.orchestrator.memory_limit, 'resources.orchestrator.memory_limit')}`],
     logFile: logFile(paths, 'worker'),
@@ -256,7 +266,7 @@ function startQuery(context: ServiceContext): Promise<ServiceInstance> {
   const { config, resources, paths } = context;
   // Half the role's memory for DuckDB (it spills beyond it), half for the V8 heap.
   const halfMiB = Math.floor(parseMemoryMiB(resources.query.memory_limit, 'resources.query.memory_limit') / 2);
-  return startNodeService({
+  return startEntry({
     name: 'query',
     entry: QUERY_ENTRY,
     env: {
@@ -272,14 +282,14 @@ function startQuery(context: ServiceContext): Promise<ServiceInstance> {
       LAKE_QUERY_TEMP_DIR: paths.querySpill,
     },
     nodeFlags: [`--max-old-space-size=${halfMiB}`],
-    ready: wait.forHttp(`http://${HOST}:${config.ports.query}/apiv2/server_status`),
+    ready: queryReady(`http://${HOST}:${config.ports.query}`),
     logFile: logFile(paths, 'query'),
   });
 }
 
 function startWebapp({ config, paths }: ServiceContext): Promise<ServiceInstance> {
   // The UI's server builds the UI first when its build is missing (a checkout never bootstrapped).
-  return startNodeService({
+  return startEntry({
     name: 'webapp',
     entry: WEBAPP_ENTRY,
     env: {
@@ -289,7 +299,7 @@ function startWebapp({ config, paths }: ServiceContext): Promise<ServiceInstance
       WEBAPP_API_URL: apiClientUrl(config.api, config.ports.api),
       WEBAPP_QUERY_URL: `http://${HOST}:${config.ports.query}`,
     },
-    ready: wait.forHttp(`http://${HOST}:${config.ports.webapp}/`),
+    ready: webappReady(`http://${HOST}:${config.ports.webapp}`),
     logFile: logFile(paths, 'webapp'),
   });
 }

@@ -8,7 +8,7 @@
 //                            directory per attempt, removed when it ends and swept at start
 //                            (without it, under a fresh directory in the system's tmp)
 //   PLATFORM_RESOURCES       JSON {source, destination, orchestrator: {memory_limit, ...}};
-//                            see worker/resources.ts for how limits reach the child
+//                            see resource-limits.ts for how limits reach the child
 //   JOB_MAIN_CONTAINER_{CPU,MEMORY}_{REQUEST,LIMIT}, REPLICATION_ORCHESTRATOR_*
 //                            Airbyte's names for the same limits (each connector; the
 //                            orchestrator); PLATFORM_RESOURCES's roles win over them
@@ -25,7 +25,7 @@ import { createPlatform } from './app';
 import { createLogger } from './shared/logger';
 import { startScheduler } from './scheduler/scheduler';
 import { migrate } from './store/db';
-import { platformResourcesFromEnv } from './worker/resources';
+import { resourceLimitsFromEnv } from './worker/resources';
 import { workerSettingsFromEnv } from './worker/settings';
 import { Worker } from './worker/worker';
 
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     jobStore: platform.jobStore,
     configStore: platform.configStore,
     log: log.child('jobs'),
-    resources: platformResourcesFromEnv(process.env),
+    resources: resourceLimitsFromEnv(process.env),
     ...settings,
     tmpDir: process.env.PLATFORM_STATE_DIR ? join(process.env.PLATFORM_STATE_DIR, 'tmp') : undefined,
   });

@@ -1,7 +1,6 @@
 // Process lifecycle shared by every service: spawn with a log tail, how a process ended,
 // and one stop-with-grace, for children (ChildProcess) and for processes known only by pid.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import readline from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -59,17 +58,36 @@ export function describeExit(code: number | null, signal: NodeJS.Signals | null)
   return signal ? `killed by ${signal}` : `exited with code ${code}`;
 }
 
-/** Resolves with how `child` ended, at once if it already has. */
+/** Resolves with a description of how `child` ended, at once if it already has. */
 export function exitOf(child: ChildProcess): Promise<string> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(describeExit(child.exitCode, child.signalCode));
-  return once(child, 'exit').then(([code, signal]) => describeExit(code as number | null, signal as NodeJS.Signals | null));
+  return endOf(child).then(({ code, signal }) => (code === null && signal === null ? 'failed to start' : describeExit(code, signal)));
 }
 
-/** `signal` (SIGTERM), then SIGKILL if it is still running after `graceMs`; resolves once the process is gone. */
+/** How a process ended: its exit code, or the signal that killed it (both null: it never ran). */
+export interface ProcessEnd {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** Resolves with how `child` ended, at once if it already has; a child that failed to spawn ends with neither code nor signal. */
+export function endOf(child: ChildProcess): Promise<ProcessEnd> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  return new Promise((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+    child.once('error', () => {
+      if (child.pid === undefined) resolve({ code: null, signal: null }); // a failed spawn emits 'error' and no 'exit'
+    });
+  });
+}
+
+/**
+ * `signal` (SIGTERM), then SIGKILL if it is still running after `graceMs` (at once when
+ * `graceMs` is 0); resolves once the process is gone.
+ */
 export async function stopProcess(child: ChildProcess, graceMs: number, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const gone = once(child, 'exit');
-  child.kill(signal);
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const gone = endOf(child);
+  child.kill(graceMs > 0 ? signal : 'SIGKILL');
   const ac = new AbortController();
   const timedOut = await Promise.race([gone.then(() => false), sleep(graceMs, true, { signal: ac.signal })]);
   ac.abort();

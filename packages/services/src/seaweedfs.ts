@@ -8,7 +8,7 @@ import { MissingDependencyError } from './errors.js';
 import { assertPortFree, freePorts, isPortFree } from './ports.js';
 import { spawnService, stopProcess } from './process.js';
 import { seaweedPipRequirement } from './versions.js';
-import { wait } from './wait.js';
+import { wait, waitForStart } from './wait.js';
 
 export interface SeaweedOptions {
   dataDir: string;
@@ -183,16 +183,7 @@ export class SeaweedService {
         await removeSockets(ports);
       })());
 
-    const died = new AbortController();
-    void proc.exited.then((how) =>
-      died.abort(new Error(`SeaweedFS ${how} during startup (dataDir ${dataDir}):\n${proc.tail}`)),
-    );
-    try {
-      await wait.forHttp(`${endpoint}/healthz`).waitUntilReady(READY_TIMEOUT_MS, died.signal);
-    } catch (err) {
-      await stop();
-      throw err;
-    }
+    await waitForStart({ exited: proc.exited, stop }, wait.forHttp(`${endpoint}/healthz`), READY_TIMEOUT_MS, (how) => new Error(`SeaweedFS ${how} during startup (dataDir ${dataDir}):\n${proc.tail}`));
 
     return {
       endpoint,

@@ -16,13 +16,13 @@ describe('wait strategies', () => {
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   it('is ready when every strategy is', async () => {
-    await wait.all(wait.forPort('127.0.0.1', port), wait.forHttp(`http://127.0.0.1:${port}/health`)).waitUntilReady(2_000);
+    await wait.all(wait.forListeningPorts('127.0.0.1', port), wait.forHttp(`http://127.0.0.1:${port}/health`)).waitUntilReady(2_000);
     await wait.forHttp(`http://127.0.0.1:${port}/other`, { status: 503 }).waitUntilReady(2_000);
   });
 
   it('times out naming the strategy and the last error', async () => {
     const closed = await freePort();
-    const err = await wait.forPort('127.0.0.1', closed).waitUntilReady(1_000).catch((e: unknown) => e);
+    const err = await wait.forListeningPorts('127.0.0.1', closed).waitUntilReady(1_000).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ReadinessTimeoutError);
     expect((err as Error).message).toMatch(new RegExp(`TCP port 127.0.0.1:${closed} was not ready after 1000 ms.*ECONNREFUSED`));
 
@@ -33,6 +33,6 @@ describe('wait strategies', () => {
   it('stops waiting when the signal aborts', async () => {
     const ac = new AbortController();
     setTimeout(() => ac.abort(new Error('process exited')), 100);
-    await expect(wait.forPort('127.0.0.1', await freePort()).waitUntilReady(10_000, ac.signal)).rejects.toThrow('process exited');
+    await expect(wait.forListeningPorts('127.0.0.1', await freePort()).waitUntilReady(10_000, ac.signal)).rejects.toThrow('process exited');
   });
 });

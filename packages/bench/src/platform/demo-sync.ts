@@ -36,7 +36,7 @@ export interface SyncSetup {
   platformPrefix: string;
   baselinePrefix: string;
   baselineInput: Connectors.ConnectorsInput;
-  /** What the worker sets for its replication child, applied to the baseline's child too. */
+  /** The heap flag the worker gives its replication child, applied to the baseline's child too. */
   childEnv: Record<string, string>;
 }
 
@@ -144,7 +144,7 @@ export async function prepareSync(env: SyncEnv, rows: number): Promise<SyncSetup
   );
 
   const limits = replicationChildLimits(loadResourceLimits(platform.configDir));
-  const childEnv = { ...limits.env, ...(limits.execArgv.length ? { NODE_OPTIONS: [process.env.NODE_OPTIONS, ...limits.execArgv].filter(Boolean).join(' ') } : {}) };
+  const childEnv: Record<string, string> = limits.execArgv.length ? { NODE_OPTIONS: [process.env.NODE_OPTIONS, ...limits.execArgv].filter(Boolean).join(' ') } : {};
   return {
     table,
     source,
@@ -155,6 +155,7 @@ export async function prepareSync(env: SyncEnv, rows: number): Promise<SyncSetup
       sourceConfig,
       destinationConfig: destinationS3ParquetConfig(s3Of(platform), baselinePrefix),
       catalog: await fullRefreshCatalog(sourceConfig, table),
+      limits: limits.connectors,
     },
     childEnv,
   };

@@ -23,4 +23,4 @@ export {
   type Schemas,
 } from '@platform/api-client';
 // What the worker gives each replication child (heap and DuckDB limits), so the in-process baseline runs under the same limits.
-export { replicationChildLimits } from '@platform/server/resources';
+export { replicationChildLimits } from '@platform/server/resource-limits';

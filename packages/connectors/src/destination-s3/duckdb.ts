@@ -5,17 +5,29 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { ConnectorLimits } from '../framework/connector';
 
 const DEFAULT_DUCKDB_MEMORY_LIMIT = '256MB';
+const MIN_DUCKDB_MEMORY_MIB = 64;
+
+/**
+ * DuckDB's memory is native, outside the V8 heap, and spills past its limit: it gets half of
+ * the connector's memory when the platform gives one; else DESTINATION_S3_DUCKDB_MEMORY_LIMIT
+ * (a CLI run's setting) or 256MB.
+ */
+export function duckDbMemoryLimit(limits: ConnectorLimits | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  if (limits) return `${Math.max(MIN_DUCKDB_MEMORY_MIB, Math.floor(limits.memoryMiB / 2))}MiB`;
+  return env.DESTINATION_S3_DUCKDB_MEMORY_LIMIT || DEFAULT_DUCKDB_MEMORY_LIMIT;
+}
 
 export interface DuckDb {
   connection: DuckDBConnection;
   close(): void;
 }
 
-export async function openDuckDb(tempDir: string): Promise<DuckDb> {
+export async function openDuckDb(tempDir: string, limits?: ConnectorLimits): Promise<DuckDb> {
   const instance = await DuckDBInstance.create(':memory:', {
-    memory_limit: process.env.DESTINATION_S3_DUCKDB_MEMORY_LIMIT || DEFAULT_DUCKDB_MEMORY_LIMIT,
+    memory_limit: duckDbMemoryLimit(limits),
     threads: process.env.DESTINATION_S3_DUCKDB_THREADS || String(availableParallelism()),
     preserve_insertion_order: 'false',
     temp_directory: join(tempDir, 'duckdb-spill'),

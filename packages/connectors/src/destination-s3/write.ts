@@ -85,7 +85,7 @@ export async function* writeToS3(
   const uploads = new UploadQueue(store, limits.uploadsInFlight);
   let duckdb: Promise<DuckDb> | undefined;
   const format = outputFormat(settings.format, {
-    duckdb: async () => (await (duckdb ??= openDuckDb(workDir))).connection,
+    duckdb: async () => (await (duckdb ??= openDuckDb(workDir, ctx.limits))).connection,
     maxFileBytes: limits.maxFileBytes,
   });
   // One timestamp names every file of this sync, as Airbyte's ${EPOCH} etc. do.

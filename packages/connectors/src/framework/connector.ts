@@ -16,6 +16,13 @@ export interface ConnectorContext {
   log(level: LogLevel, message: string): void;
   /** Aborted when the job is cancelled; long reads and writes must stop promptly. */
   signal?: AbortSignal;
+  /** What the platform gives this connector (its role's or connection's memory_limit); each connector sizes its own buffers from it. */
+  limits?: ConnectorLimits;
+}
+
+export interface ConnectorLimits {
+  /** The connector's share of its process's memory, in MiB. */
+  memoryMiB: number;
 }
 
 export interface DestinationContext extends ConnectorContext {

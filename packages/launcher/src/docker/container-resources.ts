@@ -3,13 +3,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { ConfigError, loadResourceLimits, parseMemoryMiB, type ResourceLimits, type RoleResources } from '../config';
+import { parseResourceRequirements } from '@platform/server/resource-limits';
+import { CONTAINER_ROLES, ConfigError, loadResourceLimits, parseMemoryMiB, type ConfiguredResources, type RoleResources } from '../config';
 
-/** The roles only the docker runtime reads, besides the connector roles and `query`. */
-export const CONTAINER_ROLES = ['postgres', 's3', 'dremio', 'server', 'webapp', 'init'] as const;
 export type ContainerRole = (typeof CONTAINER_ROLES)[number];
 
-export type DockerResources = ResourceLimits & Record<ContainerRole, RoleResources>;
+export type DockerResources = ConfiguredResources & Record<ContainerRole, RoleResources>;
 
 /** A role in the units compose wants: CPUs as a decimal string, memory in MiB. */
 interface Quantities {
@@ -29,14 +28,19 @@ export interface DeployResources {
 export function loadDockerResources(configDir: string): DockerResources {
   const limits = loadResourceLimits(configDir);
   const file = path.join(configDir, 'config.yaml');
-  const raw = (parse(readFileSync(file, 'utf8')) as { resources?: Record<string, RoleResources> }).resources ?? {};
+  const raw = (parse(readFileSync(file, 'utf8')) as { resources?: Record<string, unknown> }).resources ?? {};
   const extra = {} as Record<ContainerRole, RoleResources>;
   for (const role of CONTAINER_ROLES) {
-    const entry = raw[role];
-    if (!entry?.cpu_limit || !entry.memory_limit) {
+    let entry;
+    try {
+      entry = raw[role] === undefined ? {} : parseResourceRequirements(raw[role], `${file}: resources.${role}`);
+    } catch (err) {
+      throw new ConfigError((err as Error).message);
+    }
+    if (!entry.cpu_limit || !entry.memory_limit) {
       throw new ConfigError(`${file}: resources.${role} needs cpu_limit and memory_limit (the docker runtime sizes its ${role} container with them)`);
     }
-    extra[role] = entry;
+    extra[role] = entry as RoleResources;
   }
   const resources = { ...limits, ...extra };
   for (const [role, entry] of Object.entries(resources)) quantities(entry, `${file}: resources.${role}`);

@@ -5,7 +5,7 @@ import type { StreamDescriptor } from '@platform/protocol';
 import type { ApiSchemas } from '../schemas/api-schemas';
 import { sleep } from '../shared/backoff';
 import { ConflictError, NotFoundError } from '../shared/errors';
-import { isActiveJobStatus, type JobStatus } from '../shared/job-statuses';
+import { isActiveJobStatus, type JobStatus } from '@platform/api-types';
 import type { ConnectionRecord } from '../store/config-store';
 import type { Attempt, Job, JobConfigType, JobStore, StoredState } from '../store/job-store';
 import type { ConnectionService } from './connections';

@@ -4,7 +4,7 @@
 // attempt (stale heartbeat, reaped) can never advance state or overwrite the outcome.
 import type { AirbyteStateMessage, StreamDescriptor } from '@platform/protocol';
 import type { ApiSchemas } from '../schemas/api-schemas';
-import { ACTIVE_JOB_STATUSES, type JobStatus } from '../shared/job-statuses';
+import { ACTIVE_JOB_STATUSES, type JobStatus } from '@platform/api-types';
 import type { ConnectionSchedule } from './config-store';
 import { withTransaction, type Pool, type PoolClient } from './db';
 

@@ -13,7 +13,7 @@ import type { PlatformServices } from '../services/platform-services';
 import { createLogger, type Logger } from '../shared/logger';
 import type { ConfigStore, ConnectionRecord, ConnectionSchedule } from '../store/config-store';
 import type { Pool } from '../store/db';
-import { isActiveJobStatus } from '../shared/job-statuses';
+import { isActiveJobStatus } from '@platform/api-types';
 import type { Job, JobStore } from '../store/job-store';
 import { findConnectorDefinition } from '../worker/connectors';
 import { Worker, type WorkerOptions } from '../worker/worker';
@@ -42,6 +42,7 @@ export interface ConnectionSpec {
   namespaceDefinition?: ApiSchemas['NamespaceDefinitionType'];
   namespaceFormat?: string;
   prefix?: string;
+  resourceRequirements?: ApiSchemas['ResourceRequirements'];
 }
 
 export interface SourceDatabase {
@@ -156,7 +157,7 @@ export async function startTestPlatform(): Promise<TestPlatform> {
         geography: 'auto',
         nonBreakingChangesPreference: 'ignore',
         notifySchemaChanges: false,
-        resourceRequirements: null,
+        resourceRequirements: spec.resourceRequirements ?? null,
       });
     },
     startWorker(options = {}) {

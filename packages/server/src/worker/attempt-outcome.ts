@@ -48,13 +48,18 @@ export function toProgress(stats: StatsSnapshot): AttemptProgress {
   };
 }
 
-/** The message for a child that died without reporting, naming the memory limit on OOM. */
-export function crashFailure(exit: { code: number | null; signal: NodeJS.Signals | null }, stderrTail: string[], heapMiB: number | undefined): AttemptFailure {
+/**
+ * The message for a child that died without reporting, naming the memory limit on OOM.
+ * `heap`: the child's heap limit, and whether the connection's own resourceRequirements set it.
+ */
+export function crashFailure(exit: { code: number | null; signal: NodeJS.Signals | null }, stderrTail: string[], heap: { MiB?: number; fromConnection: boolean }): AttemptFailure {
   const tail = stderrTail.join('\n');
   const outOfMemory = /heap out of memory|Reached heap limit|Allocation failed/i.test(tail);
+  const [origin, setting] = heap.fromConnection
+    ? ["the connection's resourceRequirements.memory_limit, for each of its connectors", "the connection's resourceRequirements.memory_limit"]
+    : ['the source and destination memory_limit in config/config.yaml', 'the source/destination memory_limit'];
   const externalMessage = outOfMemory
-    ? `The sync ran out of memory${heapMiB ? ` (heap limit ${heapMiB} MiB, from the source and destination memory_limit in config/config.yaml)` : ''}. ` +
-      'Raise the source/destination memory_limit, or sync fewer or smaller streams at once.'
+    ? `The sync ran out of memory${heap.MiB ? ` (heap limit ${heap.MiB} MiB, from ${origin})` : ''}. Raise ${setting}, or sync fewer or smaller streams at once.`
     : `The replication process exited unexpectedly (${exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`}).`;
   return { failureOrigin: 'replication', failureType: 'system_error', externalMessage, internalMessage: tail || undefined, timestamp: Date.now() };
 }

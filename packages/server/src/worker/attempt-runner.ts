@@ -12,7 +12,8 @@ import { createAttemptDir, removeAttemptDir } from './attempt-files';
 import { parseChildReport, type AttemptFailure, type ReplicationInput } from './child-protocol';
 import { loadJobContext } from './job-context';
 import { startReplication, type ReplicationProcess } from './replication-process';
-import type { ChildLimits } from './resources';
+import { replicationChildLimits, type ChildLimits, type ResourceLimits } from '../shared/resource-limits';
+import { withConnectionRequirements } from './resources';
 import { decideAfterFailure, retryDecidingType, type JobDecision } from './retry-policy';
 import type { StatsSnapshot } from './sync-stats';
 
@@ -21,7 +22,8 @@ export interface AttemptRunnerConfig {
   jobStore: JobStore;
   configStore: ConfigStore;
   log: Logger;
-  limits: ChildLimits;
+  /** The worker's limits; a connection's own resourceRequirements win over them. */
+  resources: ResourceLimits;
   /** Each attempt's child gets a directory of its own under this root as its TMPDIR. */
   tmpDir: string;
   maxAttempts: number;
@@ -88,8 +90,10 @@ export class AttemptRunner {
 
   private async execute(): Promise<Ending> {
     let context;
+    let limits: ChildLimits;
     try {
       context = await loadJobContext(this.job, this.cfg, this.attempt.attemptNumber);
+      limits = replicationChildLimits(withConnectionRequirements(this.cfg.resources, context.resourceRequirements));
     } catch (err) {
       return failedWith(failureFrom('airbyte_platform', err));
     }
@@ -107,7 +111,7 @@ export class AttemptRunner {
       return failedWith(failureFrom('airbyte_platform', err));
     }
     try {
-      return await this.replicate(context.input, tmpDir);
+      return await this.replicate({ ...context.input, limits: limits.connectors }, limits, context.resourceRequirements?.memory_limit !== undefined, tmpDir);
     } finally {
       // The child's spill files hold source rows: they go with the attempt, once the child is gone.
       await this.process?.terminate(this.cfg.killGraceMs);
@@ -115,8 +119,8 @@ export class AttemptRunner {
     }
   }
 
-  private async replicate(input: ReplicationInput, tmpDir: string): Promise<Ending> {
-    const proc = startReplication(input, this.cfg.limits, tmpDir);
+  private async replicate(input: ReplicationInput, limits: ChildLimits, limitsFromConnection: boolean, tmpDir: string): Promise<Ending> {
+    const proc = startReplication(input, limits.execArgv, tmpDir);
     this.process = proc;
     const stderrTail: string[] = [];
     const stderrDone = (async () => {
@@ -145,7 +149,7 @@ export class AttemptRunner {
     if (this.interruption) return this.interrupted();
     if (persistenceFailure) return failedWith(persistenceFailure);
     if (this.result?.type === 'failed') return { kind: 'failed', failures: this.result.failures, completedStreams: this.result.completedStreams };
-    return failedWith(crashFailure(exit, stderrTail, this.cfg.limits.heapMiB));
+    return failedWith(crashFailure(exit, stderrTail, { MiB: limits.heapMiB, fromConnection: limitsFromConnection }));
   }
 
   private interrupted(): Ending {

@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPassedToChild } from './child-env';
 import { startTestLake, type TestLake } from '../testing/test-lake';
 import { startTestPlatform, type SourceDatabase, type TestPlatform } from '../testing/platform-harness';
-import { childrenOf, environmentOf, exitOf, isAlive, spawnWorkerProcess, waitFor } from '../testing/processes';
+import { childPids, exitOf, isPidAlive } from '@platform/services';
+import { environmentOf, spawnWorkerProcess, waitFor } from '../testing/processes';
 
 const ROWS = 20_000;
 /** Variables of the worker no child may see, with values found nowhere else. */
@@ -47,7 +48,7 @@ beforeAll(async () => {
   );
 }, 120_000);
 afterAll(async () => {
-  if (worker && isAlive(worker.pid!)) {
+  if (worker && isPidAlive(worker.pid!)) {
     worker.kill('SIGTERM');
     await exitOf(worker);
   }
@@ -86,7 +87,7 @@ async function filesUnder(dir: string): Promise<string[]> {
 /** A chunk of source rows the child is copying, with data in it: the child is mid-sync. */
 const growingChunk = () => waitFor('a chunk file of source rows', async () => (await filesUnder(tmpRoot)).find((f) => /chunk-\d+\.csv$/.test(f) && statSync(f, { throwIfNoEntry: false })?.size));
 
-const replicationChildOf = (pid: number) => waitFor('the replication child', () => childrenOf(pid)[0]);
+const replicationChildOf = (pid: number) => waitFor('the replication child', () => childPids(pid)[0]);
 
 const attemptsOf = (jobId: number) => platform.jobStore.attemptsOf([jobId]);
 
@@ -153,7 +154,7 @@ describe('the replication child', () => {
     for (const pid of [worker.pid!, child]) process.kill(pid, 'SIGSTOP');
     for (const pid of [worker.pid!, child]) process.kill(pid, 'SIGKILL');
     await exitOf(worker);
-    await waitFor('the child to die', () => !isAlive(child));
+    await waitFor('the child to die', () => !isPidAlive(child));
     expect(existsSync(chunk)).toBe(true);
     // An older version's spill directory, straight under the tmp root.
     await mkdir(join(tmpRoot, 'source-postgres-OLD'));

@@ -1,6 +1,7 @@
 // What the worker and its replication child say to each other. The parent writes one
 // ReplicationInput line on the child's stdin and keeps stdin open (its end tells the child
 // the parent is gone); the child answers with ChildReport JSON lines on stdout.
+import type { ConnectorLimits } from '@platform/connectors';
 import type { AirbyteStateMessage, ConfiguredAirbyteCatalog, LogLevel, StreamDescriptor } from '@platform/protocol';
 import type { StreamMapping } from './namespace-mapping';
 import type { AttemptFailureType } from './retry-policy';
@@ -22,6 +23,8 @@ export interface ReplicationInput {
   streams: StreamMapping[];
   /** The destination keeps its between-attempt bookkeeping per connection (DestinationContext.writerId). */
   connectionId?: string;
+  /** Each connector's share of the child's memory, passed in its context (ConnectorContext.limits). */
+  limits?: { source?: ConnectorLimits; destination?: ConnectorLimits };
 }
 
 /** The child reports source, destination or replication; the worker adds its own two. */

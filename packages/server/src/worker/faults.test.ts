@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Worker } from './worker';
 import { startTestLake, type TestLake } from '../testing/test-lake';
 import { startTestPlatform, type SourceDatabase, type TestPlatform } from '../testing/platform-harness';
-import { childrenOf, isAlive, replicationChildOf, spawnWorkerProcess, waitFor } from '../testing/processes';
+import { childPids, isPidAlive } from '@platform/services';
+import { replicationChildOf, spawnWorkerProcess, waitFor } from '../testing/processes';
 
 const ROWS = 60_000;
 // source-postgres checkpoints (emits STATE) every this many rows.
@@ -114,10 +115,10 @@ describe('real connectors and services: faults and reset', () => {
     const doomed: ChildProcess = spawnWorkerProcess({ PLATFORM_DATABASE_URL: platform.databaseUrl, PLATFORM_SECRET_KEY: platform.secretKey, WORKER_ID: 'doomed-worker' });
     const job = await platform.services.jobs.sync(conn.connectionId);
     await waitFor('a committed state', async () => (await committedStates(conn.connectionId)).length > 0);
-    const [replication] = childrenOf(doomed.pid!);
+    const [replication] = childPids(doomed.pid!);
     expect(replication).toBeGreaterThan(0);
     doomed.kill('SIGKILL');
-    await waitFor('the orphaned replication child to exit', async () => !isAlive(replication), 5000);
+    await waitFor('the orphaned replication child to exit', async () => !isPidAlive(replication), 5000);
     const [stateAtKill] = await committedStates(conn.connectionId);
 
     liveWorker();

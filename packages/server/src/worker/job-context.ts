@@ -6,6 +6,7 @@
 import { configError, stringValuesAt } from '@platform/connectors';
 import { streamKey, type AirbyteStateMessage, type ConfiguredAirbyteStream, type StreamDescriptor } from '@platform/protocol';
 import { toConfiguredCatalog } from '../services/catalog';
+import type { ResourceRequirements } from '../shared/resource-limits';
 import type { ActorKind, ActorRecord, ConfigStore } from '../store/config-store';
 import { stateMessagesFrom, type Job, type JobStore } from '../store/job-store';
 import type { ReplicationInput } from './child-protocol';
@@ -18,6 +19,8 @@ export interface JobContext {
   secrets: string[];
   /** Selected streams left out because an earlier attempt of the job completed them. */
   alreadyCompleted: StreamDescriptor[];
+  /** The connection's own limits, which win over the worker's for each of its connectors. */
+  resourceRequirements: ResourceRequirements | null;
 }
 
 /** A reset overwrites the chosen streams with nothing: full refresh into overwrite. */
@@ -109,5 +112,6 @@ export async function loadJobContext(job: Job, stores: { configStore: ConfigStor
     input,
     alreadyCompleted: inJob.filter((s) => completedKeys.has(streamKey(s.stream))).map((s) => ({ name: s.stream.name, namespace: s.stream.namespace ?? null })),
     secrets: [...(source ? stringValuesAt(source.configuration, source.secretPaths) : []), ...stringValuesAt(destination.configuration, destination.secretPaths)],
+    resourceRequirements: connection.resourceRequirements,
   };
 }

@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectionRecord } from '../store/config-store';
 import { startTestLake, type TestLake } from '../testing/test-lake';
 import { startTestPlatform, type SourceDatabase, type TestPlatform } from '../testing/platform-harness';
-import { exitOf, spawnWorkerProcess, waitFor } from '../testing/processes';
+import { exitOf } from '@platform/services';
+import { spawnWorkerProcess, waitFor } from '../testing/processes';
 import { DEFAULT_MAX_JOBS } from './settings';
 
 const ROWS = 2000;

@@ -1,50 +1,34 @@
-// Starts the replication child (./replication-main.ts under tsx's loader, no intermediate
-// tsx process, so signals and the stdin pipe reach it directly) and stops it.
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import type { Readable, Writable } from 'node:stream';
+// Starts the replication child (./replication-main.ts, a Node entry of @platform/services:
+// no intermediate tsx process, so signals and the stdin pipe reach it directly) and stops it.
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { TSX_LOADER } from '@platform/services/tsx-loader';
+import { spawnNodeEntry, type ProcessEnd } from '@platform/services/lifecycle';
 import { childEnvironment } from './child-env';
 import type { ReplicationInput } from './child-protocol';
-import type { ChildLimits } from './resources';
 
 const REPLICATION_MAIN = fileURLToPath(new URL('./replication-main.ts', import.meta.url));
 
 export interface ReplicationProcess {
   stdout: Readable;
   stderr: Readable;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  exited: Promise<ProcessEnd>;
   /** SIGTERM, then SIGKILL if it has not exited after `graceMs` (at once when 0). */
   terminate(graceMs: number): Promise<void>;
 }
 
-/** `tmpDir` becomes the child's TMPDIR: every spill file of its connectors lands there. */
-export function startReplication(input: ReplicationInput, limits: ChildLimits, tmpDir: string): ReplicationProcess {
-  const child: ChildProcessByStdio<Writable, Readable, Readable> = spawn(
-    process.execPath,
-    [...limits.execArgv, '--import', TSX_LOADER, REPLICATION_MAIN],
-    { env: childEnvironment(process.env, { ...limits.env, TMPDIR: tmpDir }), stdio: ['pipe', 'pipe', 'pipe'] },
-  );
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('exit', (code, signal) => resolve({ code, signal }));
-    // A failed spawn emits 'error' and no 'exit'.
-    child.once('error', () => resolve({ code: null, signal: null }));
+/** `execArgv` sizes the child's heap; `tmpDir` becomes its TMPDIR: every spill file of its connectors lands there. */
+export function startReplication(input: ReplicationInput, execArgv: string[], tmpDir: string): ReplicationProcess {
+  const child = spawnNodeEntry({
+    name: 'replication child',
+    entry: REPLICATION_MAIN,
+    env: childEnvironment(process.env, { TMPDIR: tmpDir }),
+    nodeFlags: execArgv,
+    output: 'pipe',
+    stopGraceMs: 0,
   });
   // The input goes over stdin (not argv or env, which `ps` shows) and stdin then stays open:
   // when this process dies, the pipe closes and the child exits.
   child.stdin.on('error', () => undefined);
   child.stdin.write(JSON.stringify(input) + '\n');
-
-  return {
-    stdout: child.stdout,
-    stderr: child.stderr,
-    exited,
-    async terminate(graceMs) {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill(graceMs > 0 ? 'SIGTERM' : 'SIGKILL');
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
+  return { stdout: child.stdout, stderr: child.stderr, exited: child.ended, terminate: (graceMs) => child.stop(graceMs) };
 }

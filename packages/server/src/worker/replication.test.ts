@@ -47,6 +47,21 @@ describe('runReplication', () => {
     expect(of('succeeded')[0].stats.streams[0]).toMatchObject({ recordsEmitted: 250, recordsCommitted: 250, bytesEmitted: expect.any(Number) });
   });
 
+  it('gives each connector its own limits in its context', async () => {
+    const seen: Record<string, unknown> = {};
+    const source = { ...fakeSource, read: (...args: Parameters<typeof fakeSource.read>) => ((seen.source = args[3].limits), fakeSource.read(...args)) };
+    const destination = { ...fakeDestination, write: (...args: Parameters<typeof fakeDestination.write>) => ((seen.destination = args[3].limits), fakeDestination.write(...args)) };
+    const input: ReplicationInput = {
+      source: { connector: fakeSource.name, config: { records: 10 } },
+      destination: { connector: fakeDestination.name, config: { directory: dir } },
+      catalog,
+      streams,
+      limits: { source: { memoryMiB: 256 }, destination: { memoryMiB: 512 } },
+    };
+    expect(await runReplication(input, { source, destination }, { report: () => undefined, signal: new AbortController().signal })).toBe('succeeded');
+    expect(seen).toEqual({ source: { memoryMiB: 256 }, destination: { memoryMiB: 512 } });
+  });
+
   it('resumes from the state it is given', async () => {
     const state = [{ type: 'STREAM' as const, stream: { stream_descriptor: { name: 'numbers', namespace: 'public' }, stream_state: { cursor: 200 } } }];
     const { of } = await replicate({ records: 250, batch_size: 50 }, {}, state);

@@ -34,7 +34,7 @@ export async function runReplication(input: ReplicationInput, connectors: Replic
     ...secretValues(connectors.destination.spec().connectionSpecification, input.destination.config),
   ];
   const log = (origin: LogOrigin, level: LogLevel, message: string) => report({ type: 'log', at: Date.now(), level, origin, message: scrubText(message, secrets) });
-  const ctx = (origin: LogOrigin): ConnectorContext => ({ log: (level, message) => log(origin, level, message), signal });
+  const ctx = (origin: 'source' | 'destination'): ConnectorContext => ({ log: (level, message) => log(origin, level, message), signal, limits: input.limits?.[origin] });
   const progress = setInterval(() => report({ type: 'progress', stats: stats.snapshot() }), PROGRESS_INTERVAL_MS);
   const streamFailures = new StreamFailures();
 

@@ -1,15 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { parseMemoryQuantity, parsePlatformResources, platformResourcesFromEnv, replicationChildLimits } from './resources';
+import { parseMemoryQuantity, parseResourceLimitsJson, replicationChildLimits } from '../shared/resource-limits';
+import { resourceLimitsFromEnv, withConnectionRequirements } from './resources';
 
 describe('replicationChildLimits', () => {
-  it('sizes the child heap from source + destination and gives DuckDB half the destination', () => {
-    const limits = replicationChildLimits(parsePlatformResources('{"source":{"memory_limit":"1Gi"},"destination":{"memory_limit":"2Gi"},"orchestrator":{"memory_limit":"512Mi"}}'));
+  it('sizes the child heap from source + destination and gives each connector its memory in its context', () => {
+    const limits = replicationChildLimits(parseResourceLimitsJson('{"source":{"memory_limit":"1Gi"},"destination":{"memory_limit":"2Gi"},"orchestrator":{"memory_limit":"512Mi"}}'));
     expect(limits.execArgv).toEqual(['--max-old-space-size=3072']);
-    expect(limits.env.DUCKDB_MEMORY_LIMIT).toBe('1024MiB');
+    // destination-s3 gives DuckDB half of it (1024 MiB, see its duckdb.test.ts).
+    expect(limits.connectors).toEqual({ source: { memoryMiB: 1024 }, destination: { memoryMiB: 2048 } });
   });
 
   it('leaves defaults without limits', () => {
-    expect(replicationChildLimits(parsePlatformResources(undefined))).toEqual({ execArgv: [], env: {} });
+    expect(replicationChildLimits(parseResourceLimitsJson(undefined))).toEqual({ execArgv: [], connectors: {} });
   });
 
   it('parses Kubernetes quantities and names a bad one', () => {
@@ -19,9 +21,22 @@ describe('replicationChildLimits', () => {
   });
 });
 
-describe('platformResourcesFromEnv', () => {
+describe('withConnectionRequirements', () => {
+  it('lets a connection’s own limits win for each of its connectors', () => {
+    const resources = withConnectionRequirements({ source: { memory_limit: '1Gi', cpu_limit: '1' }, destination: { memory_limit: '1Gi' }, orchestrator: { memory_limit: '512Mi' } }, { memory_limit: '256Mi' });
+    expect(resources).toEqual({ source: { memory_limit: '256Mi', cpu_limit: '1' }, destination: { memory_limit: '256Mi' }, orchestrator: { memory_limit: '512Mi' } });
+  });
+
+  it('refuses a bad quantity as the connection’s config error, naming the field', () => {
+    expect(() => withConnectionRequirements({}, { memory_limit: 'lots' })).toThrow(
+      expect.objectContaining({ failureType: 'config_error', message: expect.stringContaining('resourceRequirements.memory_limit: invalid memory quantity "lots"') }),
+    );
+  });
+});
+
+describe('resourceLimitsFromEnv', () => {
   it('reads Airbyte’s instance-wide variables: JOB_MAIN_CONTAINER_* for each connector, REPLICATION_ORCHESTRATOR_* for the orchestrator', () => {
-    const resources = platformResourcesFromEnv({
+    const resources = resourceLimitsFromEnv({
       JOB_MAIN_CONTAINER_MEMORY_LIMIT: '2Gi',
       JOB_MAIN_CONTAINER_MEMORY_REQUEST: '1Gi',
       JOB_MAIN_CONTAINER_CPU_LIMIT: '1.0',
@@ -34,12 +49,16 @@ describe('platformResourcesFromEnv', () => {
   });
 
   it('lets PLATFORM_RESOURCES’s roles win over the instance-wide variables', () => {
-    const resources = platformResourcesFromEnv({ JOB_MAIN_CONTAINER_MEMORY_LIMIT: '2Gi', PLATFORM_RESOURCES: '{"destination":{"memory_limit":"1Gi"}}' });
+    const resources = resourceLimitsFromEnv({ JOB_MAIN_CONTAINER_MEMORY_LIMIT: '2Gi', PLATFORM_RESOURCES: '{"destination":{"memory_limit":"1Gi"}}' });
     expect(resources).toEqual({ source: { memory_limit: '2Gi' }, destination: { memory_limit: '1Gi' } });
   });
 
   it('is empty without any of them, and names a bad quantity', () => {
-    expect(platformResourcesFromEnv({})).toEqual({});
-    expect(() => platformResourcesFromEnv({ JOB_MAIN_CONTAINER_MEMORY_LIMIT: 'lots' })).toThrow(/invalid memory quantity "lots"/);
+    expect(resourceLimitsFromEnv({})).toEqual({});
+    expect(() => resourceLimitsFromEnv({ JOB_MAIN_CONTAINER_MEMORY_LIMIT: 'lots' })).toThrow(/invalid memory quantity "lots"/);
+  });
+
+  it('names the bad field of PLATFORM_RESOURCES', () => {
+    expect(() => resourceLimitsFromEnv({ PLATFORM_RESOURCES: '{"destination":{"memory_limit":"lots"}}' })).toThrow('PLATFORM_RESOURCES.destination.memory_limit: invalid memory quantity "lots"');
   });
 });

@@ -1,7 +1,7 @@
 // The worker's own settings from its environment, checked at startup so a typo stops the
 // worker with the variable named instead of silently running one job at a time.
 import { totalmem } from 'node:os';
-import { parseMemoryQuantity } from './resources';
+import { parseMemoryQuantity } from '../shared/resource-limits';
 
 export interface WorkerSettings {
   /** Jobs this process runs at once. */

@@ -19,7 +19,7 @@ import { backoffDelayMs, sleep, type BackoffPolicy } from '../shared/backoff';
 import { formatLogLine, type AttemptFailure } from './child-protocol';
 import { JobSlots } from './job-slots';
 import { QueueWakeup } from './queue-wakeup';
-import { replicationChildLimits, replicationChildMemoryBytes, type PlatformResources } from './resources';
+import { replicationChildMemoryBytes, type ResourceLimits } from '../shared/resource-limits';
 import { ATTEMPT_BACKOFF, decideAfterFailure } from './retry-policy';
 import { DEFAULT_MAX_JOBS } from './settings';
 
@@ -28,7 +28,7 @@ export interface WorkerOptions {
   jobStore: JobStore;
   configStore: ConfigStore;
   log: Logger;
-  resources?: PlatformResources;
+  resources?: ResourceLimits;
   /** Jobs this process runs at once (each in its own replication child). */
   maxJobs?: number;
   /** Bound on the sum of the running children's memory limits; unbounded by default. */
@@ -85,7 +85,7 @@ export class Worker {
       jobStore: o.jobStore,
       configStore: o.configStore,
       log: o.log,
-      limits: replicationChildLimits(options.resources ?? {}),
+      resources: options.resources ?? {},
       tmpDir: options.tmpDir ?? this.ownTmpDir!,
       maxAttempts: o.maxAttempts,
       backoff: o.backoff,

@@ -4,7 +4,7 @@ import type { ApiSchemas } from '../../schemas/api-schemas';
 import type { ConnectorDefinitions } from '../../services/definitions';
 import { toApiSchedule, type CronRuns } from '../../services/schedule';
 import { epochSeconds } from '../../shared/epoch-seconds';
-import { isActiveJobStatus } from '../../shared/job-statuses';
+import { isActiveJobStatus } from '@platform/api-types';
 import type { ConnectionListItem } from '../../store/config-store';
 import { connectorName } from './actor-fields';
 

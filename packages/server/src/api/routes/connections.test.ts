@@ -141,6 +141,15 @@ describe('connections', () => {
     expect(missing.body.details).toEqual([{ path: 'scheduleData.cron', message: 'is required when scheduleType is cron' }]);
   });
 
+  it('keeps a connection’s resourceRequirements and refuses a quantity the worker could not read, naming the field', async () => {
+    const created = await api.post('connections/create', { sourceId, destinationId: s3Id, resourceRequirements: { memory_limit: '512Mi', cpu_limit: '500m' } });
+    expect(created.status).toBe(200);
+    expect(created.body.resourceRequirements).toEqual({ memory_limit: '512Mi', cpu_limit: '500m' });
+    const bad = await api.post('connections/update', { connectionId: created.body.connectionId, resourceRequirements: { memory_limit: '1 gigabyte' } });
+    expect(bad.status).toBe(422);
+    expect(bad.body.details[0].path).toBe('resourceRequirements.memory_limit');
+  });
+
   it('updates only the fields sent, mapping legacy schedule and scheduleType both ways', async () => {
     const created = (await api.post('connections/create', { sourceId, destinationId: s3Id, scheduleType: 'basic', scheduleData: { basicSchedule: { units: 1, timeUnit: 'hours' } } })).body;
     expect(created.schedule).toEqual({ units: 1, timeUnit: 'hours' });

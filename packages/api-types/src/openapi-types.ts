@@ -1166,7 +1166,7 @@ export interface components {
         };
         /** @enum {string} */
         NonBreakingChangesPreference: "ignore" | "disable" | "propagate_columns" | "propagate_fully";
-        /** @description Optional resource limits for the sync's connectors (Kubernetes quantity strings). */
+        /** @description Optional resource limits for the sync's connectors (Kubernetes quantity strings: CPUs as "0.5" or "500m", memory as "512Mi" or "1G"); memory_limit bounds each connector of the connection's syncs, in place of the platform's source and destination limits. */
         ResourceRequirements: {
             cpu_request?: string;
             cpu_limit?: string;

@@ -1,5 +1,18 @@
-// What /proc tells about a process tree (memory for `platform status`).
+// What /proc tells about a process tree: a process's children, and the memory of it and its
+// descendants (for `platform status`). Linux only: elsewhere there are no children to find
+// and no memory to report.
 import { readdirSync, readFileSync } from 'node:fs';
+
+/** The children of `pid`, started from any of its threads. */
+export function childPids(pid: number): number[] {
+  return safeReaddir(`/proc/${pid}/task`).flatMap((tid) => {
+    try {
+      return readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    } catch {
+      return []; // the thread ended meanwhile
+    }
+  });
+}
 
 /**
  * Memory of a process and its descendants (Postgres is one postmaster plus a process per
@@ -7,12 +20,6 @@ import { readdirSync, readFileSync } from 'node:fs';
  * Undefined where /proc cannot tell (not Linux, or not our process).
  */
 export function processTreeMemoryMiB(pid: number): number | undefined {
-  const children = new Map<number, number[]>();
-  for (const entry of safeReaddir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const parent = parentPid(Number(entry));
-    if (parent !== undefined) children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
-  }
   let totalKiB = 0;
   const pending = [pid];
   while (pending.length > 0) {
@@ -20,18 +27,9 @@ export function processTreeMemoryMiB(pid: number): number | undefined {
     const pss = pssKiB(current);
     if (pss === undefined) return current === pid ? undefined : totalKiB / 1024;
     totalKiB += pss;
-    pending.push(...(children.get(current) ?? []));
+    pending.push(...childPids(current));
   }
   return totalKiB / 1024;
-}
-
-function parentPid(pid: number): number | undefined {
-  try {
-    // Field 4 of /proc/<pid>/stat, after the parenthesised command name.
-    return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
-  } catch {
-    return undefined;
-  }
 }
 
 function pssKiB(pid: number): number | undefined {
