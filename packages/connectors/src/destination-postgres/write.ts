@@ -159,7 +159,9 @@ export async function* writeToPostgres(
         case 'STATE': {
           await commit();
           const covered = coveredStreams(item.state);
-          const streams = covered === 'all' ? [...targets.values()].map((t) => t.configured) : [targets.get(streamKey(covered))?.configured].filter((s) => s !== undefined);
+          // A state of a stream outside the catalog is treated as covering every stream rather than failing the sync.
+          const only = covered === 'all' ? undefined : targets.get(streamKey(covered));
+          const streams = only ? [only.configured] : [...targets.values()].map((t) => t.configured);
           // Acknowledging it would commit a failed stream's position past data that never landed.
           if (streams.some((s) => failed.has(streamKey(s.stream)))) break;
           if (streams.some(isOverwrite)) held.push(item);
