@@ -181,6 +181,21 @@ describe('a value that cannot be cast', () => {
   });
 });
 
+describe('values jsonb cannot store', () => {
+  it('lose a NUL character and get U+FFFD for an unpaired surrogate, instead of failing the sync', async () => {
+    const catalog = catalogOf('odd_text', { id: { type: 'integer' }, v: { type: 'string' } }, 'append');
+    const d = { stream: 'odd_text', namespace: 'public' };
+    await drain(
+      destinationPostgres.write(config, catalog, inputOf([recordBatch(d, [{ id: 1, v: 'a\u0000b' }, { id: 2, v: 'x\ud800y' }, { id: 3, v: 'back\\slash \\u0000 🦆' }]), streamStateMessage({ name: 'odd_text', namespace: 'public' }, { n: 1 })]), ctx),
+    );
+    expect(await rows(`SELECT id::text, v FROM odd_text ORDER BY odd_text.id`)).toEqual([
+      { id: '1', v: 'ab' },
+      { id: '2', v: 'x\ufffdy' },
+      { id: '3', v: 'back\\slash \\u0000 🦆' },
+    ]);
+  });
+});
+
 describe('overwrite', () => {
   const d = { stream: 'swapped', namespace: 'public' };
   const state = (n: number) => streamStateMessage({ name: 'swapped', namespace: 'public' }, { n });

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { RawJson } from '../framework/expand';
+import { jsonbSafe, recordJson } from './record-json';
+
+describe('recordJson', () => {
+  it('keeps every digit of JSON values read from a CSV batch', () => {
+    expect(recordJson({ id: 1, doc: new RawJson('{"n": 12345678901234567890.123456789}'), skipped: undefined })).toBe('{"id":1,"doc":{"n":12345678901234567890.123456789}}');
+  });
+
+  it('writes bigint values as JSON numbers', () => {
+    expect(recordJson({ n: 12345678901234567890n })).toBe('{"n":12345678901234567890}');
+  });
+});
+
+describe('jsonbSafe', () => {
+  it.each([
+    ['{"a":"x\\u0000y"}', '{"a":"xy"}'],
+    ['{"a":"\\ud800"}', '{"a":"\\ufffd"}'],
+    ['{"a":"\\udc00x"}', '{"a":"\\ufffdx"}'],
+    ['{"a":"\\ud83e\\udd86"}', '{"a":"\\ud83e\\udd86"}'],
+    // An escaped backslash followed by the letters u0000 is text, not an escape.
+    ['{"a":"\\\\u0000"}', '{"a":"\\\\u0000"}'],
+    ['{"a":"\\u00e9\\n"}', '{"a":"\\u00e9\\n"}'],
+  ])('%s → %s', (input, output) => {
+    expect(jsonbSafe(input)).toBe(output);
+  });
+});
