@@ -251,6 +251,33 @@ describe('append', () => {
   });
 });
 
+describe('append after a failed sync', () => {
+  it('keeps what the failed sync acknowledged in the raw table, and normalizes it in the next sync', async () => {
+    const d = { stream: 'resumed', namespace: 'public' };
+    const state = (n: number) => streamStateMessage({ name: 'resumed', namespace: 'public' }, { n });
+    const catalog = catalogOf('resumed', { id: { type: 'integer' } }, 'append');
+    await drain(destinationPostgres.write(config, catalog, inputOf([recordBatch(d, [{ id: 1 }]), state(1)]), ctx));
+    const acked: AirbyteMessage[] = [];
+    const failing = (async function* (): AsyncGenerator<SourceOutput> {
+      yield recordBatch(d, [{ id: 2 }]);
+      yield state(2);
+      yield recordBatch(d, [{ id: 99 }]);
+      throw new Error('the source died mid-sync');
+    })();
+    await expect(
+      (async () => {
+        for await (const m of destinationPostgres.write(config, catalog, failing, ctx)) acked.push(m);
+      })(),
+    ).rejects.toThrow('the source died mid-sync');
+    // Acknowledged: id 2 is committed. Not acknowledged: id 99 is rolled back.
+    expect(acked).toEqual([state(2)]);
+    expect(await rows(`SELECT (_airbyte_data->>'id') AS id FROM _airbyte_raw_resumed ORDER BY 1`)).toEqual([{ id: '1' }, { id: '2' }]);
+    expect(await rows(`SELECT id::text FROM resumed ORDER BY 1`)).toEqual([{ id: '1' }]);
+    await drain(destinationPostgres.write(config, catalog, inputOf([recordBatch(d, [{ id: 3 }]), state(3)]), ctx));
+    expect(await rows(`SELECT id::text FROM resumed ORDER BY 1`)).toEqual([{ id: '1' }, { id: '2' }, { id: '3' }]);
+  });
+});
+
 describe('append_dedup', () => {
   const d = { stream: 'deduped', namespace: 'public' };
   const properties: Record<string, JsonSchema> = {

@@ -8,7 +8,7 @@ import type { ConfiguredAirbyteStream, JsonSchema } from '@platform/protocol';
 import { configError } from '../framework/errors';
 import { quoteIdentifier as q } from './identifiers';
 import { freeFormPaths, pathKey, planStream, type InferredSchemas, type StreamPlan } from './normalization-plan';
-import { columnDefinitions, columnList, pathLiteral, selectChild, selectFinal, valueExpression } from './normalization-sql';
+import { columnDefinitions, columnList, literal, pathLiteral, selectChild, selectFinal, valueExpression } from './normalization-sql';
 import type { IdentifierNamer } from './identifiers';
 
 /** Keys beyond this make an array element free-form JSON rather than hundreds of columns. */
@@ -24,13 +24,14 @@ function schemaOfTypes(types: string[]): JsonSchema {
 
 /**
  * Free-form fields (a json/jsonb column discovered without structure) are looked at in the loaded
- * data: one that holds only arrays gets a child table, whose columns are the keys its elements have.
+ * data (`rawRows`: a raw table aliased x, maybe with a WHERE): one that holds only arrays gets a
+ * child table, whose columns are the keys its elements have.
  */
-export async function inferSchemas(client: pg.Client, raw: string, jsonSchema: JsonSchema): Promise<InferredSchemas> {
+export async function inferSchemas(client: pg.Client, rawRows: string, jsonSchema: JsonSchema): Promise<InferredSchemas> {
   const inferred: InferredSchemas = new Map();
   for (const { path, arrayItems } of freeFormPaths(jsonSchema)) {
     const { rows } = await client.query<{ arrays: string; others: string; element_types: string[] | null; keys: Record<string, string[]> | null; key_count: string }>(
-      `WITH v AS MATERIALIZED (SELECT x._airbyte_data #> ${pathLiteral(path)} AS v FROM ${raw} x),
+      `WITH v AS MATERIALIZED (SELECT x._airbyte_data #> ${pathLiteral(path)} AS v FROM ${rawRows}),
         e AS MATERIALIZED (SELECT e FROM v, jsonb_array_elements(CASE WHEN jsonb_typeof(v) = 'array' THEN v END) AS e),
         k AS (SELECT k.key, array_agg(DISTINCT jsonb_typeof(k.value)) AS types FROM e, jsonb_each(CASE WHEN jsonb_typeof(e) = 'object' THEN e END) AS k GROUP BY k.key)
       SELECT (SELECT count(*) FROM v WHERE jsonb_typeof(v) = 'array') AS arrays,
@@ -74,9 +75,19 @@ export interface Swap {
 
 const qualified = (schema: string, table: string) => `${q(schema)}.${q(table)}`;
 
-async function plan(client: pg.Client, target: NormalizeTarget, raw: string): Promise<StreamPlan> {
+async function plan(client: pg.Client, target: NormalizeTarget, rawRows: string): Promise<StreamPlan> {
   const { stream } = target.configured;
-  return planStream(stream.name, target.finalName, stream.json_schema, target.tables, await inferSchemas(client, raw, stream.json_schema));
+  return planStream(stream.name, target.finalName, stream.json_schema, target.tables, await inferSchemas(client, rawRows, stream.json_schema));
+}
+
+/** An index on one column, made once (Postgres names it). */
+export async function ensureIndex(client: pg.Client, schema: string, table: string, column: string): Promise<void> {
+  const { rowCount } = await client.query(
+    `SELECT 1 FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+      WHERE i.indrelid = $1::regclass AND i.indnatts = 1 AND a.attname = $2`,
+    [qualified(schema, table), column],
+  );
+  if (!rowCount) await client.query(`CREATE INDEX ON ${qualified(schema, table)} (${q(column)})`);
 }
 
 /** Builds the final and child tables from `rows` into staging tables; the caller swaps them in. */
@@ -98,7 +109,7 @@ const rawRows = (raw: string) => `(SELECT x._airbyte_ab_id, x._airbyte_emitted_a
 
 /** Overwrite: the final tables rebuilt from the newly loaded raw table. */
 export async function stageOverwrite(client: pg.Client, target: NormalizeTarget, raw: string): Promise<Swap[]> {
-  return buildStaged(client, target, await plan(client, target, raw), rawRows(raw));
+  return buildStaged(client, target, await plan(client, target, `${raw} x`), rawRows(raw));
 }
 
 /** append_dedup: the final tables rebuilt from one row per primary key of the whole raw table. */
@@ -107,7 +118,7 @@ export async function stageDeduplicated(client: pg.Client, target: NormalizeTarg
   const primaryKey = configured.primary_key?.length ? configured.primary_key : (configured.stream.source_defined_primary_key ?? []);
   if (primaryKey.length === 0) throw configError(`stream ${configured.stream.name}: deduplication (append_dedup) needs a primary key`);
   const cursor = configured.cursor_field?.length ? configured.cursor_field : (configured.stream.default_cursor_field ?? []);
-  const streamPlan = await plan(client, target, raw);
+  const streamPlan = await plan(client, target, `${raw} x`);
   // Compared as their typed values (numbers numerically, timestamps in time), as the final table holds them.
   const typed = (path: string[]) => valueExpression('x._airbyte_data', streamPlan.final.columns.find((c) => pathKey(c.path) === pathKey(path)) ?? { path, pgType: 'text' });
   const order = [...(cursor.length ? [`${typed(cursor)} DESC NULLS LAST`] : []), 'x._airbyte_emitted_at DESC', 'x.ctid DESC'].join(', ');
@@ -121,10 +132,21 @@ export async function stageDeduplicated(client: pg.Client, target: NormalizeTarg
   return buildStaged(client, target, streamPlan, rows);
 }
 
-/** append: the raw rows the final table does not have yet, added to it (children first: they select by the same test). */
+/**
+ * append: the raw rows the final table does not have yet, added to it (children first: they select
+ * by the same test). Every sync normalizes all it loaded, so only rows emitted since the newest
+ * normalized one are candidates; the _airbyte_ab_id test settles those emitted at that instant.
+ */
 export async function appendNormalized(client: pg.Client, target: NormalizeTarget, raw: string): Promise<void> {
-  const streamPlan = await plan(client, target, raw);
-  const final = qualified(target.schema, streamPlan.final.name);
+  const final = qualified(target.schema, target.finalName);
+  const exists = (await client.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [final])).rows[0].exists;
+  const since = exists ? (await client.query<{ since: string | null }>(`SELECT max(_airbyte_emitted_at)::text AS since FROM ${final}`)).rows[0].since : null;
+  const newRows = `${raw} x${
+    exists
+      ? ` WHERE ${since === null ? '' : `x._airbyte_emitted_at >= ${literal(since)}::timestamptz AND `}NOT EXISTS (SELECT 1 FROM ${final} f WHERE f._airbyte_ab_id = x._airbyte_ab_id)`
+      : ''
+  }`;
+  const streamPlan = await plan(client, target, newRows);
   const tables = [{ table: streamPlan.final, parent: undefined as string | undefined }, ...streamPlan.children.map((c) => ({ table: c, parent: c.parentHashidColumn }))];
   for (const { table, parent } of tables) {
     const name = qualified(target.schema, table.name);
@@ -132,7 +154,10 @@ export async function appendNormalized(client: pg.Client, target: NormalizeTarge
     // A field the source added since the table was made gets its column; existing rows keep NULL.
     for (const column of table.columns) await client.query(`ALTER TABLE ${name} ADD COLUMN IF NOT EXISTS ${q(column.name)} ${column.pgType}`);
   }
-  const rows = `(SELECT x._airbyte_ab_id, x._airbyte_emitted_at, x._airbyte_data FROM ${raw} x WHERE NOT EXISTS (SELECT 1 FROM ${final} f WHERE f._airbyte_ab_id = x._airbyte_ab_id)) r`;
+  // What the next sync's candidate test looks up.
+  await ensureIndex(client, target.schema, streamPlan.final.name, '_airbyte_emitted_at');
+  await ensureIndex(client, target.schema, streamPlan.final.name, '_airbyte_ab_id');
+  const rows = `(SELECT x._airbyte_ab_id, x._airbyte_emitted_at, x._airbyte_data FROM ${newRows}) r`;
   await client.query('BEGIN');
   try {
     for (const child of streamPlan.children) await client.query(`INSERT INTO ${qualified(target.schema, child.name)} (${columnList(child, child.parentHashidColumn)}) ${selectChild(child, rows)}`);

@@ -15,7 +15,7 @@ import type { ResolvedConfig } from './config';
 import { errorContext, openConnection, WRITE_CONNECT_TIMEOUT_MS } from './connection';
 import { toConnectorError } from './errors';
 import { IdentifierNamer, quoteIdentifier as q } from './identifiers';
-import { appendNormalized, stageDeduplicated, stageOverwrite, type NormalizeTarget, type Swap } from './normalize';
+import { appendNormalized, ensureIndex, stageDeduplicated, stageOverwrite, type NormalizeTarget, type Swap } from './normalize';
 import { copyIntoRaw, RAW_COLUMNS_SQL } from './raw-copy';
 
 export interface PostgresWriteLimits {
@@ -128,6 +128,8 @@ export async function* writeToPostgres(
           staged.add(load);
         }
         await client.query(`CREATE TABLE IF NOT EXISTS ${load} (${RAW_COLUMNS_SQL})`);
+        // Append normalization reads the rows emitted since its last run.
+        if (target.loadName === target.rawName) await ensureIndex(client, target.schema, target.rawName, '_airbyte_emitted_at');
       });
     }
 
