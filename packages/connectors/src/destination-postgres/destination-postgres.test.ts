@@ -278,6 +278,21 @@ describe('append after a failed sync', () => {
   });
 });
 
+describe('append after a field changed type upstream', () => {
+  it('casts into the column the first sync made, recording what does not fit', async () => {
+    const d = { stream: 'retyped', namespace: 'public' };
+    const state = streamStateMessage({ name: 'retyped', namespace: 'public' }, { n: 1 });
+    await drain(destinationPostgres.write(config, catalogOf('retyped', { id: { type: 'integer' }, v: { type: 'integer' } }, 'append'), inputOf([recordBatch(d, [{ id: 1, v: 10 }]), state]), ctx));
+    const changed = catalogOf('retyped', { id: { type: 'integer' }, v: { type: 'object' } }, 'append');
+    await drain(destinationPostgres.write(config, changed, inputOf([recordBatch(d, [{ id: 2, v: { deep: 1 } }, { id: 3, v: 30 }]), state]), ctx));
+    expect(await rows(`SELECT id::text, v::text, _airbyte_meta->'changes' AS changes FROM retyped ORDER BY retyped.id`)).toEqual([
+      { id: '1', v: '10', changes: [] },
+      { id: '2', v: null, changes: [{ field: 'v', change: 'NULLED', reason: 'DESTINATION_TYPECAST_ERROR' }] },
+      { id: '3', v: '30', changes: [] },
+    ]);
+  });
+});
+
 describe('append_dedup', () => {
   const d = { stream: 'deduped', namespace: 'public' };
   const properties: Record<string, JsonSchema> = {

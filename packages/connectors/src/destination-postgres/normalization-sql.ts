@@ -7,16 +7,19 @@ import type { ChildPlan, StreamPlan, TablePlan, ValueColumn } from './normalizat
 export const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
 export const pathLiteral = (path: string[]) => (path.length === 0 ? `'{}'::text[]` : `ARRAY[${path.map(literal).join(', ')}]::text[]`);
 
+/** Any value fits a text column; format_type() names it "text". */
+const isText = (pgType: string) => pgType === 'text';
+
 /** `src` is a jsonb expression (the record, or an array element). */
 export function valueExpression(src: string, column: Pick<ValueColumn, 'path' | 'pgType'>): string {
   const text = `(${src} #>> ${pathLiteral(column.path)})`;
   if (column.pgType === 'jsonb') return `NULLIF(${src} #> ${pathLiteral(column.path)}, 'null'::jsonb)`;
-  if (column.pgType === 'text') return text;
+  if (isText(column.pgType)) return text;
   return `CASE WHEN pg_input_is_valid(${text}, ${literal(column.pgType)}) THEN ${text}::${column.pgType} END`;
 }
 
 function changeExpression(src: string, column: ValueColumn, fieldPrefix: string[]): string | undefined {
-  if (column.pgType === 'jsonb' || column.pgType === 'text') return undefined;
+  if (column.pgType === 'jsonb' || isText(column.pgType)) return undefined;
   const text = `(${src} #>> ${pathLiteral(column.path)})`;
   const field = [...fieldPrefix, ...column.path].join('.');
   return `CASE WHEN ${text} IS NOT NULL AND NOT pg_input_is_valid(${text}, ${literal(column.pgType)}) THEN jsonb_build_object('field', ${literal(field)}, 'change', 'NULLED', 'reason', 'DESTINATION_TYPECAST_ERROR') END`;

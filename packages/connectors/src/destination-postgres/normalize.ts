@@ -7,7 +7,7 @@ import type pg from 'pg';
 import type { ConfiguredAirbyteStream, JsonSchema } from '@platform/protocol';
 import { configError } from '../framework/errors';
 import { quoteIdentifier as q } from './identifiers';
-import { freeFormPaths, pathKey, planStream, type InferredSchemas, type StreamPlan } from './normalization-plan';
+import { freeFormPaths, pathKey, planStream, type InferredSchemas, type StreamPlan, type TablePlan } from './normalization-plan';
 import { columnDefinitions, columnList, literal, pathLiteral, selectChild, selectFinal, valueExpression } from './normalization-sql';
 import type { IdentifierNamer } from './identifiers';
 
@@ -133,6 +133,19 @@ export async function stageDeduplicated(client: pg.Client, target: NormalizeTarg
 }
 
 /**
+ * A column an earlier sync made keeps its type: values are cast to it (NULL plus a recorded change
+ * when they do not fit), so a field whose type changed upstream never fails the sync.
+ */
+async function keepExistingTypes(client: pg.Client, schema: string, table: TablePlan): Promise<void> {
+  const { rows } = await client.query<{ name: string; type: string }>(
+    `SELECT attname AS name, format_type(atttypid, atttypmod) AS type FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped`,
+    [qualified(schema, table.name)],
+  );
+  const existing = new Map(rows.map((r) => [r.name, r.type]));
+  for (const column of table.columns) column.pgType = existing.get(column.name) ?? column.pgType;
+}
+
+/**
  * append: the raw rows the final table does not have yet, added to it (children first: they select
  * by the same test). Every sync normalizes all it loaded, so only rows emitted since the newest
  * normalized one are candidates; the _airbyte_ab_id test settles those emitted at that instant.
@@ -154,6 +167,7 @@ export async function appendNormalized(client: pg.Client, target: NormalizeTarge
     // A field the source added since the table was made gets its column; existing rows keep NULL.
     for (const column of table.columns) await client.query(`ALTER TABLE ${name} ADD COLUMN IF NOT EXISTS ${q(column.name)} ${column.pgType}`);
   }
+  for (const { table } of tables) await keepExistingTypes(client, target.schema, table);
   // What the next sync's candidate test looks up.
   await ensureIndex(client, target.schema, streamPlan.final.name, '_airbyte_emitted_at');
   await ensureIndex(client, target.schema, streamPlan.final.name, '_airbyte_ab_id');
