@@ -143,6 +143,28 @@ describe('Postgres → Postgres with Basic normalization', () => {
   });
 });
 
+describe('hostile values, Postgres → Postgres', () => {
+  it('land in typed columns equal to the source, value by value', async () => {
+    await sourceSql(`
+      CREATE TABLE public.hostile (id int PRIMARY KEY, t text, n numeric, f float8, r real, ts timestamptz, lts timestamp, d date, tm time, doc jsonb);
+      INSERT INTO public.hostile VALUES
+        (1, '', 'NaN', 'NaN', 'NaN', 'infinity', '-infinity', 'infinity', '00:00:00', '{"n": 12345678901234567890.123456789, "s": "a\\\\b"}'),
+        (2, NULL, 'Infinity', 'Infinity', '-Infinity', '0044-03-15 10:00:00+00 BC', '0001-12-31 23:00:00 BC', '4713-01-01 BC', '23:59:59.999999', '{"n": -1e-30, "s": null}'),
+        (3, E'\\N', '-Infinity', 1.7976931348623157e308, 3.4028234e38, '2025-10-16 10:00:00.123456+05:30', '2025-10-16 10:00:00.654321', '2025-10-16', '12:34:56', '{"n": 0, "s": "\\u00e9 🦆"}'),
+        (4, E'tab\\there\\nnew \\\\ "q" ''s'' 🦆 東京', 99999999999999999999999999999999999999.999999999999999999, 5e-324, 1.4e-45, NULL, NULL, NULL, NULL, ('{"n": 1, "s": "' || repeat('x', 100000) || '"}')::jsonb),
+        (5, 'NULL', 0.000000000000000000000000000001, -0.5, -0.5, '1970-01-01 00:00:00+00', '1970-01-01 00:00:00', '1970-01-01', '00:00:00.5', NULL);
+      ANALYZE public.hostile;
+    `);
+    const stream = (await sourcePostgres.discover(sourceConfig, ctx)).streams.find((s) => s.name === 'hostile')!;
+    const catalog: ConfiguredAirbyteCatalog = { streams: [{ stream, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' }] };
+    await drain(destinationPostgres.write(config, catalog, readPostgres(sourceConfig, catalog, undefined, ctx, { chunkRows: 2, chunkBytes: 1 << 30 }), ctx));
+    const render = 'id::text, t, n::text, f::float8::text AS f, r::real::text AS r, ts::text, lts::text, d::text, tm::text, doc::text';
+    const destination = await rows(`SELECT ${render}, doc_n::text AS doc_n, doc_s, _airbyte_meta FROM hostile ORDER BY hostile.id`);
+    const source = await sourceSql(`SELECT ${render}, (doc->>'n')::numeric::text AS doc_n, doc->>'s' AS doc_s, '{"changes": []}'::jsonb AS _airbyte_meta FROM hostile ORDER BY hostile.id`);
+    expect(destination).toEqual(source);
+  });
+});
+
 const catalogOf = (name: string, properties: Record<string, JsonSchema>, mode: DestinationSyncMode, extra: Partial<ConfiguredAirbyteStream> = {}): ConfiguredAirbyteCatalog => ({
   streams: [
     {
