@@ -1,4 +1,4 @@
-// Loads records into a raw table with one `COPY ... FROM STDIN` per batch (text format, so only
+// Loads in-memory records into a raw table with one `COPY ... FROM STDIN` per batch (text format, so only
 // backslashes need escaping in the JSON), written in large chunks with back-pressure.
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -12,9 +12,9 @@ const CHUNK_CHARS = 1024 * 1024;
 /** COPY text format: JSON text has no raw tab or newline, so a backslash is all there is to escape. */
 const copyText = (text: string) => (text.includes('\\') ? text.replace(/\\/g, '\\\\') : text);
 
-async function* copyLines(records: AsyncIterable<Record<string, unknown>> | Iterable<Record<string, unknown>>, emittedAt: string, count: { rows: number }): AsyncGenerator<string> {
+function* copyLines(records: Iterable<Record<string, unknown>>, emittedAt: string, count: { rows: number }): Generator<string> {
   let chunk = '';
-  for await (const record of records) {
+  for (const record of records) {
     chunk += `${randomUUID()}\t${emittedAt}\t${copyText(recordJson(record))}\n`;
     count.rows++;
     if (chunk.length >= CHUNK_CHARS) {
@@ -29,7 +29,7 @@ async function* copyLines(records: AsyncIterable<Record<string, unknown>> | Iter
 export async function copyIntoRaw(
   client: pg.Client,
   table: string,
-  records: AsyncIterable<Record<string, unknown>> | Iterable<Record<string, unknown>>,
+  records: Iterable<Record<string, unknown>>,
   emittedAtMs: number,
 ): Promise<number> {
   const count = { rows: 0 };

@@ -1,7 +1,6 @@
-// A record as the JSON text of `_airbyte_data`. Values a CSV batch kept as RawJson keep every
-// digit; the two things jsonb refuses to store are replaced rather than failing the sync:
-// \u0000 is dropped and an unpaired surrogate becomes U+FFFD.
-import { RawJson } from '../framework/expand';
+// An in-memory record as the JSON text of `_airbyte_data`. The two things jsonb refuses to store
+// are replaced rather than failing the sync: \u0000 is dropped and an unpaired surrogate
+// becomes U+FFFD.
 
 const ESCAPES = /\\u([dD][89abAB][0-9a-fA-F]{2})(\\u[dD][c-fC-F][0-9a-fA-F]{2})?|\\u[dD][c-fC-F][0-9a-fA-F]{2}|\\u0000|\\./g;
 
@@ -16,7 +15,6 @@ export function jsonbSafe(text: string): string {
 }
 
 function valueJson(value: unknown): string {
-  if (value instanceof RawJson) return value.text;
   if (typeof value === 'bigint') return value.toString();
   return JSON.stringify(value) ?? 'null';
 }

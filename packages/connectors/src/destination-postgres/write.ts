@@ -1,5 +1,5 @@
 // The write loop. Records go into the raw table `_airbyte_raw_<stream>` by COPY, one COPY per
-// batch, inside a transaction that commits when a STATE arrives; the STATE is yielded only
+// batch (CSV chunks are copied as they are, csv-copy.ts), inside a transaction that commits when a STATE arrives; the STATE is yielded only
 // after that commit. Overwrite loads into a staging table instead and swaps it (and the
 // normalized tables built from it) in with one transaction at the end, so a failed sync leaves
 // the previous tables as they were; its STATEs are yielded after that swap. Basic normalization
@@ -10,9 +10,9 @@ import { streamKey, type AirbyteMessage, type AirbyteStateMessage, type Configur
 import type { SourceOutput } from '../framework/batches';
 import type { DestinationContext } from '../framework/connector';
 import { systemError } from '../framework/errors';
-import { csvBatchRecords } from '../framework/expand';
 import type { ResolvedConfig } from './config';
 import { errorContext, openConnection, WRITE_CONNECT_TIMEOUT_MS } from './connection';
+import { copyCsvIntoRaw } from './csv-copy';
 import { toConnectorError } from './errors';
 import { IdentifierNamer, quoteIdentifier as q } from './identifiers';
 import { appendNormalized, ensureIndex, stageDeduplicated, stageOverwrite, type NormalizeTarget, type Swap } from './normalize';
@@ -87,11 +87,15 @@ export async function* writeToPostgres(
     if (!target) throw systemError(`received data for stream ${labelOf(d)}, which is not in the configured catalog`);
     return target;
   };
-  const copy = async (target: StreamTarget, records: AsyncIterable<Record<string, unknown>> | Iterable<Record<string, unknown>>, emittedAt: number) => {
+  const begin = async () => {
     if (!inTransaction) {
       await client.query('BEGIN');
       inTransaction = true;
     }
+  };
+  let csvBatches = 0;
+  const copy = async (target: StreamTarget, records: Iterable<Record<string, unknown>>, emittedAt: number) => {
+    await begin();
     await run(`${target.schema}.${target.rawName}`, () => copyIntoRaw(client, qualified(target.schema, target.loadName), records, emittedAt));
   };
   const flushBuffer = async (target: StreamTarget) => {
@@ -143,8 +147,10 @@ export async function* writeToPostgres(
         case 'CSV_FILE_BATCH': {
           try {
             const target = targetFor({ name: item.stream, namespace: item.namespace });
-            // Values of JSON columns keep their text, so numbers inside them keep every digit.
-            if (!failed.has(streamKey(target.configured.stream))) await copy(target, csvBatchRecords(item, { rawJson: true }), item.emittedAt);
+            if (!failed.has(streamKey(target.configured.stream))) {
+              await begin();
+              await run(`${target.schema}.${target.rawName}`, () => copyCsvIntoRaw(client, qualified(target.schema, target.loadName), item, csvBatches++));
+            }
           } finally {
             await item.release();
           }
