@@ -436,4 +436,21 @@ describe('identifiers', () => {
     const child = await tableWith('data');
     expect(await rows(`SELECT data::text FROM ${q('Odd Schema')}.${q(child)} ORDER BY 1`)).toEqual([{ data: '1' }, { data: '2' }]);
   });
+
+  it('keeps two namespaces apart whose names share their first 63 bytes', async () => {
+    const namespaces = [`${'n'.repeat(70)}_first`, `${'n'.repeat(70)}_second`];
+    const catalog: ConfiguredAirbyteCatalog = {
+      streams: namespaces.map((namespace) => ({
+        stream: { name: 'same', namespace, json_schema: { type: 'object', properties: { id: { type: 'integer' } } }, supported_sync_modes: ['full_refresh'] },
+        sync_mode: 'full_refresh',
+        destination_sync_mode: 'overwrite',
+      })),
+    };
+    const input = namespaces.flatMap((namespace, i) => [recordBatch({ stream: 'same', namespace }, [{ id: i }]), streamStateMessage({ name: 'same', namespace }, { n: i })]);
+    await drain(destinationPostgres.write(config, catalog, inputOf(input), ctx));
+    const schemas = (await rows<{ schemaname: string }>(`SELECT DISTINCT schemaname FROM pg_tables WHERE schemaname LIKE 'nnnn%' ORDER BY 1`)).map((r) => r.schemaname);
+    expect(schemas).toHaveLength(2);
+    const ids = await Promise.all(schemas.map(async (schema) => (await rows(`SELECT id::text FROM ${q(schema)}.same`)).map((r) => r.id)));
+    expect(ids.flat().sort()).toEqual(['0', '1']);
+  });
 });

@@ -67,7 +67,7 @@ export const spec: ConnectorSpecification = {
       normalization: {
         title: 'Normalization',
         description:
-          'none: only the raw tables _airbyte_raw_<stream> (_airbyte_ab_id, _airbyte_emitted_at, _airbyte_data jsonb). basic: also a typed table per stream, nested objects flattened into <field>_<key> columns and arrays in child tables <stream>_<field>.',
+          'none: only the raw tables _airbyte_raw_<stream> (_airbyte_ab_id, _airbyte_emitted_at, _airbyte_data jsonb), which keep every record in every sync mode. basic: also a typed table per stream, nested objects flattened into <field>_<key> columns and arrays in child tables <stream>_<field>; with Incremental | Deduped it holds one row per primary key.',
         type: 'string',
         enum: [...NORMALIZATION_MODES],
         default: 'none',

@@ -39,8 +39,13 @@ const labelOf = (d: StreamDescriptor) => `${d.namespace ? `${d.namespace}.` : ''
 function planTargets(config: ResolvedConfig, catalog: ConfiguredAirbyteCatalog, writerId: string): Map<string, StreamTarget> {
   const namers = new Map<string, IdentifierNamer>();
   const targets = new Map<string, StreamTarget>();
+  // Schema names follow the identifier rules too: two long namespaces sharing 63 bytes stay apart.
+  const schemaNames = new IdentifierNamer();
+  const schemas = new Map<string, string>();
   for (const configured of catalog.streams) {
-    const schema = configured.stream.namespace || config.schema;
+    const namespace = configured.stream.namespace || config.schema;
+    const schema = schemas.get(namespace) ?? schemaNames.allocate(namespace);
+    schemas.set(namespace, schema);
     const tables = namers.get(schema) ?? new IdentifierNamer();
     namers.set(schema, tables);
     const finalName = tables.allocate(configured.stream.name);
