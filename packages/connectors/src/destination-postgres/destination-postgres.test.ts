@@ -76,6 +76,21 @@ async function syncCustomers(mode: DestinationSyncMode): Promise<AirbyteMessage[
   return drain(destinationPostgres.write(config, catalog, readPostgres(sourceConfig, catalog, undefined, ctx, { chunkRows: 64, chunkBytes: 1 << 30 }), ctx));
 }
 
+describe('check', () => {
+  it('names the cause: a wrong password (never shown), a missing database', async () => {
+    const wrong = await destinationPostgres.check({ ...config, password: 'CANARY-wrong-password' }, ctx);
+    expect(wrong).toEqual({ status: 'FAILED', message: `Authentication failed for user "${config.username}": incorrect username or password.` });
+    const missing = await destinationPostgres.check({ ...config, database: 'no_such_db' }, ctx);
+    expect(missing.status).toBe('FAILED');
+    expect(missing.message).toContain('Database "no_such_db" does not exist');
+  });
+
+  it('creates the default schema when it is missing, as a sync would', async () => {
+    expect(await destinationPostgres.check({ ...config, schema: 'made by check' }, ctx)).toEqual({ status: 'SUCCEEDED' });
+    expect(await rows(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'made by check'`)).toEqual([{ n: 0 }]);
+  });
+});
+
 describe('Postgres → Postgres with Basic normalization', () => {
   beforeAll(async () => {
     await syncCustomers('overwrite');
