@@ -71,7 +71,9 @@ export async function* writeToPostgres(
   limits: PostgresWriteLimits = DEFAULT_WRITE_LIMITS,
 ): AsyncGenerator<AirbyteMessage> {
   const targets = planTargets(config, catalog, ctx.writerId ?? 'default');
-  const client = await openConnection(config, WRITE_CONNECT_TIMEOUT_MS, ctx);
+  const client = await openConnection(config, WRITE_CONNECT_TIMEOUT_MS, ctx).catch((err: unknown) => {
+    throw toConnectorError(err, errorContext(config));
+  });
   /** Which table a failing statement concerned, for the error message. */
   let working: string | undefined;
   const run = async <T>(table: string, operation: () => Promise<T>): Promise<T> => {
