@@ -93,7 +93,8 @@ describe.sequential('the web UI in Chromium, on the real platform', () => {
 
   test('a Postgres source from its generated form: a wrong password fails the check with its message, the right one saves', async () => {
     await page.getByRole('link', { name: 'Sources' }).click();
-    await page.getByRole('cell', { name: 'PostgreSQL' }).waitFor();
+    // Exact: until the Sources page renders, the connections list's cells also contain "PostgreSQL".
+    await page.getByRole('cell', { name: 'PostgreSQL', exact: true }).waitFor();
     await shot('02-sources');
     await page.getByRole('link', { name: '+ New source' }).click();
     await page.getByLabel('Source type').selectOption({ label: 'Postgres' });
