@@ -10,6 +10,8 @@ const DEFAULT_SEED = fileURLToPath(new URL('../../../config/seeds/default.yaml',
 const ENV = {
   PLATFORM_POSTGRES_HOST: '127.0.0.1',
   PLATFORM_POSTGRES_PORT: '5432',
+  PLATFORM_POSTGRES_USER: 'postgres',
+  PLATFORM_POSTGRES_PASSWORD: 'pg-secret',
   PLATFORM_S3_ENDPOINT: 'http://127.0.0.1:9000',
   PLATFORM_S3_HOST_PORT: '127.0.0.1:9000',
   PLATFORM_S3_REGION: 'us-east-1',
@@ -61,6 +63,33 @@ test("config/seeds/default.yaml is the guide's demo: PostgreSQL → MinIO S3 wit
   expect(connection.streams.map((s) => [s.name, s.syncMode, s.destinationSyncMode, s.cursorField, s.primaryKey])).toEqual([
     ['customers', 'full_refresh', 'overwrite', ['updated_at'], [['id']]],
     ['orders', 'incremental', 'append', ['created_at'], [['order_id']]],
+    ['products', 'full_refresh', 'overwrite', undefined, [['product_id']]],
+  ]);
+});
+
+test("config/seeds/default.yaml also loads the guide's analytics_db with Basic normalization", () => {
+  const seed = readSeedFile(DEFAULT_SEED, ENV);
+  expect(seed.destinations.map((d) => [d.name, d.definition])).toEqual([
+    ['MinIO S3', 'airbyte/destination-s3'],
+    ['PostgreSQL', 'airbyte/destination-postgres'],
+  ]);
+  expect(seed.destinations[1].configuration).toEqual({
+    host: '127.0.0.1',
+    // Seeding coerces it to the spec's integer (coerce.ts).
+    port: '5432',
+    database: 'analytics_db',
+    schema: 'public',
+    username: 'postgres',
+    password: 'pg-secret',
+    ssl_mode: { mode: 'prefer' },
+    normalization: 'basic',
+  });
+  const connection = seed.connections[1];
+  expect(connection).toMatchObject({ name: 'PostgreSQL → PostgreSQL', source: 'PostgreSQL', destination: 'PostgreSQL' });
+  expect(connection.settings).toMatchObject({ namespaceDefinition: 'destination' });
+  expect(connection.streams.map((s) => [s.name, s.syncMode, s.destinationSyncMode, s.cursorField, s.primaryKey])).toEqual([
+    ['customers', 'full_refresh', 'overwrite', undefined, [['id']]],
+    ['orders', 'incremental', 'append_dedup', ['created_at'], [['order_id']]],
     ['products', 'full_refresh', 'overwrite', undefined, [['product_id']]],
   ]);
 });

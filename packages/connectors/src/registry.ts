@@ -53,6 +53,17 @@ export const CONNECTOR_DEFINITIONS: readonly ConnectorDefinition[] = [
     supportsRefreshes: true,
     load: async () => (await import('./destination-s3/index')).destinationS3,
   },
+  {
+    id: '25c5221d-dce2-4163-ade9-739ef790f503',
+    kind: 'destination',
+    name: 'destination-postgres',
+    displayName: 'Postgres',
+    dockerRepository: 'airbyte/destination-postgres',
+    // The last Airbyte line with raw _airbyte_raw_<stream> tables and Basic normalization.
+    dockerImageTag: '0.6.3',
+    documentationUrl: 'https://docs.airbyte.com/integrations/destinations/postgres',
+    load: async () => (await import('./destination-postgres/index')).destinationPostgres,
+  },
 ];
 
 export function findDefinition(idOrName: string): ConnectorDefinition | undefined {

@@ -23,6 +23,8 @@ import { lakeClient } from './lake';
 import { withSourceDb } from './source-db';
 
 const run = promisify(execFile);
+/** The seed's second connection: the same source into analytics_db with Basic normalization. */
+const ANALYTICS_CONNECTION = 'PostgreSQL → PostgreSQL';
 
 let stateDir: string;
 let flags: string[];
@@ -142,9 +144,11 @@ describe.sequential('the platform, end to end', () => {
     const { destinations } = await unwrap('destinations/list', platform.client.POST('/v1/destinations/list', { body: {} }));
     const { connections } = await unwrap('connections/list', platform.client.POST('/v1/connections/list', { body: {} }));
     expect(sources.map((s) => s.name)).toEqual(['PostgreSQL']);
-    expect(destinations.map((d) => d.name)).toEqual(['MinIO S3']);
-    expect(connections.map((c) => [c.name, c.namespaceDefinition, c.namespaceFormat])).toEqual([[CONNECTION, 'customformat', 'production_${SOURCE_NAMESPACE}']]);
-    const selected = connections[0].syncCatalog.streams.filter((s) => s.config.selected).map((s) => [s.stream.name, s.config.syncMode, s.config.destinationSyncMode]);
+    expect(destinations.map((d) => d.name).sort()).toEqual(['MinIO S3', 'PostgreSQL']);
+    expect(connections.map((c) => c.name).sort()).toEqual([CONNECTION, ANALYTICS_CONNECTION]);
+    const demo = connections.find((c) => c.name === CONNECTION)!;
+    expect([demo.name, demo.namespaceDefinition, demo.namespaceFormat]).toEqual([CONNECTION, 'customformat', 'production_${SOURCE_NAMESPACE}']);
+    const selected = demo.syncCatalog.streams.filter((s) => s.config.selected).map((s) => [s.stream.name, s.config.syncMode, s.config.destinationSyncMode]);
     expect(selected.sort()).toEqual([
       ['customers', 'full_refresh', 'overwrite'],
       ['orders', 'incremental', 'append'],
@@ -155,7 +159,34 @@ describe.sequential('the platform, end to end', () => {
   test('`platform sync` of an unknown connection fails and names the known ones', async () => {
     const sync = await platformCli(['sync', 'No Such Connection', ...flags]);
     expect(sync.code).toBe(1);
-    expect(sync.stderr).toContain(`no connection named "No Such Connection" (known: "${CONNECTION}")`);
+    expect(sync.stderr).toContain('no connection named "No Such Connection" (known: ');
+    for (const name of [CONNECTION, ANALYTICS_CONNECTION]) expect(sync.stderr).toContain(`"${name}"`);
+  });
+
+  test('`platform sync` of "PostgreSQL → PostgreSQL" fills analytics_db as the guide shows: raw and normalized tables, row by row', async () => {
+    const sync = await platformCli(['sync', ANALYTICS_CONNECTION, ...flags]);
+    expect(sync.code, sync.stderr).toBe(0);
+    const query = (url: string, text: string) => withSourceDb(url, async (db) => (await db.query(text)).rows);
+    const analytics = platform.postgres.connectionUrl('analytics_db');
+    const columns = async (table: string) =>
+      (await query(analytics, `SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = '${table}' ORDER BY ordinal_position`)).map((r) => r.column_name);
+    expect(await columns('_airbyte_raw_customers')).toEqual(['_airbyte_ab_id', '_airbyte_emitted_at', '_airbyte_data']);
+    expect(await columns('customers')).toEqual(expect.arrayContaining(['id', 'name', 'contact_email', 'contact_phone', '_airbyte_ab_id', '_airbyte_emitted_at', '_airbyte_normalized_at', '_airbyte_customers_hashid']));
+    expect(await columns('customers_addresses')).toEqual(expect.arrayContaining(['_airbyte_customers_hashid', 'type', 'city']));
+    // The guide's dbt model reads the raw table.
+    expect(await query(analytics, `SELECT (_airbyte_data->>'id')::int AS customer_id, _airbyte_data->>'name' AS customer_name FROM _airbyte_raw_customers ORDER BY 1`)).toEqual(
+      await query(sourceDbUrl, 'SELECT id AS customer_id, name AS customer_name FROM customers ORDER BY 1'),
+    );
+    expect(await query(analytics, 'SELECT id::text, name, contact_email, contact_phone, updated_at FROM customers ORDER BY customers.id')).toEqual(
+      await query(sourceDbUrl, `SELECT id::text, name, contact->>'email' AS contact_email, contact->>'phone' AS contact_phone, updated_at FROM customers ORDER BY customers.id`),
+    );
+    expect(await query(analytics, 'SELECT c.id::text, a.type, a.city FROM customers_addresses a JOIN customers c USING (_airbyte_customers_hashid) ORDER BY 1, 2, 3')).toEqual(
+      await query(sourceDbUrl, `SELECT c.id::text, e->>'type' AS type, e->>'city' AS city FROM customers c, jsonb_array_elements(c.addresses) e ORDER BY 1, 2, 3`),
+    );
+    // Incremental | Deduped: one row per order, as in the source.
+    expect(await query(analytics, 'SELECT order_id::text, amount::text, status, created_at FROM orders ORDER BY orders.order_id')).toEqual(
+      await query(sourceDbUrl, 'SELECT order_id::text, amount::text, status, created_at FROM orders ORDER BY orders.order_id'),
+    );
   });
 
   test('the guide’s curl snippet lists the sources of the default workspace', async () => {

@@ -170,6 +170,9 @@ export function seedEnvironment(run: RunFile): Env {
   return {
     PLATFORM_POSTGRES_HOST: run.postgres.host,
     PLATFORM_POSTGRES_PORT: String(run.postgres.port),
+    // The analytics_db destination writes as the cluster's superuser (it creates schemas and tables).
+    PLATFORM_POSTGRES_USER: run.postgres.user,
+    PLATFORM_POSTGRES_PASSWORD: run.postgres.password,
     PLATFORM_S3_ENDPOINT: run.s3.endpoint,
     PLATFORM_S3_HOST_PORT: new URL(run.s3.endpoint).host,
     PLATFORM_S3_REGION: run.s3.region,

@@ -6,7 +6,8 @@ import type { CsvFileBatch, SourceOutput } from './batches';
 
 type Caster = (text: string) => unknown;
 
-function jsonType(schema: JsonSchema): string | undefined {
+/** The one non-null JSON type a column schema declares. */
+export function jsonType(schema: JsonSchema): string | undefined {
   const t = schema.type;
   if (Array.isArray(t)) return t.find((x) => x !== 'null') as string | undefined;
   return t as string | undefined;

@@ -215,6 +215,9 @@ export async function seedDockerPlatform(platform: PlatformHandle, files = seedF
   const network: Env = {
     PLATFORM_POSTGRES_HOST: 'postgres',
     PLATFORM_POSTGRES_PORT: String(CONTAINER_PORTS.postgres),
+    // The analytics_db destination writes as the cluster's superuser (it creates schemas and tables).
+    PLATFORM_POSTGRES_USER: run.postgres.user,
+    PLATFORM_POSTGRES_PASSWORD: run.postgres.password,
     PLATFORM_S3_ENDPOINT: `http://minio:${CONTAINER_PORTS.minio}`,
     PLATFORM_S3_HOST_PORT: `minio:${CONTAINER_PORTS.minio}`,
     PLATFORM_S3_REGION: run.s3.region,

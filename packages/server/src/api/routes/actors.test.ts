@@ -45,6 +45,15 @@ describe('sources and destinations', () => {
     const destSpec = await api.post('destination_definition_specifications/get', { destinationDefinitionId: S3_DESTINATION_DEFINITION_ID });
     expect(destSpec.body.supportedDestinationSyncModes).toEqual(['overwrite', 'append']);
 
+    // destination-postgres: Airbyte's definition id, every sync mode, Basic normalization.
+    const destinations = await api.post('destination_definitions/list');
+    const postgres = destinations.body.destinationDefinitions.find((d: { dockerRepository: string }) => d.dockerRepository === 'airbyte/destination-postgres');
+    expect(postgres).toMatchObject({ destinationDefinitionId: '25c5221d-dce2-4163-ade9-739ef790f503', name: 'Postgres' });
+    const postgresSpec = await api.post('destination_definition_specifications/get', { destinationDefinitionId: postgres.destinationDefinitionId });
+    expect(postgresSpec.body.supportedDestinationSyncModes).toEqual(['overwrite', 'append', 'append_dedup']);
+    expect(postgresSpec.body.connectionSpecification.properties.password.airbyte_secret).toBe(true);
+    expect(postgresSpec.body.connectionSpecification.properties.normalization.enum).toEqual(['none', 'basic']);
+
     const unknown = await api.post('source_definitions/get', { sourceDefinitionId: '00000000-0000-4000-8000-000000000000' });
     expect(unknown.status).toBe(404);
     expect(unknown.body.message).toBe('Could not find source definition with id 00000000-0000-4000-8000-000000000000');
