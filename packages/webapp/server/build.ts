@@ -16,7 +16,10 @@ export function webappBuilt(distDir = WEBAPP_DIST): boolean {
 
 /** Runs `vite build` in packages/webapp; resolves when dist/ is written, rejects with vite's output. */
 export async function buildWebapp(): Promise<void> {
-  const vite = createRequire(path.join(WEBAPP_ROOT, 'package.json')).resolve('vite/bin/vite.js');
+  // vite's `exports` hide bin/vite.js; its package.json names the CLI.
+  const require = createRequire(path.join(WEBAPP_ROOT, 'package.json'));
+  const manifest = require.resolve('vite/package.json');
+  const vite = path.join(path.dirname(manifest), (require(manifest) as { bin: { vite: string } }).bin.vite);
   try {
     await promisify(execFile)(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: WEBAPP_ROOT, maxBuffer: 16 * 1024 * 1024, timeout: 300_000 });
   } catch (error) {
