@@ -11,7 +11,7 @@ import { DremioClient } from '@platform/lake-query/client';
 import { assertPortFree, PortInUseError } from '@platform/services';
 import { apiClientUrl, apiCredentials } from '../api-access';
 import { ConfigError, type PlatformConfig, type PortName } from '../config';
-import { ConfiguredPortInUseError, resolveConfig, seedFiles, type PlatformHandle, type PlatformOptions } from '../platform';
+import { ConfiguredPortInUseError, resolveConfig, seedEnvironment, seedFiles, type PlatformHandle, type PlatformOptions } from '../platform';
 import { step, type ProgressListener } from '../progress';
 import type { RunFile } from '../run-file';
 import type { StatePaths } from '../state';
@@ -212,20 +212,13 @@ function dockerHandle(config: PlatformConfig, configDir: string, paths: StatePat
  */
 export async function seedDockerPlatform(platform: PlatformHandle, files = seedFiles(platform.configDir), env: Env = process.env): Promise<SeededObject[]> {
   const { run } = platform;
+  // The same variables as the embedded runtime's, naming the compose network's services.
   const network: Env = {
+    ...seedEnvironment(run),
     PLATFORM_POSTGRES_HOST: 'postgres',
     PLATFORM_POSTGRES_PORT: String(CONTAINER_PORTS.postgres),
-    // The analytics_db destination writes as the cluster's superuser (it creates schemas and tables).
-    PLATFORM_POSTGRES_USER: run.postgres.user,
-    PLATFORM_POSTGRES_PASSWORD: run.postgres.password,
     PLATFORM_S3_ENDPOINT: `http://minio:${CONTAINER_PORTS.minio}`,
     PLATFORM_S3_HOST_PORT: `minio:${CONTAINER_PORTS.minio}`,
-    PLATFORM_S3_REGION: run.s3.region,
-    PLATFORM_S3_BUCKET: run.s3.bucket,
-    MINIO_ROOT_USER: run.s3.accessKeyId,
-    MINIO_ROOT_PASSWORD: run.s3.secretAccessKey,
-    SOURCE_DB_USER: run.sourceDb.user,
-    SOURCE_DB_PASSWORD: run.sourceDb.password,
   };
   const { url, user, password } = run.query;
   return seed(platform.client, files, { ...env, ...network }, { query: () => DremioClient.login(url, user, password) });
