@@ -7,13 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toConnectionState } from '../api/presenters/state';
 import { startTestPlatform, type ConnectionSpec, type TestPlatform } from '../testing/platform-harness';
 import { FAKE_DESTINATION_ID, FAKE_SOURCE_ID } from '../testing/fake-connectors';
+import type { Worker } from './worker';
 
 let platform: TestPlatform;
+let worker: Worker;
 let caseNumber = 0;
 
 beforeAll(async () => {
   platform = await startTestPlatform();
-  platform.startWorker();
+  worker = platform.startWorker();
 }, 60_000);
 afterAll(() => platform?.stop());
 
@@ -159,6 +161,8 @@ describe('worker', () => {
 
   it('takes over an attempt whose worker stopped heartbeating', async () => {
     const { conn, ids } = await connection({ records: 200 });
+    // The shared worker wakes on the new job at once (LISTEN): only the ghost may claim it.
+    await worker.stop(0);
     const job = (await platform.jobStore.createJob(conn.connectionId, 'sync'))!;
     // A worker that claims the job and dies at once: its attempt never heartbeats.
     let claimed = await platform.jobStore.claimNextJob('ghost-worker');
