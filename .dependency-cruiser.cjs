@@ -23,10 +23,10 @@ const PACKAGE_DEPENDENCIES = {
   server: ['protocol', 'connectors', 'services', 'api-types'],
   'lake-query': ['services'],
   'api-client': ['api-types', 'lake-query'],
-  launcher: ['server', 'api-client', 'api-types', 'lake-query', 'services'],
+  launcher: ['server', 'api-client', 'api-types', 'lake-query', 'services', 'webapp'],
   webapp: ['api-client', 'api-types', 'lake-query'],
 };
-const TEST_CODE = '\\.test\\.tsx?$|/testing/|^packages/webapp/e2e/';
+const TEST_CODE = '\\.test\\.tsx?$|/testing/';
 
 /** A rule allowing package `name` (its tests aside) to import only the packages in `allowed`. */
 const packageRule = (name, allowed) => ({

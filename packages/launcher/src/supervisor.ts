@@ -32,7 +32,7 @@ const WORKER_ENTRY = fileURLToPath(import.meta.resolve('@platform/server/main-wo
 const QUERY_ENTRY = fileURLToPath(import.meta.resolve('@platform/lake-query/main'));
 // The web UI's package cannot be a dependency of this one (its browser tests drive the
 // launcher, and the package graph stays acyclic): its entry is found beside this package.
-const WEBAPP_ENTRY = fileURLToPath(new URL('../../webapp/server/main.ts', import.meta.url));
+const WEBAPP_ENTRY = fileURLToPath(import.meta.resolve('@platform/webapp/main'));
 const READY_TIMEOUT_MS = 60_000;
 // The worker lets a running attempt finish for up to 20 s on SIGTERM.
 const STOP_GRACE_MS = 30_000;

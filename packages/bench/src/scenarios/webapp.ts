@@ -5,7 +5,7 @@
 // jump to the end, jump to the middle).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { launchChromium } from '@platform/webapp/browser';
+import { launchChromium } from '@platform/e2e/browser';
 import { ensureWebappBuilt, WEBAPP_DIST } from '@platform/webapp/server';
 import { freePorts } from '@platform/services';
 import { formatCount, formatMb } from '../lib/format';

@@ -3,7 +3,7 @@
 // (a wrong password first: the check's error shows), an S3 destination, a connection with two
 // streams, Sync now → Succeeded with the source's record count, the attempt's log, a cron
 // schedule with its next runs, a reset; plus the SQL page and an error state. Every page's
-// screenshot goes to e2e-artifacts/.
+// screenshot goes to packages/e2e/artifacts/webapp/.
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,12 +12,12 @@ import pg from 'pg';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { unwrap } from '@platform/api-client';
-import { platformCli } from '@platform/e2e/cli';
+import { platformCli } from './cli';
 import { connectPlatform, stopPlatform, type PlatformHandle } from '@platform/launcher';
 import { freePorts } from '@platform/services';
 import { launchChromium, type Browser } from './browser';
 
-const ARTIFACTS = fileURLToPath(new URL('../e2e-artifacts/', import.meta.url));
+const ARTIFACTS = fileURLToPath(new URL('../artifacts/webapp/', import.meta.url));
 const SYNC_TIMEOUT_MS = 240_000;
 const WRONG_PASSWORD = 'not-the-password';
 
