@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../../testing/api-harness';
-import { FAKE_DESTINATION_ID, FAKE_SOURCE_ID, useTestConnectors } from '../../testing/fake-connectors';
+import { FAKE_DESTINATION_ID, FAKE_SOURCE_ID, S3_CONFIG, useTestConnectors } from '../../testing/fake-connectors';
 import { quietLog } from '../../testing/platform-harness';
 import { Worker } from '../../worker/worker';
 
@@ -131,13 +131,14 @@ describe('public API resources', () => {
       name: 'Counter A',
       workspaceId,
       definitionId: FAKE_SOURCE_ID,
-      configuration: { records: 3, api_key: '**********' },
+      configuration: { sourceType: 'fake', records: 3, api_key: '**********' },
       createdAt: expect.any(Number),
     });
     const byType = await call('POST', '/sources', { name: 'Counter B', workspaceId, configuration: { sourceType: 'fake', records: 1 } });
     expect(byType.status).toBe(200);
-    expect(byType.body).toMatchObject({ definitionId: FAKE_SOURCE_ID, configuration: { records: 1 } });
-    expect(byType.body.configuration).not.toHaveProperty('sourceType');
+    expect(byType.body).toMatchObject({ definitionId: FAKE_SOURCE_ID, configuration: { sourceType: 'fake', records: 1 } });
+    // The type key names the connector; it is not stored as part of its configuration.
+    expect((await api.services.actors.get('source', byType.body.sourceId)).configuration).toEqual({ records: 1 });
     const unknownType = await call('POST', '/sources', { name: 'X', workspaceId, configuration: { sourceType: 'salesforce' } });
     expect(unknownType.status).toBe(422);
     expect(unknownType.body.detail).toMatch(/configuration.sourceType.*salesforce.*postgres/);
@@ -173,7 +174,7 @@ describe('public API resources', () => {
     expect(put.body).toMatchObject({ name: 'Replaced', configuration: { records: 9, api_key: '**********' } });
     expect((await api.services.actors.get('source', source.sourceId)).configuration).toEqual({ records: 9, api_key: 'kept-secret-key' });
     const putWithout = await call('PUT', `/sources/${source.sourceId}`, { name: 'Replaced', configuration: { records: 9 } });
-    expect(putWithout.body.configuration).toEqual({ records: 9 });
+    expect(putWithout.body.configuration).toEqual({ sourceType: 'fake', records: 9 });
 
     expect((await call('DELETE', `/sources/${source.sourceId}`)).status).toBe(204);
     const gone = await call('GET', `/sources/${source.sourceId}`);
@@ -288,6 +289,9 @@ describe('public API connections and jobs', () => {
     expect(unknown.body.details).toEqual([{ path: 'configurations.streams[0].name', message: expect.stringContaining('customers, orders, events') }]);
     const incrementalEvents = await call('POST', '/connections', { ...base, configurations: { streams: [{ name: 'events', syncMode: 'incremental_append' }] } });
     expect(incrementalEvents.status).toBe(422);
+    const appendOnly = (await call('POST', '/destinations', { name: 'S3', workspaceId, configuration: { destinationType: 's3', ...S3_CONFIG } })).body;
+    const deduped = await call('POST', '/connections', { sourceId: source.sourceId, destinationId: appendOnly.destinationId, configurations: { streams: [{ name: 'customers', syncMode: 'incremental_deduped_history' }] } });
+    expect(deduped.body.details).toEqual([{ path: 'configurations.streams[0].syncMode', message: 'incremental_deduped_history is not supported by destination S3; it supports full_refresh_overwrite, full_refresh_append, incremental_append' }]);
   });
 
   it('patches a connection’s streams, schedule and status, lists it, cancels its job, and deletes it', async () => {

@@ -1,6 +1,9 @@
 // Source and destination records → Airbyte's SourceResponse / DestinationResponse: the
 // configuration masked as the Config API masks it, `sourceType`/`destinationType` as Airbyte
-// names connectors (`postgres`, `s3`: the definition's name without its kind prefix).
+// names connectors (`postgres`, `s3`: the definition's name without its kind prefix). The
+// configuration carries the type key too, as Airbyte's typed configurations do: the SDKs pick
+// the configuration's model by it (airbyte-api's DestinationConfiguration cannot parse one
+// without it).
 import type { ConnectorDefinitions } from '../../../services/definitions';
 import { epochSeconds } from '../../../shared/epoch-seconds';
 import type { ActorKind, ActorRecord } from '../../../store/config-store';
@@ -18,7 +21,7 @@ export function toActorResponse(actor: ActorRecord, definitions: ConnectorDefini
     name: actor.name,
     workspaceId: actor.workspaceId,
     definitionId: actor.definitionId,
-    configuration: maskedConfiguration(actor),
+    configuration: { [`${actor.kind}Type`]: type, ...maskedConfiguration(actor) },
     createdAt: epochSeconds(actor.createdAt),
   };
   return actor.kind === 'source' ? { sourceId: actor.actorId, sourceType: type, ...common } : { destinationId: actor.actorId, destinationType: type, ...common };

@@ -11,7 +11,7 @@ import { paged, pageOf } from '../paging';
 import { PUBLIC_NAMESPACE_DEFINITIONS, PUBLIC_NON_BREAKING, toConnectionResponse } from '../presenters/connections';
 import { noContent, ok, type PublicRoute } from '../public-route';
 import { listParam, optionalEnum, optionalObject, optionalString, requiredString, uuidParam } from '../request-fields';
-import { CONNECTION_SYNC_MODES, isConnectionSyncMode, unsupportedSyncModeReason } from '../sync-modes';
+import { CONNECTION_SYNC_MODES, isConnectionSyncMode, unsupportedSyncModeReason, type ConnectionSyncMode } from '../sync-modes';
 
 type Body = Record<string, unknown>;
 type ConnectionFields = Omit<ApiSchemas['ConnectionUpdate'], 'connectionId'>;
@@ -46,6 +46,11 @@ async function syncCatalogFor(services: PlatformServices, sourceId: string, dest
     if (syncMode !== undefined) {
       if (!isConnectionSyncMode(syncMode)) throw invalidField(`${at}.syncMode`, unsupportedSyncModeReason(syncMode));
       [config.syncMode, config.destinationSyncMode] = CONNECTION_SYNC_MODES[syncMode];
+      // Named in the request's own terms here; the connection service would name syncCatalog fields.
+      if (!modes.includes(config.destinationSyncMode)) {
+        const usable = (Object.keys(CONNECTION_SYNC_MODES) as ConnectionSyncMode[]).filter((m) => modes.includes(CONNECTION_SYNC_MODES[m][1]));
+        throw invalidField(`${at}.syncMode`, `${syncMode} is not supported by destination ${destination.name}; it supports ${usable.join(', ')}`);
+      }
     }
     if (given.cursorField !== undefined) config.cursorField = stringPaths(given.cursorField, `${at}.cursorField`, 1) as string[];
     if (given.primaryKey !== undefined) config.primaryKey = stringPaths(given.primaryKey, `${at}.primaryKey`, 2) as string[][];
