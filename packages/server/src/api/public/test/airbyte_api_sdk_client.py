@@ -2,7 +2,7 @@
 as a user's script would: client-credentials auth, then a source (Postgres), a destination
 (S3), a connection naming its streams, a sync, and the job read back until it ends.
 
-Run by airbyte-api-sdk.test.ts with the venv of scripts/install-airbyte-api.sh. Input from the
+Run by python-clients.test.ts with the venv of scripts/install-airbyte-clients.sh. Input from the
 environment (AIRBYTE_API_URL, AIRBYTE_CLIENT_ID, AIRBYTE_CLIENT_SECRET as `platform credentials`
 prints them; SOURCE_DB and S3 as JSON); prints one JSON object of what it saw."""
 import json
