@@ -326,6 +326,11 @@ describe('public API connections and jobs', () => {
     expect((await call('GET', `/connections?limit=100`)).body.data.map((c: any) => c.connectionId)).not.toContain(connectionId);
   });
 
+  it('answers its health check without a token', async () => {
+    const res = await fetch(`${api.url}/api/public/v1/health`);
+    expect(res.status).toBe(200);
+  });
+
   it('answers unknown paths 404 and wrong methods 405, as problem documents', async () => {
     expect(await call('GET', '/nothing')).toMatchObject({ status: 404, body: { status: 404, detail: expect.stringContaining('/api/public/v1/nothing') } });
     const wrong = await call('PUT', '/jobs');

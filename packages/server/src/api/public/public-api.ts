@@ -12,6 +12,7 @@ import { readBody } from '../request-body';
 import type { PublicResponse, PublicRoute } from './public-route';
 import { applicationRoutes } from './routes/applications';
 import { connectionRoutes } from './routes/connections';
+import { healthRoutes } from './routes/health';
 import { actorRoutes } from './routes/actors';
 import { jobRoutes } from './routes/jobs';
 import { streamRoutes } from './routes/streams';
@@ -72,7 +73,7 @@ function bearerToken(authorization: string | undefined): string | undefined {
 }
 
 export function createPublicApi(services: PlatformServices, options: PublicApiOptions) {
-  const routes = [...applicationRoutes, ...workspaceRoutes, ...actorRoutes, ...connectionRoutes, ...jobRoutes, ...streamRoutes].map(compile);
+  const routes = [...healthRoutes, ...applicationRoutes, ...workspaceRoutes, ...actorRoutes, ...connectionRoutes, ...jobRoutes, ...streamRoutes].map(compile);
 
   async function authorize(req: IncomingMessage): Promise<void> {
     const token = bearerToken(req.headers.authorization);
@@ -95,7 +96,9 @@ export function createPublicApi(services: PlatformServices, options: PublicApiOp
     }
     if (!found.r.route.anonymous) await authorize(req);
     const params = Object.fromEntries(found.r.names.map((name, i) => [name, decodeURIComponent(found.match![i + 1])]));
-    const body = method === 'GET' || method === 'DELETE' ? (await readBody(req, options.maxBodyBytes), {}) : await parseBody(req, options);
+    // GET and DELETE take no body; one sent anyway is read (bounded) and ignored.
+    if (method === 'GET' || method === 'DELETE') await readBody(req, options.maxBodyBytes);
+    const body = method === 'GET' || method === 'DELETE' ? {} : await parseBody(req, options);
     return found.r.route.handler({ params, query: url.searchParams, body, url, services, log });
   }
 
