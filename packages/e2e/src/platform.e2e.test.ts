@@ -194,6 +194,28 @@ describe.sequential('the platform, end to end', () => {
     expect((JSON.parse(stdout) as Schemas['SourceReadList']).sources.map((s) => s.name)).toEqual(['PostgreSQL']);
   });
 
+  test('`platform credentials` gives the public API’s client id and secret; its token lists sources on the API port and through the web UI’s', async () => {
+    const result = await platformCli(['credentials', ...flags]);
+    expect(result.code, result.stderr).toBe(0);
+    const env = Object.fromEntries(result.stdout.trim().split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+    expect(Object.keys(env)).toEqual(['AIRBYTE_API_URL', 'AIRBYTE_CLIENT_ID', 'AIRBYTE_CLIENT_SECRET']);
+    expect(env.AIRBYTE_API_URL).toBe(`${platform.apiUrl}/api/public/v1`);
+    const token = await fetch(`${env.AIRBYTE_API_URL}/applications/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ client_id: env.AIRBYTE_CLIENT_ID, client_secret: env.AIRBYTE_CLIENT_SECRET, grant_type: 'client_credentials' }),
+    });
+    expect(token.status).toBe(200);
+    const { access_token } = (await token.json()) as { access_token: string };
+    const webappPort = platform.run.services.find((s) => s.name === 'webapp')!.port;
+    for (const base of [env.AIRBYTE_API_URL, `http://127.0.0.1:${webappPort}/api/public/v1`]) {
+      expect((await fetch(`${base}/sources`)).status, base).toBe(401);
+      const sources = await fetch(`${base}/sources`, { headers: { Authorization: `Bearer ${access_token}` } });
+      expect(sources.status, base).toBe(200);
+      expect(((await sources.json()) as { data: { name: string; sourceType: string }[] }).data.map((s) => [s.name, s.sourceType])).toEqual([['PostgreSQL', 'postgres']]);
+    }
+  });
+
   test('`platform sync` lands every source row in S3 as Parquet under airbyte-data/production_public/<stream>/', async () => {
     const sync = await platformCli(['sync', CONNECTION, ...flags]);
     expect(sync.code, sync.stderr).toBe(0);

@@ -1,7 +1,7 @@
 // `platform up|down|status|logs|seed|sync`: the developer's entry point (`pnpm platform ...`).
 import { parseArgs } from 'node:util';
 import { ConfigError, type Ports, type Runtime } from './config';
-import { runDown, runLogs, runSeed, runSql, runStatus, runSync, runUp } from './commands';
+import { runCredentials, runDown, runLogs, runSeed, runSql, runStatus, runSync, runUp } from './commands';
 import { sqlFormat } from './sql-output';
 import type { PlatformOptions } from './platform';
 
@@ -20,6 +20,8 @@ commands:
   seed [file...]           create or update the seeded objects (default config/seeds/*.yaml)
   sync <connection>        run a sync of a connection (name or id) and follow it
   sql "<SQL>"              run SQL on the query service (Dremio's REST API); --format table|csv|json
+  credentials              the public API's URL, client id and secret (AIRBYTE_API_URL=…,
+                           AIRBYTE_CLIENT_ID=…, AIRBYTE_CLIENT_SECRET=…), one a line
 
 options:
   --state-dir DIR          state folder (default: platform.yaml state_dir, .platform)
@@ -106,6 +108,8 @@ async function main(): Promise<number> {
     case 'sync':
       if (!rest[0]) throw new ConfigError('sync needs a connection name or id, e.g. platform sync "PostgreSQL → MinIO"');
       return runSync(options, rest[0], { wait: !values['no-wait'] });
+    case 'credentials':
+      return runCredentials(options);
     case 'sql':
       if (!rest[0]) throw new ConfigError('sql needs a statement, e.g. platform sql "SELECT count(*) FROM AirbyteData.datalake.\"airbyte-data\".production_public.customers"');
       return runSql(options, rest.join(' '), sqlFormat(values.format));

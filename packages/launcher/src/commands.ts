@@ -4,7 +4,8 @@ import { createReadStream, existsSync, statSync, watch } from 'node:fs';
 import path from 'node:path';
 import { findConnection, jobFailureMessage, jobProgress, startSync, unwrap, waitForJob, type JobInfo, type SeededObject } from '@platform/api-client';
 import { isPidAlive, tail } from '@platform/services';
-import { loginHint } from './api-access';
+import { apiClientUrl, loginHint } from './api-access';
+import { credentialLines, readApiApplication } from './api-application';
 import { connectPlatform, resolveConfig, seedFiles, seedPlatform, servicesNotUp, startPlatform, stopPlatform, type PlatformHandle, type PlatformOptions } from './platform';
 import { progressPrinter, step } from './progress';
 import { readRunFile } from './run-file';
@@ -76,6 +77,22 @@ export async function runDown(options: PlatformOptions, docker: { volumes: boole
   const startedAt = performance.now();
   const wasRunning = await stopPlatform(options);
   err(wasRunning ? `Stopped in ${Math.round(performance.now() - startedAt)} ms; state kept in ${paths.root}` : `Not running (state in ${paths.root}).`);
+  return 0;
+}
+
+/** The public API's URL and application, one VAR=value a line (stdout only, for scripts). */
+export function runCredentials(options: PlatformOptions): number {
+  const { config, paths } = resolveConfig(options);
+  if (runtimeInUse(paths, config.runtime) === 'docker') {
+    err('credentials: the docker runtime has no public API application yet; use the embedded runtime (`platform up --runtime embedded`)');
+    return 1;
+  }
+  const application = readApiApplication(paths.apiApplicationFile);
+  if (!application) {
+    err(`credentials: no application in ${paths.root} yet; \`platform up\` creates it`);
+    return 1;
+  }
+  console.log(credentialLines(apiClientUrl(config.api, config.ports.api), application).join('\n'));
   return 0;
 }
 

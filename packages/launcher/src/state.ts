@@ -9,6 +9,8 @@ export interface StatePaths {
   runFile: string;
   logsDir: string;
   secretKeyFile: string;
+  /** The public API's client id and secret (api-application.ts). */
+  apiApplicationFile: string;
   postgresData: string;
   s3Data: string;
   /** PLATFORM_STATE_DIR of the worker: job workspaces and attempt logs. */
@@ -24,6 +26,7 @@ export function statePaths(root: string): StatePaths {
     runFile: path.join(root, 'run', 'supervisor.json'),
     logsDir: path.join(root, 'logs'),
     secretKeyFile: path.join(root, 'secret.key'),
+    apiApplicationFile: path.join(root, 'api-application.json'),
     postgresData: path.join(root, 'data', 'postgres'),
     s3Data: path.join(root, 'data', 's3'),
     workerDir: path.join(root, 'worker'),

@@ -14,6 +14,7 @@ import { PLATFORM_DATABASE, prepareDatabases } from './postgres-setup';
 import { queryReady, serverReady, webappReady, workerReady } from './readiness';
 import type { ProgressEvent } from './progress';
 import { removeRunFile, writeRunFile, type RunFile, type ServiceName, type ServiceRecord } from './run-file';
+import { ensureApiApplication, type ApiApplication } from './api-application';
 import { ensureSecretKey } from './secret-key';
 import { logFile, statePaths, type StatePaths } from './state';
 import { ServiceSupervisor, type ServiceInstance, type ServiceSpec, type ServiceStatus } from './supervision';
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
   const save = () => {
     if (!removed) writeRunFile(paths.runFile, run);
   };
-  const context: ServiceContext = { config, resources, paths, secretKey: ensureSecretKey(paths.secretKeyFile) };
+  const context: ServiceContext = { config, resources, paths, secretKey: ensureSecretKey(paths.secretKeyFile), apiApplication: ensureApiApplication(paths.apiApplicationFile) };
   const supervisor = new ServiceSupervisor(serviceSpecs(context), {
     log,
     onChange: (statuses) => {
@@ -146,6 +147,8 @@ interface ServiceContext {
   resources: ConfiguredResources;
   paths: StatePaths;
   secretKey: string;
+  /** The public API's application, registered by the server at start. */
+  apiApplication: ApiApplication;
 }
 
 /**
@@ -237,6 +240,8 @@ function startServer(context: ServiceContext): Promise<ServiceInstance> {
     env: {
       ...platformEnv(context),
       ...apiServerEnv(config.api, config.ports.api),
+      PLATFORM_API_CLIENT_ID: context.apiApplication.clientId,
+      PLATFORM_API_CLIENT_SECRET: context.apiApplication.clientSecret,
       // What /health checks besides the database: the platform's own S3 server and bucket.
       PLATFORM_S3_ENDPOINT: `http://${HOST}:${config.ports.s3}`,
       PLATFORM_S3_REGION: config.s3.region,

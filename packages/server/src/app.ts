@@ -3,6 +3,7 @@
 // Routes get `services` only; the pool and the stores are for the process's own wiring
 // (migrations, the worker, the scheduler).
 import type { ConnectorDefinition } from '@platform/connectors';
+import { ApplicationService } from './services/applications';
 import { ActorService, DEFAULT_CONNECTOR_TIMEOUTS, type ConnectorTimeouts } from './services/actors';
 import { ConnectionService } from './services/connections';
 import { ConnectorDefinitions } from './services/definitions';
@@ -12,6 +13,7 @@ import type { PlatformServices } from './services/platform-services';
 import { WorkspaceService } from './services/workspaces';
 import { parseSecretKey, SecretCipher } from './shared/crypto';
 import { createLogger, type Logger } from './shared/logger';
+import { ApplicationStore } from './store/application-store';
 import { ConfigStore } from './store/config-store';
 import { createPool, type Pool } from './store/db';
 import { JobStore } from './store/job-store';
@@ -58,10 +60,11 @@ export function createPlatform(options: PlatformOptions): Platform {
   });
   const connections = new ConnectionService(configStore, actors, definitions, workspaces);
   const jobs = new JobService(jobStore, connections);
+  const applications = new ApplicationService(new ApplicationStore(pool, cipher));
   const dependencies = createDependencyChecks(pool, options.platformS3);
   const close = async () => {
     dependencies.close();
     await pool.end();
   };
-  return { log, services: { log, definitions, workspaces, actors, connections, jobs, dependencies }, pool, configStore, jobStore, close };
+  return { log, services: { log, definitions, workspaces, actors, connections, jobs, applications, dependencies }, pool, configStore, jobStore, close };
 }

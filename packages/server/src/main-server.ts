@@ -6,6 +6,8 @@
 //   PLATFORM_S3_ENDPOINT, PLATFORM_S3_REGION, PLATFORM_S3_BUCKET, PLATFORM_S3_ACCESS_KEY_ID,
 //   PLATFORM_S3_SECRET_ACCESS_KEY   the platform's own S3 server, which /health checks
 //                                   (all or none; the launcher sets them)
+//   PLATFORM_API_CLIENT_ID, PLATFORM_API_CLIENT_SECRET   the public API's application (both or
+//                                   none; the launcher sets them), registered at start
 import { apiOptionsFromEnv } from './api/api-settings';
 import { createApiServer } from './api/http-server';
 import { createPlatform } from './app';
@@ -38,9 +40,19 @@ function platformS3FromEnv(): PlatformS3Settings | undefined {
   return Object.fromEntries(Object.entries(S3_ENV).map(([key, name]) => [key, process.env[name]])) as unknown as PlatformS3Settings;
 }
 
+/** The public API's application from the environment: both settings, or none. */
+function applicationFromEnv(): { clientId: string; clientSecret: string } | undefined {
+  const clientId = process.env.PLATFORM_API_CLIENT_ID;
+  const clientSecret = process.env.PLATFORM_API_CLIENT_SECRET;
+  if (!clientId && !clientSecret) return undefined;
+  if (!clientId || !clientSecret) throw new Error(`${clientId ? 'PLATFORM_API_CLIENT_SECRET' : 'PLATFORM_API_CLIENT_ID'} is not set: the public API's application needs both`);
+  return { clientId, clientSecret };
+}
+
 async function main(): Promise<void> {
   // Settings first: a bad one must stop the process before it touches the database.
   const apiOptions = apiOptionsFromEnv(process.env);
+  const application = applicationFromEnv();
   const platform = createPlatform({
     databaseUrl: requiredEnv('PLATFORM_DATABASE_URL', 'the URL of the platform database, e.g. postgres://platform:secret@127.0.0.1:5432/platform'),
     secretKey: requiredEnv('PLATFORM_SECRET_KEY', 'generate one with `openssl rand -hex 32`'),
@@ -48,6 +60,8 @@ async function main(): Promise<void> {
     platformS3: platformS3FromEnv(),
   });
   await migrate(platform.pool, { log: log.child('migrations') });
+  // Registered on every start, so the credentials `platform credentials` prints always work.
+  if (application) await platform.services.applications.ensure({ ...application, name: 'platform' });
   const api = createApiServer(platform.services, apiOptions);
   const url = await api.listen();
   log.info('api listening', { url, authentication: apiOptions.authenticators?.length ? 'basic' : 'none' });

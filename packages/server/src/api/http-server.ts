@@ -16,6 +16,7 @@ import { createCorsPolicy } from './cors';
 import { HttpError } from './http-errors';
 import { DEFAULT_MAX_JSON_DEPTH } from './json-guards';
 import { loadOpenApi, type OpenApiDocument, type Operation } from './openapi';
+import { createPublicApi } from './public/public-api';
 import { DEFAULT_MAX_BODY_BYTES, readRequestBody } from './request-body';
 import { HttpResponse, type RouteHandler, type RouteModule } from './route';
 import * as routeModules from './routes/index';
@@ -92,6 +93,7 @@ export function createApiServer(services: PlatformServices, options: ApiServerOp
   const checkHost = createHostCheck({ bindHost: options.host ?? DEFAULT_HOST, extraHosts: options.allowedHosts });
   const cors = createCorsPolicy(options.allowedOrigins ?? DEFAULT_ALLOWED_ORIGINS);
   const authenticators = options.authenticators ?? [];
+  const publicApi = createPublicApi(services, { maxBodyBytes: limits.maxBytes, maxJsonDepth: limits.maxDepth });
 
   const send = (res: ServerResponse, status: number, body: unknown, contentType = 'application/json') => {
     if (body === undefined) {
@@ -114,7 +116,7 @@ export function createApiServer(services: PlatformServices, options: ApiServerOp
     return { status: 500, body: { message: `Internal server error (request id ${requestId}); the server log has the details`, exceptionClassName: 'InternalServerError' } };
   };
 
-  async function route(req: IncomingMessage, res: ServerResponse, requestLog: Logger): Promise<number> {
+  async function route(req: IncomingMessage, res: ServerResponse, requestId: string, requestLog: Logger): Promise<number> {
     // Who may call comes before what is called: Host, then origin, then credentials.
     checkHost(req.headers.host, req.socket.localPort ?? 0);
     if (req.method === 'OPTIONS') {
@@ -124,6 +126,13 @@ export function createApiServer(services: PlatformServices, options: ApiServerOp
     cors.check(req, res);
     const method = req.method ?? 'GET';
     const pathname = requestPath(req.url ?? '/');
+    // Airbyte's public API: its own routes and bearer tokens (./public), not the Config API's credentials.
+    if (publicApi.handles(pathname)) {
+      const answer = await publicApi.serve(req, new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`), requestId, requestLog);
+      for (const [name, value] of Object.entries(answer.headers ?? {})) res.setHeader(name, value);
+      send(res, answer.status, answer.body);
+      return answer.status;
+    }
     if (!PUBLIC_PATHS.has(pathname)) authenticate(req.headers.authorization, authenticators);
 
     const found = pathname.startsWith(`${API_PREFIX}/`) ? routes.get(pathname.slice(API_PREFIX.length)) : undefined;
@@ -160,7 +169,7 @@ export function createApiServer(services: PlatformServices, options: ApiServerOp
 
   async function dispatch(req: IncomingMessage, res: ServerResponse, requestId: string, requestLog: Logger): Promise<number> {
     try {
-      return await route(req, res, requestLog);
+      return await route(req, res, requestId, requestLog);
     } catch (err) {
       const { status, body, headers } = toErrorResponse(err, requestId, requestLog);
       for (const [name, value] of Object.entries(headers ?? {})) res.setHeader(name, value);

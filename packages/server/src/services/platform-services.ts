@@ -2,6 +2,7 @@
 // route can only do what a service offers. app.ts builds them.
 import type { Logger } from '../shared/logger';
 import type { ActorService } from './actors';
+import type { ApplicationService } from './applications';
 import type { ConnectionService } from './connections';
 import type { ConnectorDefinitions } from './definitions';
 import type { DependencyChecks } from './dependency-checks';
@@ -15,6 +16,8 @@ export interface PlatformServices {
   actors: ActorService;
   connections: ConnectionService;
   jobs: JobService;
+  /** Client credentials and bearer tokens of the public API (/api/public/v1). */
+  applications: ApplicationService;
   /** What /health probes: the database, and the platform's S3 server when configured. */
   dependencies: DependencyChecks;
 }
