@@ -8,6 +8,8 @@ import { ConnectionService } from './services/connections';
 import { ConnectorDefinitions } from './services/definitions';
 import { createDependencyChecks, type PlatformS3Settings } from './services/dependency-checks';
 import { JobService } from './services/jobs';
+import { MetricsService } from './services/metrics';
+import { NotificationService, type NotificationPolicy } from './services/notifications/notifications';
 import type { PlatformServices } from './services/platform-services';
 import { WorkspaceService } from './services/workspaces';
 import { parseSecretKey, SecretCipher } from './shared/crypto';
@@ -15,6 +17,8 @@ import { createLogger, type Logger } from './shared/logger';
 import { ConfigStore } from './store/config-store';
 import { createPool, type Pool } from './store/db';
 import { JobStore } from './store/job-store';
+import { MetricsStore } from './store/metrics-store';
+import { NotificationStore } from './store/notification-store';
 
 export interface PlatformOptions {
   databaseUrl: string;
@@ -27,6 +31,8 @@ export interface PlatformOptions {
   connectorDefinitions?: readonly ConnectorDefinition[];
   /** The platform's own S3 server, checked by /health; unchecked when not given. */
   platformS3?: PlatformS3Settings;
+  /** Auto-disable threshold and webhook delivery retries; Airbyte's defaults when not given. */
+  notifications?: Partial<NotificationPolicy>;
 }
 
 export interface Platform {
@@ -58,10 +64,12 @@ export function createPlatform(options: PlatformOptions): Platform {
   });
   const connections = new ConnectionService(configStore, actors, definitions, workspaces);
   const jobs = new JobService(jobStore, connections);
+  const notifications = new NotificationService(new NotificationStore(pool), log.child('notifications'), options.notifications);
+  const metrics = new MetricsService(new MetricsStore(pool));
   const dependencies = createDependencyChecks(pool, options.platformS3);
   const close = async () => {
     dependencies.close();
     await pool.end();
   };
-  return { log, services: { log, definitions, workspaces, actors, connections, jobs, dependencies }, pool, configStore, jobStore, close };
+  return { log, services: { log, definitions, workspaces, actors, connections, jobs, notifications, metrics, dependencies }, pool, configStore, jobStore, close };
 }
