@@ -61,28 +61,27 @@ export class NotificationStore {
       );
       const r = rows[0];
       if (!r) return false;
-      const [stats, failure, streak] = await Promise.all([
-        client.query(
-          `SELECT COALESCE(sum((total_stats->>'recordsEmitted')::bigint), 0)::float8 AS records_emitted,
-                  COALESCE(sum((total_stats->>'bytesEmitted')::bigint), 0)::float8 AS bytes_emitted,
-                  COALESCE(sum((total_stats->>'recordsCommitted')::bigint), 0)::float8 AS records_committed,
-                  COALESCE(sum((total_stats->>'bytesCommitted')::bigint), 0)::float8 AS bytes_committed
-             FROM attempts WHERE job_id = $1`,
-          [r.id],
-        ),
-        client.query(
-          `SELECT failure_summary->'failures'->0->>'failureType' AS type, failure_summary->'failures'->0->>'externalMessage' AS message
-             FROM attempts WHERE job_id = $1 ORDER BY attempt_number DESC LIMIT 1`,
-          [r.id],
-        ),
-        // Cancelled jobs neither break nor extend a streak; resets do not count.
-        client.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM jobs
-            WHERE connection_id = $1 AND config_type = 'sync' AND status = 'failed' AND id <= $2
-              AND id > COALESCE((SELECT max(id) FROM jobs WHERE connection_id = $1 AND config_type = 'sync' AND status = 'succeeded' AND id <= $2), 0)`,
-          [r.connection_id, r.id],
-        ),
-      ]);
+      // One client runs one query at a time: these go in turn.
+      const stats = await client.query(
+        `SELECT COALESCE(sum((total_stats->>'recordsEmitted')::bigint), 0)::float8 AS records_emitted,
+                COALESCE(sum((total_stats->>'bytesEmitted')::bigint), 0)::float8 AS bytes_emitted,
+                COALESCE(sum((total_stats->>'recordsCommitted')::bigint), 0)::float8 AS records_committed,
+                COALESCE(sum((total_stats->>'bytesCommitted')::bigint), 0)::float8 AS bytes_committed
+           FROM attempts WHERE job_id = $1`,
+        [r.id],
+      );
+      const failure = await client.query(
+        `SELECT failure_summary->'failures'->0->>'failureType' AS type, failure_summary->'failures'->0->>'externalMessage' AS message
+           FROM attempts WHERE job_id = $1 ORDER BY attempt_number DESC LIMIT 1`,
+        [r.id],
+      );
+      // Cancelled jobs neither break nor extend a streak; resets do not count.
+      const streak = await client.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM jobs
+          WHERE connection_id = $1 AND config_type = 'sync' AND status = 'failed' AND id <= $2
+            AND id > COALESCE((SELECT max(id) FROM jobs WHERE connection_id = $1 AND config_type = 'sync' AND status = 'succeeded' AND id <= $2), 0)`,
+        [r.connection_id, r.id],
+      );
       const s = stats.rows[0];
       const f = failure.rows[0];
       const plan = decide({
