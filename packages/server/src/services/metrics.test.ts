@@ -102,7 +102,7 @@ describe('/metrics', () => {
     expect(m.value('airlock_jobs_queued')).toBe(0);
 
     const [last] = await platform.sql(`SELECT extract(epoch FROM ended_at)::float8 AS at FROM jobs WHERE id = $1`, [goodJobs[1].id]);
-    expect(m.value('airlock_connection_last_successful_sync_timestamp_seconds', goodLabels)).toBeCloseTo(last.at, 3);
+    expect(m.value('airlock_connection_last_successful_sync_timestamp_seconds', goodLabels)).toBeCloseTo(last.at, 2);
     const freshness = m.value('airlock_connection_data_freshness_seconds', goodLabels)!;
     expect(freshness).toBeGreaterThanOrEqual(0);
     // A connection that never succeeded has no freshness rather than a made-up one.

@@ -151,7 +151,7 @@ export class Worker {
         this.notifyAgain = false;
         try {
           await notifications.handleEndedJobs(this.options.autoDisableAfterFailures);
-          await notifications.deliverDue();
+          await notifications.deliverDue(this.stopping.signal);
         } catch (err) {
           this.options.log.warn('could not follow up ended jobs or deliver notifications; trying again soon', { error: err });
         }

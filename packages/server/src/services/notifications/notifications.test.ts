@@ -6,6 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../shared/logger';
+import type { Job } from '../../store/job-store';
 import { NotificationStore } from '../../store/notification-store';
 import { FAKE_DESTINATION_ID, FAKE_SOURCE_ID } from '../../testing/fake-connectors';
 import { startTestPlatform, type TestPlatform } from '../../testing/platform-harness';
@@ -108,7 +109,7 @@ describe('notifications after real syncs', () => {
 
   it('warns after 2 failed syncs in a row and disables the connection at the 3rd, saying so', async () => {
     const conn = await connection({ records: 100, batch_size: 10, fail_after_records: 20, failure_type: 'config_error', password: 'pw-in-error' });
-    const jobs = [];
+    const jobs: Job[] = [];
     for (let i = 0; i < 3; i++) {
       const job = await syncAndWait(conn.connectionId);
       expect(job.status).toBe('failed');

@@ -186,21 +186,26 @@ export class NotificationService {
     return handled;
   }
 
-  /** Sends what is due in the outbox; a failure is retried later with backoff, then given up. */
-  async deliverDue(batch = 20): Promise<void> {
+  /**
+   * Sends what is due in the outbox; a failure is retried later with backoff, then given up.
+   * `signal` stops it between messages (a stopping worker): what it leased is retried later.
+   */
+  async deliverDue(signal?: AbortSignal, batch = 20): Promise<void> {
     const { deliveryBackoff, maxDeliveries, timeoutMs } = this.policy;
     for (;;) {
       const due = await this.store.claimDueDeliveries(batch, timeoutMs * 3);
       for (const d of due) {
+        if (signal?.aborted) return;
         if (!d.webhook) {
           await this.store.markGivenUp(d.id, 'skipped', `${d.setting} no longer sends to a Slack webhook`);
           continue;
         }
         try {
-          await postWebhook(d.webhook, d.payload, timeoutMs);
+          await postWebhook(d.webhook, d.payload, timeoutMs, signal);
           await this.store.markDelivered(d.id);
         } catch (err) {
           if (!(err instanceof WebhookError)) throw err;
+          if (signal?.aborted) return;
           const attempt = d.deliveries + 1;
           const fields = { notificationId: d.id, setting: d.setting, webhook: redactWebhook(d.webhook), attempt, error: err.message };
           if (attempt >= maxDeliveries) {
@@ -213,7 +218,7 @@ export class NotificationService {
           }
         }
       }
-      if (due.length < batch) return;
+      if (due.length < batch || signal?.aborted) return;
     }
   }
 }

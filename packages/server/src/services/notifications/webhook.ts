@@ -25,7 +25,8 @@ export function webhookProblem(url: string | undefined): string | null {
   return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? null : 'slackConfiguration.webhook must be an http(s) URL';
 }
 
-export async function postWebhook(url: string, body: unknown, timeoutMs: number): Promise<void> {
+/** POSTs `body` as JSON; `signal` (a stopping worker) aborts it like the timeout does. */
+export async function postWebhook(url: string, body: unknown, timeoutMs: number, signal?: AbortSignal): Promise<void> {
   const where = redactWebhook(url);
   let response: Response;
   try {
@@ -33,11 +34,11 @@ export async function postWebhook(url: string, body: unknown, timeoutMs: number)
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: signal ? AbortSignal.any([AbortSignal.timeout(timeoutMs), signal]) : AbortSignal.timeout(timeoutMs),
       redirect: 'manual',
     });
   } catch (err) {
-    const cause = (err as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : ((err as { cause?: Error }).cause?.message ?? (err as Error).message);
+    const cause = (err as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : signal?.aborted ? 'the worker is stopping' : ((err as { cause?: Error }).cause?.message ?? (err as Error).message);
     // The cause may quote the URL (undici does for some errors): keep only the redacted form.
     throw new WebhookError(`could not reach the webhook at ${where}: ${cause.split(url).join(where)}`);
   }
