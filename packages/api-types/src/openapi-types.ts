@@ -123,6 +123,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/notifications/try": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a test notification to a webhook (Airbyte's older form; use try_webhook) */
+        post: operations["tryNotificationConfig"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications/try_webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send the test message of one notification trigger to a webhook */
+        post: operations["tryNotificationWebhookConfig"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/source_definitions/list": {
         parameters: {
             query?: never;
@@ -830,6 +864,7 @@ export interface components {
             sendOnSyncDisabled?: components["schemas"]["NotificationItem"];
             sendOnSyncDisabledWarning?: components["schemas"]["NotificationItem"];
             sendOnConnectionUpdate?: components["schemas"]["NotificationItem"];
+            sendOnConnectionUpdateActionRequired?: components["schemas"]["NotificationItem"];
             sendOnBreakingChangeWarning?: components["schemas"]["NotificationItem"];
             sendOnBreakingChangeSyncsDisabled?: components["schemas"]["NotificationItem"];
         };
@@ -839,6 +874,27 @@ export interface components {
         };
         SlackNotificationConfiguration: {
             webhook: string;
+        };
+        /** @enum {string} */
+        NotificationTrigger: "sync_success" | "sync_failure" | "sync_disabled" | "sync_disabled_warning" | "connection_update" | "connection_update_action_required" | "breaking_change_warning" | "breaking_change_syncs_disabled";
+        NotificationWebhookConfigValidationRequestBody: {
+            notificationTrigger: components["schemas"]["NotificationTrigger"];
+            slackConfiguration?: components["schemas"]["SlackNotificationConfiguration"];
+        };
+        Notification: {
+            /** @enum {string} */
+            notificationType: "slack" | "customerio";
+            /** @default false */
+            sendOnSuccess: boolean;
+            /** @default true */
+            sendOnFailure: boolean;
+            slackConfiguration?: components["schemas"]["SlackNotificationConfiguration"];
+            customerioConfiguration?: Record<string, never>;
+        };
+        NotificationRead: {
+            /** @enum {string} */
+            status: "succeeded" | "failed";
+            message?: string;
         };
         WorkspaceCreate: {
             name: string;
@@ -1679,6 +1735,56 @@ export interface operations {
                 };
             };
             404: components["responses"]["NotFoundResponse"];
+            422: components["responses"]["InvalidInputResponse"];
+        };
+    };
+    tryNotificationConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Notification"];
+            };
+        };
+        responses: {
+            /** @description Whether the webhook accepted the test message (a failure says why, with the webhook's URL redacted) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationRead"];
+                };
+            };
+            422: components["responses"]["InvalidInputResponse"];
+        };
+    };
+    tryNotificationWebhookConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotificationWebhookConfigValidationRequestBody"];
+            };
+        };
+        responses: {
+            /** @description Whether the webhook accepted the test message (a failure says why, with the webhook's URL redacted) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationRead"];
+                };
+            };
             422: components["responses"]["InvalidInputResponse"];
         };
     };

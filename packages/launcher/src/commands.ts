@@ -12,6 +12,7 @@ import { readRunFile } from './run-file';
 import { formatRows, type SqlFormat } from './sql-output';
 import { DremioClient, DremioQueryError } from '@platform/lake-query/client';
 import { printServicesStatus, serviceState } from './status';
+import { connectionSyncLines } from './connection-freshness';
 import { cdcHealthLines } from './cdc-health';
 import { runDockerDown, runDockerLogs, runDockerStatus, runDockerUp } from './docker/commands';
 import { chooseRuntime, runtimeInUse } from './docker/runtime-choice';
@@ -113,6 +114,8 @@ export async function runStatus(options: PlatformOptions): Promise<number> {
   const platform = connectPlatform(options);
   const cdc = platform ? await cdcHealthLines(platform.client).catch((error: Error) => [`unknown (${error.message})`]) : [];
   if (cdc.length) console.log(`\nCDC sources (replication slot WAL):\n${cdc.map((line) => `  ${line}`).join('\n')}`);
+  const syncs = platform ? await connectionSyncLines(platform.client).catch((error: Error) => [`unknown (${error.message})`]) : [];
+  if (syncs.length) console.log(`\nConnections (last sync; freshness = time since the last successful sync):\n${syncs.map((line) => `  ${line}`).join('\n')}`);
   console.log(loginHint(run.apiUrl, run.apiCredentials));
   return healthy ? 0 : 1;
 }

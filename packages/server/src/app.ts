@@ -9,6 +9,8 @@ import { ConnectionService } from './services/connections';
 import { ConnectorDefinitions } from './services/definitions';
 import { createDependencyChecks, type PlatformS3Settings } from './services/dependency-checks';
 import { JobService } from './services/jobs';
+import { MetricsService } from './services/metrics';
+import { NotificationService, type NotificationPolicy } from './services/notifications/notifications';
 import type { PlatformServices } from './services/platform-services';
 import { WorkspaceService } from './services/workspaces';
 import { parseSecretKey, SecretCipher } from './shared/crypto';
@@ -17,6 +19,8 @@ import { ApplicationStore } from './store/application-store';
 import { ConfigStore } from './store/config-store';
 import { createPool, type Pool } from './store/db';
 import { JobStore } from './store/job-store';
+import { MetricsStore } from './store/metrics-store';
+import { NotificationStore } from './store/notification-store';
 
 export interface PlatformOptions {
   databaseUrl: string;
@@ -29,6 +33,8 @@ export interface PlatformOptions {
   connectorDefinitions?: readonly ConnectorDefinition[];
   /** The platform's own S3 server, checked by /health; unchecked when not given. */
   platformS3?: PlatformS3Settings;
+  /** Auto-disable threshold and webhook delivery retries; Airbyte's defaults when not given. */
+  notifications?: Partial<NotificationPolicy>;
 }
 
 export interface Platform {
@@ -61,10 +67,12 @@ export function createPlatform(options: PlatformOptions): Platform {
   const connections = new ConnectionService(configStore, actors, definitions, workspaces);
   const jobs = new JobService(jobStore, connections);
   const applications = new ApplicationService(new ApplicationStore(pool, cipher));
+  const notifications = new NotificationService(new NotificationStore(pool), log.child('notifications'), options.notifications);
+  const metrics = new MetricsService(new MetricsStore(pool));
   const dependencies = createDependencyChecks(pool, options.platformS3);
   const close = async () => {
     dependencies.close();
     await pool.end();
   };
-  return { log, services: { log, definitions, workspaces, actors, connections, jobs, applications, dependencies }, pool, configStore, jobStore, close };
+  return { log, services: { log, definitions, workspaces, actors, connections, jobs, applications, notifications, metrics, dependencies }, pool, configStore, jobStore, close };
 }

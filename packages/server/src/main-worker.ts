@@ -17,6 +17,9 @@
 //   WORKER_MEMORY_BUDGET     the running children's memory limits (source + destination
 //                            memory_limit each) add up to at most this, e.g. "8Gi"; jobs that
 //                            do not fit wait (default 75% of the machine's memory)
+//   MAX_FAILED_JOBS_IN_A_ROW_BEFORE_CONNECTION_DISABLE
+//                            failed syncs in a row that disable a connection, with a warning
+//                            notification one failure before (default 3; 0 never disables)
 //   WORKER_SHUTDOWN_GRACE_MS on SIGTERM, how long running attempts may finish (default 20000)
 //                            before they are stopped and failed as transient (then retried)
 import { hostname } from 'node:os';
@@ -48,6 +51,7 @@ async function main(): Promise<void> {
     configStore: platform.configStore,
     log: log.child('jobs'),
     resources: resourceLimitsFromEnv(process.env),
+    notifications: platform.services.notifications,
     ...settings,
     tmpDir: process.env.PLATFORM_STATE_DIR ? join(process.env.PLATFORM_STATE_DIR, 'tmp') : undefined,
   });

@@ -127,6 +127,13 @@ describe('an API with basic auth', () => {
   it('keeps /health open for probes', async () => {
     expect((await rawRequest(`${api.url}/api/v1/health`, 'GET')).status).toBe(200);
   });
+
+  it('serves /metrics only with the credentials (it names the connections)', async () => {
+    expect((await rawRequest(`${api.url}/metrics`, 'GET')).status).toBe(401);
+    const res = await rawRequest(`${api.url}/metrics`, 'GET', undefined, { Authorization: basic(credentials.username, credentials.password) });
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('# TYPE airlock_jobs_running gauge');
+  });
 });
 
 describe('API settings from the environment', () => {

@@ -27,6 +27,8 @@ const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_ALLOWED_ORIGINS: readonly string[] = ['http://localhost:8000', 'http://127.0.0.1:8000'];
 /** Answered without credentials: liveness probes need no login and learn nothing else. */
 const PUBLIC_PATHS = new Set([`${API_PREFIX}/v1/health`]);
+/** Prometheus's scrape path; behind the same credentials as the API (Prometheus sends basic auth). */
+const METRICS_PATH = '/metrics';
 
 export interface ApiServerOptions {
   /** Bind address; 127.0.0.1 by default. */
@@ -135,6 +137,10 @@ export function createApiServer(services: PlatformServices, options: ApiServerOp
     }
     if (!PUBLIC_PATHS.has(pathname)) authenticate(req.headers.authorization, authenticators);
 
+    if (pathname === METRICS_PATH && method === 'GET') {
+      send(res, 200, await services.metrics.render(), services.metrics.contentType.split(';')[0]);
+      return 200;
+    }
     const found = pathname.startsWith(`${API_PREFIX}/`) ? routes.get(pathname.slice(API_PREFIX.length)) : undefined;
     if (!found) {
       send(res, 404, { message: `Unknown endpoint ${method} ${pathname}; see ${API_PREFIX}/v1/openapi.yaml`, exceptionClassName: 'NotFoundException' });

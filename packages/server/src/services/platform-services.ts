@@ -7,6 +7,8 @@ import type { ConnectionService } from './connections';
 import type { ConnectorDefinitions } from './definitions';
 import type { DependencyChecks } from './dependency-checks';
 import type { JobService } from './jobs';
+import type { MetricsService } from './metrics';
+import type { NotificationService } from './notifications/notifications';
 import type { WorkspaceService } from './workspaces';
 
 export interface PlatformServices {
@@ -18,6 +20,9 @@ export interface PlatformServices {
   jobs: JobService;
   /** Client credentials and bearer tokens of the public API (/api/public/v1). */
   applications: ApplicationService;
+  notifications: NotificationService;
+  /** Prometheus metrics, computed from the platform database at each scrape. */
+  metrics: MetricsService;
   /** What /health probes: the database, and the platform's S3 server when configured. */
   dependencies: DependencyChecks;
 }

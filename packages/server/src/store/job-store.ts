@@ -243,6 +243,7 @@ export class JobStore {
       `UPDATE jobs SET
          status = CASE WHEN status IN ('pending', 'incomplete') THEN 'cancelled' ELSE status END,
          cancel_requested_at = CASE WHEN status = 'running' THEN COALESCE(cancel_requested_at, now()) ELSE cancel_requested_at END,
+         ended_at = CASE WHEN status IN ('pending', 'incomplete') THEN now() ELSE ended_at END,
          updated_at = now()
        WHERE id = $1 RETURNING ${JOB_COLUMNS}`,
       [jobId],
@@ -416,7 +417,9 @@ async function endAttempt(client: PoolClient, attemptId: number, jobId: number, 
   const { rows } = await client.query(`SELECT ${JOB_COLUMNS} FROM jobs WHERE id = $1 FOR UPDATE`, [jobId]);
   const outcome = end.decide(toJob(rows[0]));
   await client.query(
-    `UPDATE jobs SET status = $2, updated_at = now(), run_after = now() + $3 * interval '1 millisecond' WHERE id = $1`,
+    `UPDATE jobs SET status = $2, updated_at = now(), run_after = now() + $3 * interval '1 millisecond',
+       ended_at = CASE WHEN $2 IN ('succeeded', 'failed', 'cancelled') THEN now() END
+     WHERE id = $1`,
     [jobId, outcome.status, outcome.status === 'incomplete' ? outcome.retryInMs : 0],
   );
 }

@@ -170,6 +170,7 @@ export async function startTestPlatform(): Promise<TestPlatform> {
         heartbeatIntervalMs: 500,
         backoff: { initialMs: 200, factor: 2, maxMs: 1000 },
         killGraceMs: 3000,
+        notifications: services.notifications,
         ...options,
       });
       workers.push(worker);

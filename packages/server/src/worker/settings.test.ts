@@ -5,15 +5,21 @@ const GiB = 2 ** 30;
 
 describe('workerSettingsFromEnv', () => {
   it('runs several jobs at once by default, within three quarters of the machine memory', () => {
-    expect(workerSettingsFromEnv({}, 16 * GiB)).toEqual({ maxJobs: DEFAULT_MAX_JOBS, memoryBudgetBytes: 12 * GiB });
+    expect(workerSettingsFromEnv({}, 16 * GiB)).toEqual({ maxJobs: DEFAULT_MAX_JOBS, memoryBudgetBytes: 12 * GiB, autoDisableAfterFailures: 3 });
     expect(DEFAULT_MAX_JOBS).toBeGreaterThan(1);
   });
 
   it('takes WORKER_MAX_JOBS and WORKER_MEMORY_BUDGET', () => {
-    expect(workerSettingsFromEnv({ WORKER_MAX_JOBS: '3', WORKER_MEMORY_BUDGET: '6Gi' }, 16 * GiB)).toEqual({ maxJobs: 3, memoryBudgetBytes: 6 * GiB });
+    expect(workerSettingsFromEnv({ WORKER_MAX_JOBS: '3', WORKER_MEMORY_BUDGET: '6Gi' }, 16 * GiB)).toEqual({ maxJobs: 3, memoryBudgetBytes: 6 * GiB, autoDisableAfterFailures: 3 });
+  });
+
+  it('takes the auto-disable threshold from Airbyte\'s MAX_FAILED_JOBS_IN_A_ROW_BEFORE_CONNECTION_DISABLE (0: never)', () => {
+    expect(workerSettingsFromEnv({ MAX_FAILED_JOBS_IN_A_ROW_BEFORE_CONNECTION_DISABLE: '5' }, 16 * GiB).autoDisableAfterFailures).toBe(5);
+    expect(workerSettingsFromEnv({ MAX_FAILED_JOBS_IN_A_ROW_BEFORE_CONNECTION_DISABLE: '0' }, 16 * GiB).autoDisableAfterFailures).toBe(0);
   });
 
   it.each([
+    [{ MAX_FAILED_JOBS_IN_A_ROW_BEFORE_CONNECTION_DISABLE: 'three' }, 'MAX_FAILED_JOBS_IN_A_ROW_BEFORE_CONNECTION_DISABLE must be a whole number, 0 to never disable (got "three")'],
     [{ WORKER_MAX_JOBS: '0' }, 'WORKER_MAX_JOBS must be a whole number of at least 1 (got "0")'],
     [{ WORKER_MAX_JOBS: 'many' }, 'WORKER_MAX_JOBS must be a whole number of at least 1 (got "many")'],
     [{ WORKER_MAX_JOBS: '2.5' }, 'WORKER_MAX_JOBS must be a whole number of at least 1 (got "2.5")'],

@@ -1,6 +1,7 @@
 // The worker's own settings from its environment, checked at startup so a typo stops the
 // worker with the variable named instead of silently running one job at a time.
 import { totalmem } from 'node:os';
+import { DEFAULT_AUTO_DISABLE_AFTER_FAILURES } from '../services/notifications/notifications';
 import { parseMemoryQuantity } from '../shared/resource-limits';
 
 export interface WorkerSettings {
@@ -8,6 +9,8 @@ export interface WorkerSettings {
   maxJobs: number;
   /** The memory limits of the running replication children add up to at most this. */
   memoryBudgetBytes: number;
+  /** Failed sync jobs in a row that disable a connection (0: never). */
+  autoDisableAfterFailures: number;
 }
 
 /** Airbyte OSS runs 5 syncs at once per worker by default (MAX_SYNC_WORKERS). */
@@ -28,5 +31,13 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv, machineMemoryBytes
       throw new Error(`WORKER_MEMORY_BUDGET: ${(err as Error).message}`);
     }
   }
-  return { maxJobs, memoryBudgetBytes };
+  // Airbyte's variable for the same rule.
+  const rawLimit = env.MAX_FAILED_JOBS_IN_A_ROW_BEFORE_CONNECTION_DISABLE?.trim();
+  const autoDisableAfterFailures = rawLimit ? Number(rawLimit) : DEFAULT_AUTO_DISABLE_AFTER_FAILURES;
+  if (!Number.isInteger(autoDisableAfterFailures) || autoDisableAfterFailures < 0) {
+    throw new Error(
+      `MAX_FAILED_JOBS_IN_A_ROW_BEFORE_CONNECTION_DISABLE must be a whole number, 0 to never disable (got "${env.MAX_FAILED_JOBS_IN_A_ROW_BEFORE_CONNECTION_DISABLE}")`,
+    );
+  }
+  return { maxJobs, memoryBudgetBytes, autoDisableAfterFailures };
 }

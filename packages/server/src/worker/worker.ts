@@ -9,6 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { NotificationService } from '../services/notifications/notifications';
 import type { Logger } from '../shared/logger';
 import type { ConfigStore } from '../store/config-store';
 import type { Attempt, Job, JobStore } from '../store/job-store';
@@ -21,6 +22,7 @@ import { JobSlots } from './job-slots';
 import { QueueWakeup } from './queue-wakeup';
 import { replicationChildMemoryBytes, type ResourceLimits } from '../shared/resource-limits';
 import { ATTEMPT_BACKOFF, decideAfterFailure } from './retry-policy';
+import { DEFAULT_AUTO_DISABLE_AFTER_FAILURES } from '../services/notifications/notifications';
 import { DEFAULT_MAX_JOBS } from './settings';
 
 export interface WorkerOptions {
@@ -44,6 +46,14 @@ export interface WorkerOptions {
   heartbeatIntervalMs?: number;
   staleAfterMs?: number;
   killGraceMs?: number;
+  /**
+   * Follows up ended jobs (notifications, auto-disable) and delivers the webhook outbox, after
+   * each attempt and every `notificationIntervalMs`, never inside a job.
+   */
+  notifications?: NotificationService;
+  notificationIntervalMs?: number;
+  /** Failed sync jobs in a row that disable a connection (0: never). */
+  autoDisableAfterFailures?: number;
 }
 
 /** Retrying the queue itself (the database restarting) backs off from 1 s to 30 s. */
@@ -57,7 +67,11 @@ export class Worker {
   private readonly wakeup = new QueueWakeup();
   private maintenanceTimer?: NodeJS.Timeout;
   private maintenance?: Promise<void>;
-  private readonly options: Required<Omit<WorkerOptions, 'resources' | 'tmpDir'>>;
+  private readonly options: Required<Omit<WorkerOptions, 'resources' | 'tmpDir' | 'notifications'>>;
+  private readonly notifications?: NotificationService;
+  private notificationTimer?: NodeJS.Timeout;
+  private notifying?: Promise<void>;
+  private notifyAgain = false;
   private readonly runnerConfig: AttemptRunnerConfig;
   private readonly slots: JobSlots;
   private readonly childMemoryBytes: number;
@@ -74,8 +88,11 @@ export class Worker {
       heartbeatIntervalMs: 2000,
       staleAfterMs: 15_000,
       killGraceMs: 8_000,
+      notificationIntervalMs: 2_000,
+      autoDisableAfterFailures: DEFAULT_AUTO_DISABLE_AFTER_FAILURES,
       ...options,
     };
+    this.notifications = options.notifications;
     const o = this.options;
     if (!options.tmpDir) this.ownTmpDir = mkdtempSync(join(tmpdir(), 'airlock-worker-'));
     this.slots = new JobSlots(o.maxJobs, o.memoryBudgetBytes);
@@ -112,6 +129,34 @@ export class Worker {
     this.maintenanceTimer = setInterval(maintain, staleAfterMs / 3);
     this.listener = this.listen();
     this.dispatcher = this.dispatch();
+    if (this.notifications) {
+      this.notificationTimer = setInterval(() => this.notify(), this.options.notificationIntervalMs);
+      this.notify();
+    }
+  }
+
+  /**
+   * Runs the job-end follow-up and the due deliveries in the background; a call while they
+   * run makes them run once more after. Errors are logged: notifications never stop the worker.
+   */
+  private notify(): void {
+    const notifications = this.notifications;
+    if (!notifications || this.stopping.signal.aborted) return;
+    if (this.notifying) {
+      this.notifyAgain = true;
+      return;
+    }
+    this.notifying = (async () => {
+      do {
+        this.notifyAgain = false;
+        try {
+          await notifications.handleEndedJobs(this.options.autoDisableAfterFailures);
+          await notifications.deliverDue(this.stopping.signal);
+        } catch (err) {
+          this.options.log.warn('could not follow up ended jobs or deliver notifications; trying again soon', { error: err });
+        }
+      } while (this.notifyAgain && !this.stopping.signal.aborted);
+    })().finally(() => (this.notifying = undefined));
   }
 
   /**
@@ -121,10 +166,11 @@ export class Worker {
   async stop(graceMs: number): Promise<void> {
     this.stopping.abort();
     clearInterval(this.maintenanceTimer);
+    clearInterval(this.notificationTimer);
     const timer = setTimeout(() => {
       for (const runner of this.running) runner.interrupt('shutdown');
     }, graceMs);
-    await Promise.all([this.dispatcher, this.maintenance, this.listener]);
+    await Promise.all([this.dispatcher, this.maintenance, this.listener, this.notifying]);
     clearTimeout(timer);
     if (this.ownTmpDir) rmSync(this.ownTmpDir, { recursive: true, force: true });
     this.options.log.info('worker stopped', { workerId: this.options.workerId });
@@ -212,6 +258,7 @@ export class Worker {
       this.running.delete(runner);
     }
     log.info('attempt ended', { jobId: job.id, attempt: attempt.attemptNumber });
+    this.notify();
   }
 
   /** Every few seconds: reap dead workers' attempts, then sweep spill files no running attempt owns. */

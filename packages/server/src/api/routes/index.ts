@@ -2,6 +2,7 @@
 // path in openapi.yaml without "/v1/"; a document path without a handler answers 501.
 export { healthRoutes } from './health';
 export { workspaceRoutes } from './workspaces';
+export { notificationRoutes } from './notifications';
 export { definitionRoutes } from './definitions';
 export { sourceRoutes } from './sources';
 export { destinationRoutes } from './destinations';
