@@ -10,6 +10,5 @@ export { asConnectorError, configError, ConnectorError, StreamsFailedError, syst
 export { networkRules, type NetworkFailure, type NetworkFailureKind } from './framework/network-errors';
 export { FAILURE_RETRY_POLICY, isRetryable, type RetryRule } from './framework/retry-policy';
 export { withoutRowContent } from './framework/row-content';
-export { createAjv, schemaErrorsToDetails, summarizeDetails } from './framework/schema-errors';
 export { mergeMaskedSecrets, scrubText, SECRET_MASK, secretPaths, secretValues } from './framework/secrets';
 export { CONNECTOR_DEFINITIONS, findDefinition, type ConnectorDefinition } from './registry';

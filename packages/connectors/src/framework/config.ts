@@ -4,7 +4,7 @@ import type { ValidateFunction } from 'ajv';
 import type { ConnectorSpecification, JsonSchema } from '@platform/protocol';
 import type { ConfigProblem, Connector } from './connector';
 import { configError, type ConnectorError } from './errors';
-import { createAjv, schemaErrorsToDetails, summarizeDetails, type SchemaErrorDetail } from './schema-errors';
+import { createAjv, schemaErrorsToDetails, summarizeDetails, type SchemaErrorDetail } from '@platform/json-schema';
 
 // Specs fill in their defaults while validating.
 const ajv = createAjv({ useDefaults: true });

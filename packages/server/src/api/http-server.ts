@@ -9,7 +9,7 @@ import type { PlatformServices } from '../services/platform-services';
 import { ConnectorLoadError } from '../services/definitions';
 import { ApiError, BadRequestError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
-import { schemaErrorsToDetails } from '@platform/connectors';
+import { schemaErrorsToDetails } from '@platform/json-schema';
 import { createHostCheck } from './allowed-hosts';
 import { authenticate, type Authenticator } from './auth';
 import { createCorsPolicy } from './cors';

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
-import { createAjv } from '@platform/connectors';
+import { createAjv } from '@platform/json-schema';
 
 export const OPENAPI_PATH = fileURLToPath(new URL('../../openapi.yaml', import.meta.url));
 const DOCUMENT_ID = 'openapi.yaml';

@@ -3,7 +3,7 @@
 // of json-guards.ts (422) and then the operation's schema (422). Each refusal names the field
 // or the fix.
 import type { IncomingMessage } from 'node:http';
-import { schemaErrorsToDetails } from '@platform/connectors';
+import { schemaErrorsToDetails } from '@platform/json-schema';
 import { BadRequestError, InvalidInputError } from '../shared/errors';
 import { PayloadTooLargeError, UnsupportedMediaTypeError } from './http-errors';
 import { findJsonProblems } from './json-guards';

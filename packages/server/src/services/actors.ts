@@ -7,11 +7,11 @@ import {
   scrubText,
   secretPaths,
   secretValues,
-  summarizeDetails,
   validateConnectorConfig,
   type Connector,
   type Source,
 } from '@platform/connectors';
+import { summarizeDetails } from '@platform/json-schema';
 import type { ApiSchemas } from '../schemas/api-schemas';
 import { InvalidInputError, NotFoundError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
