@@ -5,6 +5,8 @@
 import type { ConnectorDefinition } from '@platform/connectors';
 import { ActorService, DEFAULT_CONNECTOR_TIMEOUTS, type ConnectorTimeouts } from './services/actors';
 import { ConnectionService } from './services/connections';
+import { ConnectorInstaller } from './services/connector-packages';
+import { CustomDefinitionService } from './services/custom-definitions';
 import { ConnectorDefinitions } from './services/definitions';
 import { createDependencyChecks, type PlatformS3Settings } from './services/dependency-checks';
 import { JobService } from './services/jobs';
@@ -27,6 +29,8 @@ export interface PlatformOptions {
   connectorDefinitions?: readonly ConnectorDefinition[];
   /** The platform's own S3 server, checked by /health; unchecked when not given. */
   platformS3?: PlatformS3Settings;
+  /** Where custom connectors get their virtualenvs (PLATFORM_CONNECTORS_DIR); without it create_custom is refused. */
+  connectorsDir?: string;
 }
 
 export interface Platform {
@@ -50,8 +54,10 @@ export function createPlatform(options: PlatformOptions): Platform {
 
   const configStore = new ConfigStore(pool, cipher);
   const jobStore = new JobStore(pool);
-  const definitions = new ConnectorDefinitions(options.connectorDefinitions);
+  const definitions = new ConnectorDefinitions(options.connectorDefinitions, configStore.customDefinitions);
   const workspaces = new WorkspaceService(configStore);
+  const installer = options.connectorsDir ? new ConnectorInstaller(options.connectorsDir, log.child('connector-install')) : undefined;
+  const customDefinitions = new CustomDefinitionService(configStore, definitions, workspaces, installer);
   const actors = new ActorService(configStore, definitions, workspaces, log.child('connectors'), {
     ...DEFAULT_CONNECTOR_TIMEOUTS,
     ...options.connectorTimeouts,
@@ -63,5 +69,5 @@ export function createPlatform(options: PlatformOptions): Platform {
     dependencies.close();
     await pool.end();
   };
-  return { log, services: { log, definitions, workspaces, actors, connections, jobs, dependencies }, pool, configStore, jobStore, close };
+  return { log, services: { log, definitions, customDefinitions, workspaces, actors, connections, jobs, dependencies }, pool, configStore, jobStore, close };
 }

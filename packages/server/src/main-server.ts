@@ -6,6 +6,9 @@
 //   PLATFORM_S3_ENDPOINT, PLATFORM_S3_REGION, PLATFORM_S3_BUCKET, PLATFORM_S3_ACCESS_KEY_ID,
 //   PLATFORM_S3_SECRET_ACCESS_KEY   the platform's own S3 server, which /health checks
 //                                   (all or none; the launcher sets them)
+//   PLATFORM_CONNECTORS_DIR   virtualenvs of custom connectors (create_custom); default
+//                             <PLATFORM_STATE_DIR>/connectors; neither: create_custom is refused
+import { join } from 'node:path';
 import { apiOptionsFromEnv } from './api/api-settings';
 import { createApiServer } from './api/http-server';
 import { createPlatform } from './app';
@@ -46,8 +49,10 @@ async function main(): Promise<void> {
     secretKey: requiredEnv('PLATFORM_SECRET_KEY', 'generate one with `openssl rand -hex 32`'),
     log,
     platformS3: platformS3FromEnv(),
+    connectorsDir: process.env.PLATFORM_CONNECTORS_DIR ?? (process.env.PLATFORM_STATE_DIR ? join(process.env.PLATFORM_STATE_DIR, 'connectors') : undefined),
   });
   await migrate(platform.pool, { log: log.child('migrations') });
+  await platform.services.definitions.refresh();
   const api = createApiServer(platform.services, apiOptions);
   const url = await api.listen();
   log.info('api listening', { url, authentication: apiOptions.authenticators?.length ? 'basic' : 'none' });

@@ -24,7 +24,7 @@ export interface ExternalCommand {
   name: string;
   command: string;
   args?: string[];
-  /** Extra environment (never secrets); the child otherwise sees only PATH, HOME, LANG, TZ and TMPDIR. */
+  /** Extra environment (never secrets); the child otherwise sees only PATH, HOME, locale, TZ, proxy and CA settings, and TMPDIR. */
   env?: Record<string, string>;
   /** No output on stdout or stderr for this long ends the run as failed (default 30 min). */
   heartbeatMs?: number;
@@ -46,7 +46,7 @@ export interface ExternalRun {
 
 const DEFAULT_HEARTBEAT_MS = 30 * 60_000;
 const DEFAULT_STOP_GRACE_MS = 10_000;
-const PASSED_ENV = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ'];
+const PASSED_ENV = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy'];
 
 function childEnv(command: ExternalCommand, dir: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { TMPDIR: dir, PYTHONUNBUFFERED: '1' };
