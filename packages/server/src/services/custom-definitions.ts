@@ -1,7 +1,6 @@
 // Custom connector definitions (Airbyte's create_custom / update / delete): a PyPI connector
-// installed in its own virtualenv, run as an external connector by the server (spec, check,
-// discover) and the worker (read, write).
-import { externalDestination, externalSource, type ConnectorDefinition, type ExternalCommand } from '@platform/connectors';
+// installed in its own virtualenv, run as an external connector (./custom-connector.ts) by the
+// server (spec, check, discover) and the worker (read, write).
 import type { ConnectorSpecification } from '@platform/protocol';
 import { InvalidInputError, NotFoundError } from '../shared/errors';
 import type { ActorKind, ConfigStore } from '../store/config-store';
@@ -9,25 +8,6 @@ import type { CustomDefinitionRecord } from '../store/custom-definition-store';
 import { pypiConnector, type ConnectorInstaller } from './connector-packages';
 import type { ConnectorDefinitions } from './definitions';
 import type { WorkspaceService } from './workspaces';
-
-/** How the worker starts a custom definition's program. */
-export function externalCommandOf(record: CustomDefinitionRecord): ExternalCommand {
-  return { name: record.dockerRepository.replace(/^.*\//, ''), command: record.command, args: record.args };
-}
-
-export function customConnectorDefinition(record: CustomDefinitionRecord): ConnectorDefinition {
-  const command = externalCommandOf(record);
-  return {
-    id: record.definitionId,
-    kind: record.kind,
-    name: command.name,
-    displayName: record.name,
-    dockerRepository: record.dockerRepository,
-    dockerImageTag: record.dockerImageTag,
-    documentationUrl: record.documentationUrl,
-    load: async () => (record.kind === 'source' ? externalSource(command, record.spec) : externalDestination(command, record.spec)),
-  };
-}
 
 export interface CustomDefinitionCreate {
   workspaceId?: string;

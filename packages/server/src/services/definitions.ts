@@ -6,7 +6,7 @@ import type { ConnectorSpecification, DestinationSyncMode } from '@platform/prot
 import { NotFoundError } from '../shared/errors';
 import type { ActorKind } from '../store/config-store';
 import type { CustomDefinitionStore } from '../store/custom-definition-store';
-import { customConnectorDefinition } from './custom-definitions';
+import { customConnectorDefinition } from './custom-connector';
 
 export class ConnectorLoadError extends Error {
   override name = 'ConnectorLoadError';

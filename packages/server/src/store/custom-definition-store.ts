@@ -1,8 +1,10 @@
 // SQL for custom connector definitions (migration 005).
 import { randomUUID } from 'node:crypto';
 import type { ConnectorSpecification } from '@platform/protocol';
-import type { ActorKind } from './config-store';
 import type { Pool } from './db';
+
+/** As config-store's ActorKind (not imported: config-store imports this module). */
+type ActorKind = 'source' | 'destination';
 
 export interface CustomDefinitionRecord {
   definitionId: string;

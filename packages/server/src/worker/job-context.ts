@@ -6,7 +6,7 @@
 import { configError, stringValuesAt } from '@platform/connectors';
 import { streamKey, type AirbyteStateMessage, type ConfiguredAirbyteStream, type StreamDescriptor } from '@platform/protocol';
 import { toConfiguredCatalog } from '../services/catalog';
-import { externalCommandOf } from '../services/custom-definitions';
+import { externalCommandOf } from '../services/custom-connector';
 import type { ActorKind, ActorRecord, ConfigStore } from '../store/config-store';
 import { stateMessagesFrom, type Job, type JobStore } from '../store/job-store';
 import type { ConnectorInvocation, ReplicationInput } from './child-protocol';
