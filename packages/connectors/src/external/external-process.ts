@@ -28,7 +28,7 @@ export interface ExternalCommand {
   env?: Record<string, string>;
   /** No output on stdout or stderr for this long ends the run as failed (default 30 min). */
   heartbeatMs?: number;
-  /** How long SIGTERM has before SIGKILL (default 10 s). */
+  /** How long SIGTERM has before SIGKILL (default 3 s: inside the replication child's own 5 s grace). */
   stopGraceMs?: number;
 }
 
@@ -45,7 +45,14 @@ export interface ExternalRun {
 }
 
 const DEFAULT_HEARTBEAT_MS = 30 * 60_000;
-const DEFAULT_STOP_GRACE_MS = 10_000;
+const DEFAULT_STOP_GRACE_MS = 3_000;
+
+// A connector dies with the process that runs it: whatever ends this process (the replication
+// child exiting at its grace's end, the server stopping), no connector is left orphaned.
+const live = new Set<ChildProcessWithoutNullStreams>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
 const PASSED_ENV = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy'];
 
 function childEnv(command: ExternalCommand, dir: string): NodeJS.ProcessEnv {
@@ -91,12 +98,13 @@ export async function* runExternal(command: ExternalCommand, run: ExternalRun, r
     }
     if (run.ctx.signal?.aborted) throw new ConnectorError(`${command.name} was cancelled`, 'transient_error');
     child = spawn(command.command, args, { cwd: dir, env: childEnv(command, dir), stdio: 'pipe' });
+    live.add(child);
     // Not exitOf: a program that cannot be started emits 'error' and no 'exit'.
     const started = child;
     const exited = new Promise<string>((resolve) => {
       started.once('error', (e) => resolve(`could not be started: ${e.message}`));
       started.once('exit', (code, signal) => resolve(describeExit(code, signal)));
-    });
+    }).finally(() => live.delete(started));
     run.ctx.signal?.addEventListener('abort', onAbort, { once: true });
     beat();
     const stderrTail: string[] = [];

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // A small external connector of our own for the adapter's tests: speaks the Airbyte Protocol
 // on stdout and misbehaves on purpose as `config.mode` says.
-import { appendFileSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 const [verb, ...rest] = process.argv.slice(2);
@@ -16,7 +16,7 @@ const spec = {
   connectionSpecification: {
     type: 'object',
     required: ['api_key'],
-    properties: { api_key: { type: 'string', airbyte_secret: true }, mode: { type: 'string' }, count: { type: 'integer' }, out: { type: 'string' } },
+    properties: { api_key: { type: 'string', airbyte_secret: true }, mode: { type: 'string' }, count: { type: 'integer' }, out: { type: 'string' }, pid_file: { type: 'string' } },
   },
 };
 const stream = { name: 'items', json_schema: { type: 'object', properties: { id: { type: 'integer' } } }, supported_sync_modes: ['full_refresh', 'incremental'] };
@@ -37,6 +37,7 @@ switch (verb) {
     out({ type: 'CATALOG', catalog: { streams: [stream] } });
     break;
   case 'read': {
+    if (config.pid_file) writeFileSync(config.pid_file, String(process.pid));
     const file = flag('config');
     out({ type: 'LOG', log: { level: 'INFO', message: JSON.stringify({ argv: process.argv.slice(2), env: Object.keys(process.env), configMode: (statSync(file).mode & 0o777).toString(8), configFile: file }) } });
     const state = json('state');

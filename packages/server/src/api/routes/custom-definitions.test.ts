@@ -2,35 +2,24 @@
 // and their clear errors. Installs are prepared by hand here (a virtualenv directory already
 // marked installed, whose console script is our fixture connector), so only the unknown-package
 // case asks PyPI; pypi-connector.test.ts installs a real package from PyPI.
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { findDefinition } from '@platform/connectors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../../testing/api-harness';
-
-const FIXTURE = fileURLToPath(new URL('../../../../connectors/src/external/test/protocol-fixture.mjs', import.meta.url));
+import { preinstallConnector } from '../../testing/custom-connectors';
 
 let dir: string;
 let api: TestApi;
 let noInstalls: TestApi;
 
-/** A "virtualenv" the installer takes as installed: its console script runs `body`. */
-async function installed(name: string, version: string, body: string): Promise<void> {
-  const bin = join(dir, `airbyte-${name}-${version}`, 'bin');
-  await mkdir(bin, { recursive: true });
-  await writeFile(join(bin, name), `#!/bin/sh\n${body}\n`);
-  await chmod(join(bin, name), 0o755);
-  await writeFile(join(bin, '..', '.airlock-installed'), `airbyte-${name}==${version}\n`);
-}
-
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'airlock-custom-definitions-'));
-  await installed('source-airlocktest', '1.0.0', `exec "${process.execPath}" "${FIXTURE}" "$@"`);
-  await installed('source-airlocktest', '1.1.0', `exec "${process.execPath}" "${FIXTURE}" "$@"`);
-  await installed('destination-airlocktest', '0.1.0', `exec "${process.execPath}" "${FIXTURE}" "$@"`);
-  await installed('source-notaconnector', '1.0.0', 'echo "hello, I am not a connector"');
+  await preinstallConnector(dir, 'source-airlocktest', '1.0.0');
+  await preinstallConnector(dir, 'source-airlocktest', '1.1.0');
+  await preinstallConnector(dir, 'destination-airlocktest', '0.1.0');
+  await preinstallConnector(dir, 'source-notaconnector', '1.0.0', 'echo "hello, I am not a connector"');
   [api, noInstalls] = await Promise.all([startTestApi({ connectorsDir: dir }), startTestApi()]);
 }, 60_000);
 afterAll(async () => {
