@@ -52,6 +52,8 @@ const run = promisify(execFile);
 const exists = (path: string) => access(path).then(() => true, () => false);
 
 export class ConnectorInstaller {
+  private readonly installing = new Map<string, Promise<void>>();
+
   constructor(
     private readonly dir: string,
     private readonly log: Logger,
@@ -62,21 +64,13 @@ export class ConnectorInstaller {
   async install(pkg: PypiConnector): Promise<InstalledConnector> {
     const venv = join(this.dir, `airbyte-${pkg.name}-${pkg.version}`);
     const command = join(venv, 'bin', pkg.name);
-    const marker = join(venv, '.airlock-installed');
-    if (!(await exists(marker))) {
-      await rm(venv, { recursive: true, force: true });
-      await mkdir(this.dir, { recursive: true });
-      try {
-        await run(this.python, ['-m', 'venv', venv]);
-      } catch (err) {
-        throw installError(pkg, `Could not create a virtualenv for ${pkg.requirement} (${this.python} -m venv): ${lastLines((err as { stderr?: string }).stderr ?? (err as Error).message)}; install python3-venv`);
-      }
-      await this.pip(venv, pkg);
-      if (!(await exists(command))) {
-        await rm(venv, { recursive: true, force: true });
-        throw installError(pkg, `${pkg.requirement} installed, but it has no console script ${pkg.name}: it is not an Airbyte connector package`);
-      }
-      await writeFile(marker, `${pkg.requirement}\n`);
+    // Two registrations of one package at once share its install instead of racing on the directory.
+    const mine = (this.installing.get(venv) ?? Promise.resolve()).catch(() => undefined).then(() => this.ensureInstalled(venv, command, pkg));
+    this.installing.set(venv, mine);
+    try {
+      await mine;
+    } finally {
+      if (this.installing.get(venv) === mine) this.installing.delete(venv);
     }
     const external: ExternalCommand = { name: pkg.name, command, heartbeatMs: SPEC_TIMEOUT_MS };
     try {
@@ -87,10 +81,44 @@ export class ConnectorInstaller {
     }
   }
 
+  private async ensureInstalled(venv: string, command: string, pkg: PypiConnector): Promise<void> {
+    const marker = join(venv, '.airlock-installed');
+    if (await exists(marker)) return;
+    await rm(venv, { recursive: true, force: true });
+    await mkdir(this.dir, { recursive: true });
+    const pip = await this.createVenv(venv, pkg);
+    await this.pip(pip, venv, pkg);
+    if (!(await exists(command))) {
+      await rm(venv, { recursive: true, force: true });
+      throw installError(pkg, `${pkg.requirement} installed, but it has no console script ${pkg.name}: it is not an Airbyte connector package`);
+    }
+    await writeFile(marker, `${pkg.requirement}\n`);
+  }
+
+  /**
+   * The virtualenv, and the pip command that installs into it. A Python without ensurepip
+   * (Debian's python3 without python3-venv) still makes a bare venv; the system's pip then
+   * installs into it, as scripts/install-schemathesis.sh does.
+   */
+  private async createVenv(venv: string, pkg: PypiConnector): Promise<string[]> {
+    try {
+      await run(this.python, ['-m', 'venv', venv]);
+      if (await exists(join(venv, 'bin', 'pip'))) return [join(venv, 'bin', 'pip')];
+    } catch {
+      // retried below without pip
+    }
+    try {
+      await run(this.python, ['-m', 'venv', '--clear', '--without-pip', venv]);
+      return [this.python, '-m', 'pip', '--python', join(venv, 'bin', 'python')];
+    } catch (err) {
+      throw installError(pkg, `Could not create a virtualenv for ${pkg.requirement} (${this.python} -m venv): ${lastLines((err as { stderr?: string }).stderr ?? (err as Error).message)}; install python3-venv`);
+    }
+  }
+
   /** pip install, its progress in the log; a failure is pip's own message. */
-  private async pip(venv: string, pkg: PypiConnector): Promise<void> {
+  private async pip(pip: string[], venv: string, pkg: PypiConnector): Promise<void> {
     this.log.info('installing connector', { requirement: pkg.requirement, venv });
-    const child = spawn(join(venv, 'bin', 'pip'), ['install', '--disable-pip-version-check', '--no-input', '--progress-bar', 'off', pkg.requirement], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(pip[0], [...pip.slice(1), 'install', '--disable-pip-version-check', '--no-input', '--progress-bar', 'off', pkg.requirement], { stdio: ['ignore', 'pipe', 'pipe'] });
     const errors: string[] = [];
     readline.createInterface({ input: child.stdout }).on('line', (line) => this.log.info('pip', { requirement: pkg.requirement, line }));
     readline.createInterface({ input: child.stderr }).on('line', (line) => {
