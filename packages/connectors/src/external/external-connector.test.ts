@@ -115,6 +115,30 @@ describe('external source', () => {
     expect(ctx.lines.some((l) => l.includes('ignoring SIGTERM'))).toBe(true);
   });
 
+  it('a consumer that stops pulling stops the connector (backpressure), and then gets every record', async () => {
+    const total = 200_000; // about 16 MB of JSON lines
+    const progress = join(work, 'progress');
+    const source = externalSource(command(), spec);
+    const items = source.read({ api_key: 'k3y', mode: 'flood', count: total, progress }, catalog, undefined, context())[Symbol.asyncIterator]();
+    const first = await items.next();
+    expect(first.value.type).toBe('LOG');
+    // Hold the iterator: the connector blocks once the pipe and the stream buffers are full.
+    const written = async () => Number(await readFile(progress, 'utf8').catch(() => '0'));
+    let stable = 0;
+    let last = -1;
+    while (stable < 10) {
+      await new Promise((r) => setTimeout(r, 100));
+      const now = await written();
+      stable = now === last ? stable + 1 : 0;
+      last = now;
+    }
+    expect(last).toBeGreaterThan(0);
+    expect(last).toBeLessThan(total / 10);
+    const ids: unknown[] = [];
+    for (let item = await items.next(); !item.done; item = await items.next()) if (item.value.type === 'RECORD_BATCH') ids.push(...item.value.records.map((r) => r.id));
+    expect(ids).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+  }, 60_000);
+
   it('a program that is not there fails with a clear reason', async () => {
     await expect(fetchExternalSpec(command({ command: join(work, 'no-such-program'), args: [] }), context())).rejects.toThrow(/source-fixture spec could not be started: spawn .*no-such-program ENOENT/);
   });

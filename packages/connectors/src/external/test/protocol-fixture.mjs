@@ -16,7 +16,7 @@ const spec = {
   connectionSpecification: {
     type: 'object',
     required: ['api_key'],
-    properties: { api_key: { type: 'string', airbyte_secret: true }, mode: { type: 'string' }, count: { type: 'integer' }, out: { type: 'string' }, pid_file: { type: 'string' } },
+    properties: { api_key: { type: 'string', airbyte_secret: true }, mode: { type: 'string' }, count: { type: 'integer' }, out: { type: 'string' }, pid_file: { type: 'string' }, progress: { type: 'string' } },
   },
 };
 const stream = { name: 'items', json_schema: { type: 'object', properties: { id: { type: 'integer' } } }, supported_sync_modes: ['full_refresh', 'incremental'] };
@@ -40,6 +40,22 @@ switch (verb) {
     if (config.pid_file) writeFileSync(config.pid_file, String(process.pid));
     const file = flag('config');
     out({ type: 'LOG', log: { level: 'INFO', message: JSON.stringify({ argv: process.argv.slice(2), env: Object.keys(process.env), configMode: (statSync(file).mode & 0o777).toString(8), configFile: file }) } });
+    if (config.mode === 'flood') {
+      // As fast as the reader takes it, blocking (like Python's print) when it does not; progress every 100 records.
+      let id = 0;
+      const next = () => {
+        while (id < config.count) {
+          id++;
+          if (id % 100 === 0) writeFileSync(config.progress, String(id));
+          if (!process.stdout.write(JSON.stringify({ type: 'RECORD', record: { stream: 'items', data: { id, padding: 'x'.repeat(40) }, emitted_at: 1 } }) + '\n')) {
+            process.stdout.once('drain', next);
+            return;
+          }
+        }
+      };
+      next();
+      break;
+    }
     const state = json('state');
     const from = state ? state[0].stream.stream_state.cursor : 0;
     const count = config.count ?? 25;
