@@ -100,6 +100,14 @@ describe('external connectors in the worker', () => {
     expect(failureOf(read)).toMatchObject({ failureOrigin: 'source', externalMessage: expect.stringMatching(/^source-airlocktest broke the Airbyte Protocol on stdout line 5: malformed JSON/) });
   });
 
+  it('a record of a stream the connection did not select fails the attempt, naming the stream', async () => {
+    const out = await mkdtemp(join(platform.dir, 'dest-'));
+    const id = await connection({ definitionId: sourceDefinitionId, config: { api_key: 'k', mode: 'unselected' } }, { definitionId: FAKE_DESTINATION_ID, config: { directory: out } }, { name: 'items' });
+    const read = await syncToEnd(id);
+    expect(read.job.status).toBe('failed');
+    expect(failureOf(read)).toMatchObject({ failureOrigin: 'source', externalMessage: "the source emitted stream secret_table, which is not in the connection's catalog" });
+  });
+
   it('an ERROR trace fails the attempt with its message and failure type, secrets scrubbed', async () => {
     const id = await connection({ definitionId: sourceDefinitionId, config: { api_key: 'external-secret-3', mode: 'trace-error' } }, { definitionId: FAKE_DESTINATION_ID, config: { directory: await mkdtemp(join(platform.dir, 'dest-')) } }, { name: 'items' });
     const read = await syncToEnd(id);

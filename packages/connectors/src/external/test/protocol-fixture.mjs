@@ -60,7 +60,7 @@ switch (verb) {
     const from = state ? state[0].stream.stream_state.cursor : 0;
     const count = config.count ?? 25;
     for (let id = from + 1; id <= count; id++) {
-      out({ type: 'RECORD', record: { stream: 'items', data: { id }, emitted_at: 1 } });
+      out({ type: 'RECORD', record: { stream: config.mode === 'unselected' ? 'secret_table' : 'items', data: { id }, emitted_at: 1 } });
       if (id % 10 === 0) out({ type: 'STATE', state: { type: 'STREAM', stream: { stream_descriptor: { name: 'items' }, stream_state: { cursor: id } } } });
       if (config.mode === 'bad-json' && id === 3) process.stdout.write('{"type": "RECORD", oops\n');
     }
