@@ -160,6 +160,18 @@ describe('external destination', () => {
     expect((await readFile(out, 'utf8')).trim().split('\n').map((l) => JSON.parse(l).id)).toEqual([1, 2, 3]);
   });
 
+  it('fails when it exits, even with code 0, before reading all its input', async () => {
+    const destination = externalDestination({ ...command(), name: 'destination-fixture' }, spec);
+    async function* input(): AsyncGenerator<SourceOutput> {
+      // More than a pipe holds, so the writer is still waiting when the process is gone.
+      for (let i = 0; i < 20; i++) yield { type: 'RECORD_BATCH', stream: 'items', emittedAt: 1, records: Array.from({ length: 1000 }, (_, j) => ({ id: i * 1000 + j, padding: 'y'.repeat(100) })) };
+    }
+    const run = (async () => {
+      for await (const _ of destination.write({ api_key: 'k3y', mode: 'exit-early' }, catalog, input(), context()));
+    })();
+    await expect(run).rejects.toThrow('destination-fixture write exited with code 0 before it read all its input; its last stderr lines: starting write with key **********');
+  });
+
   it('is killed, not left to commit, when its input fails', async () => {
     const destination = externalDestination({ ...command(), name: 'destination-fixture' }, spec);
     async function* input(): AsyncGenerator<SourceOutput> {

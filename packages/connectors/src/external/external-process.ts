@@ -118,10 +118,14 @@ export async function* runExternal(command: ExternalCommand, run: ExternalRun, r
     child.stdout.on('data', beat);
 
     let pumpError: unknown;
+    let pumped = !run.stdin;
     if (run.stdin) {
       child.stdin.on('error', () => {}); // EPIPE when the child exits first: its exit says why
       void writeMessages(run.stdin, child.stdin).then(
-        () => child!.stdin.end(),
+        () => {
+          pumped = true;
+          child!.stdin.end();
+        },
         (err: unknown) => {
           // The input failed (the source): the connector must not commit a partial write.
           pumpError = err;
@@ -155,10 +159,10 @@ export async function* runExternal(command: ExternalCommand, run: ExternalRun, r
     const how = await exited;
     if (pumpError) throw pumpError;
     if (stopReason) throw stopReason;
-    if (how !== 'exited with code 0' && result.errors.length === 0) {
-      const tail = stderrTail.length ? `; its last stderr lines: ${stderrTail.slice(-5).join(' | ')}` : '';
-      throw systemError(`${command.name} ${run.verb} ${how}${tail}`);
-    }
+    const tail = stderrTail.length ? `; its last stderr lines: ${stderrTail.slice(-5).join(' | ')}` : '';
+    if (how !== 'exited with code 0' && result.errors.length === 0) throw systemError(`${command.name} ${run.verb} ${how}${tail}`);
+    // Records it never read were never written: exiting early is a failure even with code 0.
+    if (!pumped && result.errors.length === 0) throw systemError(`${command.name} ${run.verb} ${how} before it read all its input${tail}`);
   } finally {
     clearTimeout(heartbeat);
     run.ctx.signal?.removeEventListener('abort', onAbort);

@@ -78,6 +78,7 @@ switch (verb) {
     break;
   }
   case 'write': {
+    if (config.mode === 'exit-early') process.exit(0);
     const lines = createInterface({ input: process.stdin });
     lines.on('line', (line) => {
       const m = JSON.parse(line);
