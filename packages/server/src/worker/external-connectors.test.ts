@@ -2,7 +2,7 @@
 // registered as a custom definition, runs in the replication child as a source paired with a
 // built-in destination and as a destination paired with a built-in source; its protocol
 // violations, ERROR traces and a cancel each end the attempt with a clear reason.
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, isPidAlive } from '@platform/services';
@@ -14,13 +14,14 @@ import { FAKE_DESTINATION_ID, FAKE_SOURCE_ID } from '../testing/fake-connectors'
 import { startTestPlatform, type TestPlatform } from '../testing/platform-harness';
 
 let platform: TestPlatform;
+let connectorsDir: string;
 let api: ApiServer;
 let apiUrl: string;
 let sourceDefinitionId: string;
 let destinationDefinitionId: string;
 
 beforeAll(async () => {
-  const connectorsDir = await mkdtemp(join(tmpdir(), 'airlock-connectors-'));
+  connectorsDir = await mkdtemp(join(tmpdir(), 'airlock-connectors-'));
   await preinstallConnector(connectorsDir, 'source-airlocktest', '1.0.0');
   await preinstallConnector(connectorsDir, 'destination-airlocktest', '1.0.0');
   platform = await startTestPlatform({ connectorsDir });
@@ -34,6 +35,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await api?.close();
   await platform?.stop();
+  if (connectorsDir) await rm(connectorsDir, { recursive: true, force: true });
 });
 
 async function ok<T = any>(path: string, body: unknown): Promise<T> {

@@ -4,7 +4,8 @@
 // source of it is checked, discovered and synced by the worker to destination-s3 on a real
 // SeaweedFS; each stream's ids in the lake equal what the connector emits when run alone, and
 // the committed state carries to a second incremental sync, which then finds nothing new.
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { externalSource, findDefinition } from '@platform/connectors';
 import { freePort } from '@platform/services';
@@ -20,12 +21,14 @@ const FAKER_CONFIG = { count: 300, seed: 7, records_per_slice: 100, always_updat
 const STREAMS = ['products', 'purchases', 'users'];
 
 let platform: TestPlatform;
+let connectorsDir: string;
 let lake: TestLake;
 let api: ApiServer;
 let apiUrl: string;
 
 beforeAll(async () => {
-  platform = await startTestPlatform({ connectorsDir: await mkdtemp(join((await import('node:os')).tmpdir(), 'airlock-connectors-')) });
+  connectorsDir = await mkdtemp(join(tmpdir(), 'airlock-connectors-'));
+  platform = await startTestPlatform({ connectorsDir });
   lake = await startTestLake(platform.dir);
   platform.startWorker({ tmpDir: join(platform.dir, 'tmp') });
   api = createApiServer(platform.services, { port: await freePort(), validateResponses: true });
@@ -35,6 +38,7 @@ afterAll(async () => {
   await api?.close();
   await lake?.stop();
   await platform?.stop();
+  if (connectorsDir) await rm(connectorsDir, { recursive: true, force: true });
 });
 
 async function post<T = any>(path: string, body: unknown): Promise<{ status: number; body: T }> {
