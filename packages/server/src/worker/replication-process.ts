@@ -23,8 +23,17 @@ export function startReplication(input: ReplicationInput, limits: ChildLimits, t
   const child: ChildProcessByStdio<Writable, Readable, Readable> = spawn(
     process.execPath,
     [...limits.execArgv, '--import', TSX_LOADER, REPLICATION_MAIN],
-    { env: childEnvironment(process.env, { ...limits.env, TMPDIR: tmpDir }), stdio: ['pipe', 'pipe', 'pipe'] },
+    // Its own process group: the external connectors it starts are in it, so stopping the group
+    // stops them too, even when the child is killed before it could stop them itself.
+    { env: childEnvironment(process.env, { ...limits.env, TMPDIR: tmpDir }), stdio: ['pipe', 'pipe', 'pipe'], detached: true },
   );
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      if (child.pid) process.kill(-child.pid, signal);
+    } catch {
+      // ESRCH: the group is gone already
+    }
+  };
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal }));
     // A failed spawn emits 'error' and no 'exit'.
@@ -41,10 +50,12 @@ export function startReplication(input: ReplicationInput, limits: ChildLimits, t
     exited,
     async terminate(graceMs) {
       if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill(graceMs > 0 ? 'SIGTERM' : 'SIGKILL');
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      signalGroup(graceMs > 0 ? 'SIGTERM' : 'SIGKILL');
+      const timer = setTimeout(() => signalGroup('SIGKILL'), graceMs);
       await exited;
       clearTimeout(timer);
+      // Whatever of the group outlived the child (a connector it had no time to stop) goes now.
+      signalGroup('SIGKILL');
     },
   };
 }
