@@ -166,7 +166,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** List the built-in source connectors */
+        /** List the source connectors (built-in and custom) */
         post: operations["listSourceDefinitions"];
         delete?: never;
         options?: never;
@@ -183,7 +183,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** List the source connectors a workspace may use (all built-in ones) */
+        /** List the source connectors a workspace may use (built-in ones and its custom ones) */
         post: operations["listSourceDefinitionsForWorkspace"];
         delete?: never;
         options?: never;
@@ -202,6 +202,60 @@ export interface paths {
         put?: never;
         /** Get a source definition */
         post: operations["getSourceDefinition"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/source_definitions/create_custom": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register a custom source connector
+         * @description Airbyte pulls the image `dockerRepository:dockerImageTag`; with no Docker engine the platform installs the PyPI package it names (PyAirbyte's convention: `airbyte/source-faker` `7.2.1` is `airbyte-source-faker==7.2.1`) in its own virtualenv and registers it once its console script answers `spec`. An unknown package, a pip failure (pip's message) or a program that does not answer `spec` is a 422.
+         */
+        post: operations["createCustomSourceDefinition"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/source_definitions/update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move a custom source definition to another version (installed and checked first) */
+        post: operations["updateSourceDefinition"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/source_definitions/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Delete a custom source definition */
+        post: operations["deleteSourceDefinition"];
         delete?: never;
         options?: never;
         head?: never;
@@ -373,7 +427,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** List the built-in destination connectors */
+        /** List the destination connectors (built-in and custom) */
         post: operations["listDestinationDefinitions"];
         delete?: never;
         options?: never;
@@ -390,7 +444,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** List the destination connectors a workspace may use (all built-in ones) */
+        /** List the destination connectors a workspace may use (built-in ones and its custom ones) */
         post: operations["listDestinationDefinitionsForWorkspace"];
         delete?: never;
         options?: never;
@@ -409,6 +463,60 @@ export interface paths {
         put?: never;
         /** Get a destination definition */
         post: operations["getDestinationDefinition"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/destination_definitions/create_custom": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register a custom destination connector
+         * @description Airbyte pulls the image `dockerRepository:dockerImageTag`; with no Docker engine the platform installs the PyPI package it names (PyAirbyte's convention: `airbyte/destination-faker` `7.2.1` is `airbyte-destination-faker==7.2.1`) in its own virtualenv and registers it once its console script answers `spec`. An unknown package, a pip failure (pip's message) or a program that does not answer `spec` is a 422.
+         */
+        post: operations["createCustomDestinationDefinition"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/destination_definitions/update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move a custom destination definition to another version (installed and checked first) */
+        post: operations["updateDestinationDefinition"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/destination_definitions/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Delete a custom destination definition */
+        post: operations["deleteDestinationDefinition"];
         delete?: never;
         options?: never;
         head?: never;
@@ -956,6 +1064,44 @@ export interface components {
         };
         DestinationDefinitionIdWithWorkspaceId: {
             destinationDefinitionId: components["schemas"]["DestinationDefinitionId"];
+            workspaceId?: components["schemas"]["WorkspaceId"];
+        };
+        SourceDefinitionCreate: {
+            name: string;
+            /** @description airbyte/source-<name>: PyPI package airbyte-source-<name> */
+            dockerRepository: string;
+            /** @description The package's version, e.g. 7.2.1 */
+            dockerImageTag: string;
+            documentationUrl?: string;
+            icon?: string;
+        };
+        CustomSourceDefinitionCreateRequestBody: {
+            /** @description Defaults to the default workspace. */
+            workspaceId?: components["schemas"]["WorkspaceId"];
+            sourceDefinition: components["schemas"]["SourceDefinitionCreate"];
+        };
+        SourceDefinitionUpdate: {
+            sourceDefinitionId: components["schemas"]["SourceDefinitionId"];
+            dockerImageTag: string;
+            workspaceId?: components["schemas"]["WorkspaceId"];
+        };
+        DestinationDefinitionCreate: {
+            name: string;
+            /** @description airbyte/destination-<name>: PyPI package airbyte-destination-<name> */
+            dockerRepository: string;
+            /** @description The package's version, e.g. 7.2.1 */
+            dockerImageTag: string;
+            documentationUrl?: string;
+            icon?: string;
+        };
+        CustomDestinationDefinitionCreateRequestBody: {
+            /** @description Defaults to the default workspace. */
+            workspaceId?: components["schemas"]["WorkspaceId"];
+            destinationDefinition: components["schemas"]["DestinationDefinitionCreate"];
+        };
+        DestinationDefinitionUpdate: {
+            destinationDefinitionId: components["schemas"]["DestinationDefinitionId"];
+            dockerImageTag: string;
             workspaceId?: components["schemas"]["WorkspaceId"];
         };
         SourceDefinitionRead: {
@@ -1860,6 +2006,82 @@ export interface operations {
             422: components["responses"]["InvalidInputResponse"];
         };
     };
+    createCustomSourceDefinition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomSourceDefinitionCreateRequestBody"];
+            };
+        };
+        responses: {
+            /** @description Successful operation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SourceDefinitionRead"];
+                };
+            };
+            404: components["responses"]["NotFoundResponse"];
+            422: components["responses"]["InvalidInputResponse"];
+        };
+    };
+    updateSourceDefinition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SourceDefinitionUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful operation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SourceDefinitionRead"];
+                };
+            };
+            404: components["responses"]["NotFoundResponse"];
+            422: components["responses"]["InvalidInputResponse"];
+        };
+    };
+    deleteSourceDefinition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SourceDefinitionIdRequestBody"];
+            };
+        };
+        responses: {
+            /** @description The resource was deleted successfully. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["NotFoundResponse"];
+            422: components["responses"]["InvalidInputResponse"];
+        };
+    };
     getSourceDefinitionSpecification: {
         parameters: {
             query?: never;
@@ -2159,6 +2381,82 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["DestinationDefinitionRead"];
                 };
+            };
+            404: components["responses"]["NotFoundResponse"];
+            422: components["responses"]["InvalidInputResponse"];
+        };
+    };
+    createCustomDestinationDefinition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomDestinationDefinitionCreateRequestBody"];
+            };
+        };
+        responses: {
+            /** @description Successful operation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DestinationDefinitionRead"];
+                };
+            };
+            404: components["responses"]["NotFoundResponse"];
+            422: components["responses"]["InvalidInputResponse"];
+        };
+    };
+    updateDestinationDefinition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DestinationDefinitionUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful operation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DestinationDefinitionRead"];
+                };
+            };
+            404: components["responses"]["NotFoundResponse"];
+            422: components["responses"]["InvalidInputResponse"];
+        };
+    };
+    deleteDestinationDefinition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DestinationDefinitionIdRequestBody"];
+            };
+        };
+        responses: {
+            /** @description The resource was deleted successfully. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             404: components["responses"]["NotFoundResponse"];
             422: components["responses"]["InvalidInputResponse"];

@@ -100,3 +100,10 @@ test('after `up --runtime docker`, `status` follows the docker runtime, and `dow
   expect(down.stderr).toContain('down --volumes needs a confirmation: run it in a terminal, or add --yes');
   expect(down.stderr).toContain('Nothing removed');
 });
+
+test('`connectors add` refuses a package that is not a pinned Airbyte connector, and needs a running platform', async () => {
+  const bad = await platform(['connectors', 'add', 'requests', '--state-dir', stateDir()]);
+  expect(bad).toMatchObject({ code: 1, stderr: expect.stringContaining('"requests" is not an Airbyte connector package pinned to a version') });
+  const down = await platform(['connectors', 'add', 'airbyte-source-faker==7.2.1', '--state-dir', stateDir()]);
+  expect(down).toMatchObject({ code: 1, stderr: expect.stringContaining('the platform is not running') });
+});

@@ -1,7 +1,7 @@
-// `platform up|down|status|logs|seed|sync`: the developer's entry point (`pnpm platform ...`).
+// `platform up|down|status|logs|seed|sync|sql|connectors`: the developer's entry point (`pnpm platform ...`).
 import { parseArgs } from 'node:util';
 import { ConfigError, type Ports, type Runtime } from './config';
-import { runCredentials, runDown, runLogs, runSeed, runSql, runStatus, runSync, runUp } from './commands';
+import { runConnectorsAdd, runCredentials, runDown, runLogs, runSeed, runSql, runStatus, runSync, runUp } from './commands';
 import { sqlFormat } from './sql-output';
 import type { PlatformOptions } from './platform';
 
@@ -22,6 +22,8 @@ commands:
   sql "<SQL>"              run SQL on the query service (Dremio's REST API); --format table|csv|json
   credentials              the public API's URL, client id and secret (AIRBYTE_API_URL=…,
                            AIRBYTE_CLIENT_ID=…, AIRBYTE_CLIENT_SECRET=…), one a line
+  connectors add <package> register an Airbyte connector from PyPI, e.g. airbyte-source-faker==7.2.1
+                           (installed in its own virtualenv; --name sets its display name)
 
 options:
   --state-dir DIR          state folder (default: platform.yaml state_dir, .platform)
@@ -50,6 +52,7 @@ const { values, positionals } = parseArgs({
     'query-port': { type: 'string' },
     'query-pg-port': { type: 'string' },
     format: { type: 'string' },
+    name: { type: 'string' },
     'no-seed': { type: 'boolean', default: false },
     job: { type: 'string' },
     attempt: { type: 'string' },
@@ -113,6 +116,9 @@ async function main(): Promise<number> {
     case 'sql':
       if (!rest[0]) throw new ConfigError('sql needs a statement, e.g. platform sql "SELECT count(*) FROM AirbyteData.datalake.\"airbyte-data\".production_public.customers"');
       return runSql(options, rest.join(' '), sqlFormat(values.format));
+    case 'connectors':
+      if (rest[0] !== 'add' || !rest[1]) throw new ConfigError('usage: platform connectors add <pypi-package>, e.g. platform connectors add airbyte-source-faker==7.2.1');
+      return runConnectorsAdd(options, rest[1], values.name);
     default:
       console.error(`unknown command "${command}"\n\n${USAGE}`);
       return 2;

@@ -11,6 +11,7 @@ import { progressPrinter, step } from './progress';
 import { readRunFile } from './run-file';
 import { formatRows, type SqlFormat } from './sql-output';
 import { DremioClient, DremioQueryError } from '@platform/lake-query/client';
+import { pypiDefinition } from './pypi-definition';
 import { printServicesStatus, serviceState } from './status';
 import { connectionSyncLines } from './connection-freshness';
 import { cdcHealthLines } from './cdc-health';
@@ -182,6 +183,22 @@ export async function runSync(options: PlatformOptions, nameOrId: string, { wait
   if (done.job.status === 'succeeded') return 0;
   err(`job ${jobId} ${done.job.status}${jobFailureMessage(done) ? `: ${jobFailureMessage(done)}` : ''}\n  logs: pnpm platform logs --job ${jobId}`);
   return 1;
+}
+
+/** `connectors add airbyte-source-faker==7.2.1`: the server installs it (PyPI) and registers it once it answers spec. */
+export async function runConnectorsAdd(options: PlatformOptions, requirement: string, name?: string): Promise<number> {
+  const definition = pypiDefinition(requirement);
+  const platform = await requireRunning(options);
+  const body = { name: name ?? definition.dockerRepository.replace('airbyte/', ''), dockerRepository: definition.dockerRepository, dockerImageTag: definition.dockerImageTag };
+  err(`installing ${requirement} (PyPI) on the platform; this takes a minute or two`);
+  const created =
+    definition.kind === 'source'
+      ? await unwrap('source_definitions/create_custom', platform.client.POST('/v1/source_definitions/create_custom', { body: { sourceDefinition: body } }))
+      : await unwrap('destination_definitions/create_custom', platform.client.POST('/v1/destination_definitions/create_custom', { body: { destinationDefinition: body } }));
+  const id = 'sourceDefinitionId' in created ? created.sourceDefinitionId : created.destinationDefinitionId;
+  err(`${definition.kind} definition "${created.name}" registered (${created.dockerRepository}:${created.dockerImageTag})`);
+  console.log(id);
+  return 0;
 }
 
 /** A progress line for a job: rewritten in place on a TTY, printed on change (at most every 5 s) elsewhere. */

@@ -17,6 +17,8 @@ export interface StatePaths {
   workerDir: string;
   /** Where the query service's DuckDB spills beyond its memory limit. */
   querySpill: string;
+  /** The virtualenvs of custom connectors (create_custom), one per package version. */
+  connectorsDir: string;
 }
 
 export function statePaths(root: string): StatePaths {
@@ -31,6 +33,7 @@ export function statePaths(root: string): StatePaths {
     s3Data: path.join(root, 'data', 's3'),
     workerDir: path.join(root, 'worker'),
     querySpill: path.join(root, 'data', 'query-spill'),
+    connectorsDir: path.join(root, 'connectors'),
   };
 }
 

@@ -248,6 +248,7 @@ function startServer(context: ServiceContext): Promise<ServiceInstance> {
       PLATFORM_S3_BUCKET: config.s3.bucket,
       PLATFORM_S3_ACCESS_KEY_ID: config.s3.accessKeyId,
       PLATFORM_S3_SECRET_ACCESS_KEY: config.s3.secretAccessKey,
+      PLATFORM_CONNECTORS_DIR: paths.connectorsDir,
     },
     ready: serverReady(apiUrl),
     logFile: logFile(paths, 'server'),

@@ -6,6 +6,8 @@ import type { ConnectorDefinition } from '@platform/connectors';
 import { ApplicationService } from './services/applications';
 import { ActorService, DEFAULT_CONNECTOR_TIMEOUTS, type ConnectorTimeouts } from './services/actors';
 import { ConnectionService } from './services/connections';
+import { ConnectorInstaller } from './services/connector-packages';
+import { CustomDefinitionService } from './services/custom-definitions';
 import { ConnectorDefinitions } from './services/definitions';
 import { createDependencyChecks, type PlatformS3Settings } from './services/dependency-checks';
 import { JobService } from './services/jobs';
@@ -35,6 +37,8 @@ export interface PlatformOptions {
   platformS3?: PlatformS3Settings;
   /** Auto-disable threshold and webhook delivery retries; Airbyte's defaults when not given. */
   notifications?: Partial<NotificationPolicy>;
+  /** Where custom connectors get their virtualenvs (PLATFORM_CONNECTORS_DIR); without it create_custom is refused. */
+  connectorsDir?: string;
 }
 
 export interface Platform {
@@ -58,8 +62,10 @@ export function createPlatform(options: PlatformOptions): Platform {
 
   const configStore = new ConfigStore(pool, cipher);
   const jobStore = new JobStore(pool);
-  const definitions = new ConnectorDefinitions(options.connectorDefinitions);
+  const definitions = new ConnectorDefinitions(options.connectorDefinitions, configStore.customDefinitions);
   const workspaces = new WorkspaceService(configStore);
+  const installer = options.connectorsDir ? new ConnectorInstaller(options.connectorsDir, log.child('connector-install')) : undefined;
+  const customDefinitions = new CustomDefinitionService(configStore, definitions, workspaces, installer);
   const actors = new ActorService(configStore, definitions, workspaces, log.child('connectors'), {
     ...DEFAULT_CONNECTOR_TIMEOUTS,
     ...options.connectorTimeouts,
@@ -74,5 +80,5 @@ export function createPlatform(options: PlatformOptions): Platform {
     dependencies.close();
     await pool.end();
   };
-  return { log, services: { log, definitions, workspaces, actors, connections, jobs, applications, notifications, metrics, dependencies }, pool, configStore, jobStore, close };
+  return { log, services: { log, definitions, customDefinitions, workspaces, actors, connections, jobs, applications, notifications, metrics, dependencies }, pool, configStore, jobStore, close };
 }

@@ -8,6 +8,9 @@
 //                                   (all or none; the launcher sets them)
 //   PLATFORM_API_CLIENT_ID, PLATFORM_API_CLIENT_SECRET   the public API's application (both or
 //                                   none; the launcher sets them), registered at start
+//   PLATFORM_CONNECTORS_DIR   virtualenvs of custom connectors (create_custom); default
+//                             <PLATFORM_STATE_DIR>/connectors; neither: create_custom is refused
+import { join } from 'node:path';
 import { apiOptionsFromEnv } from './api/api-settings';
 import { createApiServer } from './api/http-server';
 import { createPlatform } from './app';
@@ -58,10 +61,12 @@ async function main(): Promise<void> {
     secretKey: requiredEnv('PLATFORM_SECRET_KEY', 'generate one with `openssl rand -hex 32`'),
     log,
     platformS3: platformS3FromEnv(),
+    connectorsDir: process.env.PLATFORM_CONNECTORS_DIR ?? (process.env.PLATFORM_STATE_DIR ? join(process.env.PLATFORM_STATE_DIR, 'connectors') : undefined),
   });
   await migrate(platform.pool, { log: log.child('migrations') });
   // Registered on every start, so the credentials `platform credentials` prints always work.
   if (application) await platform.services.applications.ensure({ ...application, name: 'platform' });
+  await platform.services.definitions.refresh();
   const api = createApiServer(platform.services, apiOptions);
   const url = await api.listen();
   log.info('api listening', { url, authentication: apiOptions.authenticators?.length ? 'basic' : 'none' });

@@ -26,6 +26,11 @@ export interface NodeEntryOptions {
   output: { logFile: string } | 'pipe';
   /** Between SIGTERM and SIGKILL when stopped. */
   stopGraceMs: number;
+  /**
+   * Its own process group, stopped as a whole: what it starts (a connector program) goes with
+   * it, also when it is killed before it could stop them itself.
+   */
+  processGroup?: boolean;
 }
 
 export interface NodeEntryProcess {
@@ -56,7 +61,8 @@ export function spawnNodeEntry(options: NodeEntryOptions): NodeEntryProcess {
   const args = [...(options.nodeFlags ?? []), '--import', TSX_LOADER, entry];
   const logFile = options.output === 'pipe' ? undefined : options.output.logFile;
   const logFrom = logFile && existsSync(logFile) ? statSync(logFile).size : 0;
-  const child = logFile ? spawnToLogFile(args, options.env, logFile) : spawn(process.execPath, args, { env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const detached = options.processGroup ?? false;
+  const child = logFile ? spawnToLogFile(args, options.env, logFile, detached) : spawn(process.execPath, args, { env: options.env, stdio: ['pipe', 'pipe', 'pipe'], detached });
   // A failed spawn emits 'error': it is reported through `ended`, not thrown at the caller's event loop.
   child.on('error', () => undefined);
   const ended = endOf(child);
@@ -67,7 +73,7 @@ export function spawnNodeEntry(options: NodeEntryOptions): NodeEntryProcess {
     ended,
     exited,
     logs: { logSince: () => (logFile ? readFrom(logFile, logFrom) : '') },
-    stop: (graceMs = options.stopGraceMs) => stopProcess(child, graceMs),
+    stop: (graceMs = options.stopGraceMs) => (detached ? stopProcessGroup(child, ended, graceMs) : stopProcess(child, graceMs)),
     ...(logFile ? {} : { stdin: child.stdin!, stdout: child.stdout!, stderr: child.stderr! }),
   };
 }
@@ -84,10 +90,28 @@ export async function startNodeService(options: NodeEntryOptions & { ready: Wait
   return started;
 }
 
-function spawnToLogFile(args: string[], env: NodeJS.ProcessEnv, logFile: string): ChildProcess {
+/** SIGTERM to the group (SIGKILL at once when `graceMs` is 0, or after it), then SIGKILL to whatever of the group outlived its leader. */
+async function stopProcessGroup(child: ChildProcess, ended: Promise<ProcessEnd>, graceMs: number): Promise<void> {
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      if (child.pid) process.kill(-child.pid, signal);
+    } catch {
+      // ESRCH: the group is gone already
+    }
+  };
+  if (child.exitCode === null && child.signalCode === null) {
+    signalGroup(graceMs > 0 ? 'SIGTERM' : 'SIGKILL');
+    const timer = setTimeout(() => signalGroup('SIGKILL'), graceMs);
+    await ended;
+    clearTimeout(timer);
+  }
+  signalGroup('SIGKILL');
+}
+
+function spawnToLogFile(args: string[], env: NodeJS.ProcessEnv, logFile: string, detached: boolean): ChildProcess {
   const log = openSync(logFile, 'a');
   try {
-    return spawn(process.execPath, args, { env, stdio: ['ignore', log, log] });
+    return spawn(process.execPath, args, { env, stdio: ['ignore', log, log], detached });
   } finally {
     closeSync(log); // the child holds its own copy of the descriptor
   }

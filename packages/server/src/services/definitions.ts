@@ -1,38 +1,61 @@
-// The connector definitions the platform offers, from the connectors package's registry.
+// The connector definitions the platform offers: the connectors package's registry, and the
+// custom ones of the platform database (create_custom), held in memory and refreshed on change.
 // Connector modules load lazily; a spec is loaded once per definition and cached.
 import { CONNECTOR_DEFINITIONS, type Connector, type ConnectorDefinition } from '@platform/connectors';
 import type { ConnectorSpecification, DestinationSyncMode } from '@platform/protocol';
 import { NotFoundError } from '../shared/errors';
 import type { ActorKind } from '../store/config-store';
+import type { CustomDefinitionStore } from '../store/custom-definition-store';
+import { customConnectorDefinition } from './custom-connector';
 
 export class ConnectorLoadError extends Error {
   override name = 'ConnectorLoadError';
 }
 
+/** A definition as the platform offers it: custom ones belong to a workspace. */
+export interface PlatformDefinition extends ConnectorDefinition {
+  custom?: { workspaceId: string };
+}
+
 export interface LoadedConnector {
-  definition: ConnectorDefinition;
+  definition: PlatformDefinition;
   connector: Connector;
   spec: ConnectorSpecification;
 }
 
 export class ConnectorDefinitions {
   private readonly loaded = new Map<string, Promise<LoadedConnector>>();
+  private custom: PlatformDefinition[] = [];
 
-  constructor(private readonly definitions: readonly ConnectorDefinition[] = CONNECTOR_DEFINITIONS) {}
+  constructor(
+    private readonly definitions: readonly ConnectorDefinition[] = CONNECTOR_DEFINITIONS,
+    private readonly customStore?: CustomDefinitionStore,
+  ) {}
 
-  list(kind: ActorKind): ConnectorDefinition[] {
-    return this.definitions.filter((d) => d.kind === kind);
+  /** Re-reads the custom definitions (after a change, or before answering a list). */
+  async refresh(): Promise<void> {
+    if (!this.customStore) return;
+    this.custom = (await this.customStore.list()).map((r) => ({ ...customConnectorDefinition(r), custom: { workspaceId: r.workspaceId } }));
+    // A new version of a custom definition runs another program: its connector is loaded again.
+    for (const id of this.loaded.keys()) if (!this.definitions.some((d) => d.id === id)) this.loaded.delete(id);
+  }
+
+  /** Built-in and custom definitions of this kind; with a workspace, only its custom ones. */
+  list(kind: ActorKind, workspaceId?: string): PlatformDefinition[] {
+    const custom = this.custom.filter((d) => !workspaceId || d.custom?.workspaceId === workspaceId);
+    return [...this.definitions, ...custom].filter((d) => d.kind === kind);
   }
 
   /** The definition with this id, or a 404 naming the kind ("source definition"). */
-  get(kind: ActorKind, definitionId: string): ConnectorDefinition {
-    const definition = this.definitions.find((d) => d.kind === kind && d.id === definitionId);
+  get(kind: ActorKind, definitionId: string): PlatformDefinition {
+    const definition = this.list(kind).find((d) => d.id === definitionId);
     if (!definition) throw new NotFoundError(`${kind} definition`, definitionId);
     return definition;
   }
 
   /** Loads the connector module and its spec. A module that fails to load is retried next time. */
-  load(kind: ActorKind, definitionId: string): Promise<LoadedConnector> {
+  async load(kind: ActorKind, definitionId: string): Promise<LoadedConnector> {
+    if (!this.list(kind).some((d) => d.id === definitionId)) await this.refresh();
     const definition = this.get(kind, definitionId);
     let pending = this.loaded.get(definition.id);
     if (!pending) {
@@ -47,7 +70,7 @@ export class ConnectorDefinitions {
       pending.catch(() => this.loaded.delete(definition.id));
       this.loaded.set(definition.id, pending);
     }
-    return pending;
+    return await pending;
   }
 }
 

@@ -4,6 +4,7 @@ import type { Logger } from '../shared/logger';
 import type { ActorService } from './actors';
 import type { ApplicationService } from './applications';
 import type { ConnectionService } from './connections';
+import type { CustomDefinitionService } from './custom-definitions';
 import type { ConnectorDefinitions } from './definitions';
 import type { DependencyChecks } from './dependency-checks';
 import type { JobService } from './jobs';
@@ -14,6 +15,7 @@ import type { WorkspaceService } from './workspaces';
 export interface PlatformServices {
   log: Logger;
   definitions: ConnectorDefinitions;
+  customDefinitions: CustomDefinitionService;
   workspaces: WorkspaceService;
   actors: ActorService;
   connections: ConnectionService;

@@ -41,6 +41,8 @@ export async function startTestApi(
     /** Access settings (allowed hosts and origins, authenticators, limits) of the server. */
     api?: Omit<ApiServerOptions, 'port' | 'log'>;
     platformS3?: PlatformS3Settings;
+    /** Where create_custom installs connectors (off when absent). */
+    connectorsDir?: string;
   } = {},
 ): Promise<TestApi> {
   const database = await createTestDatabase('api');
@@ -54,6 +56,7 @@ export async function startTestApi(
     connectorTimeouts: { checkMs: 15_000, discoverMs: 15_000, ...options.connectorTimeouts },
     connectorDefinitions: options.connectorDefinitions,
     platformS3: options.platformS3,
+    connectorsDir: options.connectorsDir,
   });
   const api = createApiServer(platform.services, { validateResponses: true, ...options.api, port: await freePort() });
   const url = await api.listen();

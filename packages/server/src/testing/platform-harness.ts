@@ -83,13 +83,14 @@ async function runSql<R extends pg.QueryResultRow = any>(url: string, text: stri
   }
 }
 
-export async function startTestPlatform(): Promise<TestPlatform> {
+/** `connectorsDir`: where create_custom installs connectors (off when absent). */
+export async function startTestPlatform(options: { connectorsDir?: string } = {}): Promise<TestPlatform> {
   // Test destinations and the test S3 server keep their files here.
   const dir = await mkdtemp(join(tmpdir(), 'platform-worker-test-'));
   const database = await createTestDatabase('worker');
   const databases = [database];
   const secretKey = randomBytes(32).toString('hex');
-  const platform = createPlatform({ databaseUrl: database.url, secretKey, log: quietLog, connectorDefinitions: useTestConnectors() });
+  const platform = createPlatform({ databaseUrl: database.url, secretKey, log: quietLog, connectorDefinitions: useTestConnectors(), connectorsDir: options.connectorsDir });
   const { services, pool, configStore, jobStore } = platform;
   const workers: Worker[] = [];
   const sql = async (text: string, params?: unknown[]) => (await pool.query(text, params)).rows;

@@ -1,8 +1,8 @@
 // What the worker and its replication child say to each other. The parent writes one
 // ReplicationInput line on the child's stdin and keeps stdin open (its end tells the child
 // the parent is gone); the child answers with ChildReport JSON lines on stdout.
-import type { ConnectorLimits } from '@platform/connectors';
-import type { AirbyteStateMessage, ConfiguredAirbyteCatalog, LogLevel, StreamDescriptor } from '@platform/protocol';
+import type { ConnectorLimits, ExternalCommand } from '@platform/connectors';
+import type { AirbyteStateMessage, ConfiguredAirbyteCatalog, ConnectorSpecification, LogLevel, StreamDescriptor } from '@platform/protocol';
 import type { StreamMapping } from './namespace-mapping';
 import type { AttemptFailureType } from './retry-policy';
 import type { StatsSnapshot } from './sync-stats';
@@ -11,6 +11,8 @@ export interface ConnectorInvocation {
   /** Registry name, e.g. "source-postgres". */
   connector: string;
   config: Record<string, unknown>;
+  /** A custom definition's program (create_custom): the child runs it as an external connector. */
+  external?: { command: ExternalCommand; spec: ConnectorSpecification };
 }
 
 export interface ReplicationInput {

@@ -7,9 +7,10 @@ import { configError, stringValuesAt } from '@platform/connectors';
 import { streamKey, type AirbyteStateMessage, type ConfiguredAirbyteStream, type StreamDescriptor } from '@platform/protocol';
 import { toConfiguredCatalog } from '../services/catalog';
 import type { ResourceRequirements } from '../shared/resource-limits';
+import { externalCommandOf } from '../services/custom-connector';
 import type { ActorKind, ActorRecord, ConfigStore } from '../store/config-store';
 import { stateMessagesFrom, type Job, type JobStore } from '../store/job-store';
-import type { ReplicationInput } from './child-protocol';
+import type { ConnectorInvocation, ReplicationInput } from './child-protocol';
 import { findConnectorDefinition } from './connectors';
 import { mapStream } from './namespace-mapping';
 
@@ -72,13 +73,21 @@ async function resumeState(job: Job, attemptNumber: number, streams: ConfiguredA
   return withoutStreams(state, (d, streamState) => overwrite.has(streamKey(d)) && (!supportsRefreshes || isFullRefreshComplete(streamState)));
 }
 
-async function actor(configStore: ConfigStore, kind: ActorKind, id: string): Promise<ActorRecord & { connector: string; supportsRefreshes: boolean }> {
+type JobActor = ActorRecord & { connector: string; supportsRefreshes: boolean; external?: ConnectorInvocation['external'] };
+
+async function actor(configStore: ConfigStore, kind: ActorKind, id: string): Promise<JobActor> {
   const record = await configStore.getActor(kind, id, { includeDeleted: true });
   if (!record || record.tombstone) throw configError(`The connection's ${kind} ${id} was deleted`);
   const definition = await findConnectorDefinition(record.definitionId);
-  if (!definition) throw configError(`The ${kind} "${record.name}" uses connector definition ${record.definitionId}, which this platform does not have`);
-  return { ...record, connector: definition.name, supportsRefreshes: definition.supportsRefreshes === true };
+  if (definition) return { ...record, connector: definition.name, supportsRefreshes: definition.supportsRefreshes === true };
+  // A custom definition runs even after it was deleted: its sources and destinations still exist.
+  const custom = await configStore.customDefinitions.get(record.definitionId);
+  if (!custom || custom.kind !== kind) throw configError(`The ${kind} "${record.name}" uses connector definition ${record.definitionId}, which this platform does not have`);
+  const command = externalCommandOf(custom);
+  return { ...record, connector: command.name, supportsRefreshes: false, external: { command, spec: custom.spec } };
 }
+
+const invocation = (a: JobActor): ConnectorInvocation => ({ connector: a.connector, config: a.configuration, ...(a.external ? { external: a.external } : {}) });
 
 export async function loadJobContext(job: Job, stores: { configStore: ConfigStore; jobStore: JobStore }, attemptNumber = 0): Promise<JobContext> {
   const connection = await stores.configStore.getConnection(job.connectionId);
@@ -99,13 +108,13 @@ export async function loadJobContext(job: Job, stores: { configStore: ConfigStor
   const streams = entries.map((e) => mapStream({ name: e.stream.name, namespace: e.stream.namespace ?? null }, connection, e.config.aliasName));
 
   const input: ReplicationInput = {
-    destination: { connector: destination.connector, config: destination.configuration },
+    destination: invocation(destination),
     catalog,
     streams,
     connectionId: job.connectionId,
   };
   if (source) {
-    input.source = { connector: source.connector, config: source.configuration };
+    input.source = invocation(source);
     input.state = await resumeState(job, attemptNumber, catalog.streams, destination.supportsRefreshes, stores.jobStore);
   }
   return {

@@ -2,8 +2,9 @@
 // worker. Reads a ReplicationInput line on stdin, runs source and destination in this
 // process, and reports ChildReport lines on stdout. It exits at once when the worker goes
 // away (stdin closes or we are re-parented) so no orphan keeps writing.
+import { externalDestination, externalSource } from '@platform/connectors';
 import { readLines } from '@platform/protocol';
-import type { ChildReport, ReplicationInput } from './child-protocol';
+import type { ChildReport, ConnectorInvocation, ReplicationInput } from './child-protocol';
 import { loadDestination, loadSource } from './connectors';
 import { runReplication } from './replication';
 
@@ -35,6 +36,9 @@ function reportCrash(err: unknown): void {
   });
 }
 
+const sourceOf = (i: ConnectorInvocation) => (i.external ? externalSource(i.external.command, i.external.spec) : loadSource(i.connector));
+const destinationOf = (i: ConnectorInvocation) => (i.external ? externalDestination(i.external.command, i.external.spec) : loadDestination(i.connector));
+
 async function readInput(lines: AsyncIterator<string>): Promise<ReplicationInput> {
   const first = await lines.next();
   if (first.done) process.exit(EXIT_PARENT_GONE);
@@ -65,7 +69,7 @@ async function main(): Promise<void> {
     const lines = readLines(process.stdin)[Symbol.asyncIterator]();
     const input = await readInput(lines);
     exitWhenParentGoes(lines);
-    const [source, destination] = await Promise.all([input.source ? loadSource(input.source.connector) : undefined, loadDestination(input.destination.connector)]);
+    const [source, destination] = await Promise.all([input.source ? sourceOf(input.source) : undefined, destinationOf(input.destination)]);
     outcome = await runReplication(input, { source, destination }, { report, signal: abort.signal });
   } catch (err) {
     // Only reading the input or loading a connector can fail here; runReplication reports its own failures.

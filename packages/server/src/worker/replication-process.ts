@@ -25,6 +25,8 @@ export function startReplication(input: ReplicationInput, execArgv: string[], tm
     nodeFlags: execArgv,
     output: 'pipe',
     stopGraceMs: 0,
+    // The external connectors it starts are in its group: stopping the group stops them too.
+    processGroup: true,
   });
   // The input goes over stdin (not argv or env, which `ps` shows) and stdin then stays open:
   // when this process dies, the pipe closes and the child exits.

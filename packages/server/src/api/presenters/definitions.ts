@@ -1,29 +1,28 @@
 // Connector definitions and their specs → the API's definition and specification reads.
-import type { ConnectorDefinition } from '@platform/connectors';
 import type { ApiSchemas } from '../../schemas/api-schemas';
-import { destinationSyncModes, type LoadedConnector } from '../../services/definitions';
+import { destinationSyncModes, type LoadedConnector, type PlatformDefinition } from '../../services/definitions';
 import { epochSeconds } from '../../shared/epoch-seconds';
 
-/** Airbyte Protocol version the built-in connectors speak. */
+/** Airbyte Protocol version the platform speaks with connectors. */
 const PROTOCOL_VERSION = '0.2.0';
 
 /** What a source and a destination definition read have in common; only the id's key differs. */
-function definitionFields(d: ConnectorDefinition) {
+function definitionFields(d: PlatformDefinition) {
   return {
     name: d.displayName,
     dockerRepository: d.dockerRepository,
     dockerImageTag: d.dockerImageTag,
     documentationUrl: d.documentationUrl,
     protocolVersion: PROTOCOL_VERSION,
-    custom: false,
+    custom: d.custom !== undefined,
   };
 }
 
-export function toSourceDefinitionRead(d: ConnectorDefinition): ApiSchemas['SourceDefinitionRead'] {
+export function toSourceDefinitionRead(d: PlatformDefinition): ApiSchemas['SourceDefinitionRead'] {
   return { sourceDefinitionId: d.id, ...definitionFields(d) };
 }
 
-export function toDestinationDefinitionRead(d: ConnectorDefinition): ApiSchemas['DestinationDefinitionRead'] {
+export function toDestinationDefinitionRead(d: PlatformDefinition): ApiSchemas['DestinationDefinitionRead'] {
   return { destinationDefinitionId: d.id, ...definitionFields(d) };
 }
 

@@ -1,0 +1,23 @@
+// A custom definition (platform database) as a connector definition: its program runs as an
+// external connector, by the server (spec, check, discover) and by the worker (read, write).
+import { externalDestination, externalSource, type ConnectorDefinition, type ExternalCommand } from '@platform/connectors';
+import type { CustomDefinitionRecord } from '../store/custom-definition-store';
+
+/** How the worker starts a custom definition's program. */
+export function externalCommandOf(record: CustomDefinitionRecord): ExternalCommand {
+  return { name: record.dockerRepository.replace(/^.*\//, ''), command: record.command, args: record.args };
+}
+
+export function customConnectorDefinition(record: CustomDefinitionRecord): ConnectorDefinition {
+  const command = externalCommandOf(record);
+  return {
+    id: record.definitionId,
+    kind: record.kind,
+    name: command.name,
+    displayName: record.name,
+    dockerRepository: record.dockerRepository,
+    dockerImageTag: record.dockerImageTag,
+    documentationUrl: record.documentationUrl,
+    load: async () => (record.kind === 'source' ? externalSource(command, record.spec) : externalDestination(command, record.spec)),
+  };
+}

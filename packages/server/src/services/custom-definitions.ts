@@ -1,0 +1,86 @@
+// Custom connector definitions (Airbyte's create_custom / update / delete): a PyPI connector
+// installed in its own virtualenv, run as an external connector (./custom-connector.ts) by the
+// server (spec, check, discover) and the worker (read, write).
+import type { ConnectorSpecification } from '@platform/protocol';
+import { InvalidInputError, NotFoundError } from '../shared/errors';
+import type { ActorKind, ConfigStore } from '../store/config-store';
+import type { CustomDefinitionRecord } from '../store/custom-definition-store';
+import { pypiConnector, type ConnectorInstaller } from './connector-packages';
+import type { ConnectorDefinitions } from './definitions';
+import type { WorkspaceService } from './workspaces';
+
+export interface CustomDefinitionCreate {
+  workspaceId?: string;
+  name: string;
+  dockerRepository: string;
+  dockerImageTag: string;
+  documentationUrl?: string;
+}
+
+export class CustomDefinitionService {
+  constructor(
+    private readonly configStore: ConfigStore,
+    private readonly definitions: ConnectorDefinitions,
+    private readonly workspaces: WorkspaceService,
+    /** Absent when the platform has no connectors directory: registering is then refused. */
+    private readonly installer: ConnectorInstaller | undefined,
+  ) {}
+
+  async create(kind: ActorKind, input: CustomDefinitionCreate): Promise<CustomDefinitionRecord> {
+    const field = `${kind}Definition`;
+    const pkg = pypiConnector(input.dockerRepository, input.dockerImageTag, field);
+    const installed = await this.install(kind, pkg, field);
+    const workspace = await this.workspaces.resolve(input.workspaceId);
+    const record = await this.configStore.customDefinitions.create({
+      kind,
+      workspaceId: workspace.workspaceId,
+      name: input.name,
+      dockerRepository: input.dockerRepository,
+      dockerImageTag: input.dockerImageTag,
+      documentationUrl: input.documentationUrl ?? installed.spec.documentationUrl ?? '',
+      ...installed,
+    });
+    await this.definitions.refresh();
+    return record;
+  }
+
+  /** A new version (Airbyte's update changes the image tag): installed and proven before it replaces the old one. */
+  async update(kind: ActorKind, definitionId: string, dockerImageTag: string): Promise<CustomDefinitionRecord> {
+    const current = await this.existing(kind, definitionId);
+    const field = kind === 'source' ? 'sourceDefinition' : 'destinationDefinition';
+    const installed = await this.install(kind, pypiConnector(current.dockerRepository, dockerImageTag, field), field);
+    const updated = await this.configStore.customDefinitions.update(definitionId, { dockerImageTag, ...installed });
+    if (!updated) throw new NotFoundError(`${kind} definition`, definitionId);
+    await this.definitions.refresh();
+    return updated;
+  }
+
+  async delete(kind: ActorKind, definitionId: string): Promise<void> {
+    await this.existing(kind, definitionId);
+    await this.configStore.customDefinitions.delete(definitionId);
+    await this.definitions.refresh();
+  }
+
+  private async existing(kind: ActorKind, definitionId: string): Promise<CustomDefinitionRecord> {
+    const record = await this.configStore.customDefinitions.get(definitionId);
+    if (record && !record.tombstone && record.kind === kind) return record;
+    if (this.definitions.list(kind).some((d) => d.id === definitionId)) {
+      throw new InvalidInputError(`${kind} definition ${definitionId} is built in; only custom definitions may be changed or deleted`, [{ path: `${kind}DefinitionId`, message: 'a built-in definition' }]);
+    }
+    throw new NotFoundError(`${kind} definition`, definitionId);
+  }
+
+  private async install(kind: ActorKind, pkg: ReturnType<typeof pypiConnector>, field: string): Promise<{ command: string; args: string[]; spec: ConnectorSpecification }> {
+    if (!pkg.name.startsWith(`${kind}-`)) {
+      throw new InvalidInputError(`${field}.dockerRepository names a ${kind === 'source' ? 'destination' : 'source'} (airbyte/${pkg.name}); register it as a ${kind === 'source' ? 'destination' : 'source'}`, [
+        { path: `${field}.dockerRepository`, message: `expected airbyte/${kind}-<name>` },
+      ]);
+    }
+    if (!this.installer) {
+      throw new InvalidInputError('This platform has no connectors directory (PLATFORM_CONNECTORS_DIR or PLATFORM_STATE_DIR), so it cannot install custom connectors', [
+        { path: `${field}.dockerRepository`, message: 'custom connectors are not enabled' },
+      ]);
+    }
+    return this.installer.install(pkg);
+  }
+}
