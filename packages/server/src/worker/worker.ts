@@ -84,7 +84,8 @@ export class Worker {
       memoryBudgetBytes: Number.POSITIVE_INFINITY,
       maxAttempts: 3,
       backoff: ATTEMPT_BACKOFF,
-      pollIntervalMs: 1000,
+      // A fallback only: the queue's notification wakes the worker for every new job at once.
+      pollIntervalMs: 5000,
       heartbeatIntervalMs: 2000,
       staleAfterMs: 15_000,
       killGraceMs: 8_000,
