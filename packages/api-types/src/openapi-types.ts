@@ -906,6 +906,11 @@ export interface components {
             displaySetupWizard?: boolean;
             defaultGeography?: components["schemas"]["Geography"];
             notificationSettings?: components["schemas"]["NotificationSettings"];
+            /**
+             * Format: uuid
+             * @description The one organization there is, as in Airbyte OSS (00000000-0000-0000-0000-000000000000); any other is not found.
+             */
+            organizationId?: string;
         };
         WorkspaceUpdate: {
             workspaceId: components["schemas"]["WorkspaceId"];
@@ -924,6 +929,11 @@ export interface components {
             workspaceId: components["schemas"]["WorkspaceId"];
             /** Format: uuid */
             customerId: string;
+            /**
+             * Format: uuid
+             * @description Every workspace belongs to Airbyte OSS's default organization, 00000000-0000-0000-0000-000000000000.
+             */
+            organizationId: string;
             email?: string | null;
             name: string;
             slug: string;
