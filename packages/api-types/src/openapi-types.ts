@@ -1167,7 +1167,7 @@ export interface components {
         };
         AirbyteStream: {
             name: string;
-            /** @description JSON Schema of the stream's records. Taken from the discovered catalog when left out. */
+            /** @description JSON Schema of the stream's records. Taken from the discovered catalog when left out or without properties (e.g. {}). */
             jsonSchema?: {
                 [key: string]: unknown;
             };
