@@ -262,6 +262,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sources/partial_update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Update some fields of a source (the configuration given is merged into the stored one) */
+        post: operations["partialUpdateSource"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sources/list": {
         parameters: {
             query?: never;
@@ -463,6 +480,23 @@ export interface paths {
         put?: never;
         /** Update a destination (a masked secret keeps the stored value) */
         post: operations["updateDestination"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/destinations/partial_update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Update some fields of a destination (the configuration given is merged into the stored one) */
+        post: operations["partialUpdateDestination"];
         delete?: never;
         options?: never;
         head?: never;
@@ -713,6 +747,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/jobs/get_light": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Get a job without its attempts */
+        post: operations["getJobInfoLight"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/jobs/cancel": {
         parameters: {
             query?: never;
@@ -780,6 +831,23 @@ export interface paths {
         put?: never;
         /** Check a cron expression and list its next run times, as the scheduler computes them */
         post: operations["webBackendDescribeCronExpression"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/attempt/get_for_job": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Get one attempt of a job */
+        post: operations["getAttemptForJob"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1068,6 +1136,11 @@ export interface components {
             connectionConfiguration: components["schemas"]["ConnectionConfiguration"];
             name: string;
         };
+        PartialSourceUpdate: {
+            sourceId: components["schemas"]["SourceId"];
+            connectionConfiguration?: components["schemas"]["ConnectionConfiguration"];
+            name?: string;
+        };
         SourceCoreConfig: {
             /** @description When set, masked secrets in the configuration take this saved source's values. */
             sourceId?: components["schemas"]["SourceId"];
@@ -1125,6 +1198,11 @@ export interface components {
             destinationId: components["schemas"]["DestinationId"];
             connectionConfiguration: components["schemas"]["ConnectionConfiguration"];
             name: string;
+        };
+        PartialDestinationUpdate: {
+            destinationId: components["schemas"]["DestinationId"];
+            connectionConfiguration?: components["schemas"]["ConnectionConfiguration"];
+            name?: string;
         };
         DestinationCoreConfig: {
             /** @description When set, masked secrets in the configuration take this saved destination's values. */
@@ -1439,6 +1517,9 @@ export interface components {
             job: components["schemas"]["JobRead"];
             attempts: components["schemas"]["AttemptInfoRead"][];
         };
+        JobInfoLightRead: {
+            job: components["schemas"]["JobRead"];
+        };
         JobWithAttemptsRead: {
             job: components["schemas"]["JobRead"];
             attempts: components["schemas"]["AttemptRead"][];
@@ -1508,6 +1589,11 @@ export interface components {
             offset?: number;
             /** @description Lines in the page; 1000 when left out. */
             limit?: number;
+        };
+        GetAttemptStatsRequestBody: {
+            jobId: components["schemas"]["JobId"];
+            /** @description AttemptRead.id. */
+            attemptNumber: number;
         };
         AttemptLogsRead: {
             logLines: string[];
@@ -1948,6 +2034,32 @@ export interface operations {
             422: components["responses"]["InvalidInputResponse"];
         };
     };
+    partialUpdateSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartialSourceUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful operation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SourceRead"];
+                };
+            };
+            404: components["responses"]["NotFoundResponse"];
+            422: components["responses"]["InvalidInputResponse"];
+        };
+    };
     listSourcesForWorkspace: {
         parameters: {
             query?: never;
@@ -2236,6 +2348,32 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["DestinationUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful operation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DestinationRead"];
+                };
+            };
+            404: components["responses"]["NotFoundResponse"];
+            422: components["responses"]["InvalidInputResponse"];
+        };
+    };
+    partialUpdateDestination: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartialDestinationUpdate"];
             };
         };
         responses: {
@@ -2613,6 +2751,32 @@ export interface operations {
             422: components["responses"]["InvalidInputResponse"];
         };
     };
+    getJobInfoLight: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JobIdRequestBody"];
+            };
+        };
+        responses: {
+            /** @description Successful operation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobInfoLightRead"];
+                };
+            };
+            404: components["responses"]["NotFoundResponse"];
+            422: components["responses"]["InvalidInputResponse"];
+        };
+    };
     cancelJob: {
         parameters: {
             query?: never;
@@ -2713,6 +2877,32 @@ export interface operations {
                     "application/json": components["schemas"]["DescribeCronExpressionResponse"];
                 };
             };
+            422: components["responses"]["InvalidInputResponse"];
+        };
+    };
+    getAttemptForJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GetAttemptStatsRequestBody"];
+            };
+        };
+        responses: {
+            /** @description Successful operation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttemptRead"];
+                };
+            };
+            404: components["responses"]["NotFoundResponse"];
             422: components["responses"]["InvalidInputResponse"];
         };
     };

@@ -89,6 +89,14 @@ export class JobService {
     return page;
   }
 
+  /** One attempt of a job, by its number (AttemptRead.id). */
+  async attempt(jobId: number, attemptNumber: number): Promise<Attempt> {
+    const job = await this.getJob(jobId);
+    const found = (await this.jobStore.attemptsOf([job.id])).find((a) => a.attemptNumber === attemptNumber);
+    if (!found) throw new NotFoundError('attempt', `${jobId}/${attemptNumber}`, `Could not find attempt ${attemptNumber} of job ${jobId}`);
+    return found;
+  }
+
   /** The state the connection's syncs left (a 404 for an unknown connection). */
   async state(connectionId: string): Promise<StoredState[]> {
     await this.connections.get(connectionId);
@@ -147,7 +155,8 @@ export class JobService {
     return job;
   }
 
-  private async view(job: Job): Promise<JobView> {
+  /** A job without its attempts (Airbyte's JobInfoLightRead). */
+  async view(job: Job): Promise<JobView> {
     return job.configType === 'reset_connection' ? { job, streamsToReset: await this.streamsToReset(job) } : { job };
   }
 

@@ -1,4 +1,4 @@
-// connections/sync|reset, jobs/list|get|cancel and state/get over real HTTP (responses
+// connections/sync|reset, jobs/list|get|get_light|cancel, attempt/get_for_job|get_logs and state/get over real HTTP (responses
 // validated against openapi.yaml), with a worker running the jobs.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -112,6 +112,24 @@ describe('jobs routes', () => {
     const tooMany = await api.post('attempt/get_logs', { jobId: sync.body.job.id, attemptNumber: 0, limit: 10_001 });
     expect(tooMany.status).toBe(422);
     expect(tooMany.body.details[0].path).toContain('limit');
+  });
+
+  it('answers jobs/get_light with the job alone and attempt/get_for_job with one attempt, as jobs/get has them', async () => {
+    const connectionId = await createConnection({ records: 50, batch_size: 10 });
+    const sync = await api.post('connections/sync', { connectionId });
+    const info = await waitForStatus(sync.body.job.id, ['succeeded', 'failed']);
+
+    const light = await api.post('jobs/get_light', { id: sync.body.job.id });
+    expect(light.status).toBe(200);
+    expect(light.body).toEqual({ job: info.job });
+    const attempt = await api.post('attempt/get_for_job', { jobId: sync.body.job.id, attemptNumber: 0 });
+    expect(attempt.status).toBe(200);
+    expect(attempt.body).toEqual(info.attempts[0].attempt);
+
+    expect((await api.post('jobs/get_light', { id: 987654 })).body.message).toBe('Could not find job with id 987654');
+    const missing = await api.post('attempt/get_for_job', { jobId: sync.body.job.id, attemptNumber: 3 });
+    expect(missing.status).toBe(404);
+    expect(missing.body.message).toBe(`Could not find attempt 3 of job ${sync.body.job.id}`);
   });
 
   it('cancels a running job', async () => {

@@ -1,7 +1,7 @@
-// connections/sync|reset, jobs/list|get|cancel, attempt/get_logs and state/get: the job
+// connections/sync|reset, jobs/list|get|get_light|cancel, attempt/get_for_job|get_logs and state/get: the job
 // service does the work, the presenters shape the answers.
 import type { ApiSchemas } from '../../schemas/api-schemas';
-import { toAttemptLogsRead, toJobInfoRead, toJobReadList } from '../presenters/jobs';
+import { toAttemptLogsRead, toAttemptRead, toJobInfoRead, toJobRead, toJobReadList } from '../presenters/jobs';
 import { toConnectionState } from '../presenters/state';
 import type { RouteModule } from '../route';
 
@@ -24,6 +24,12 @@ export const jobRoutes: RouteModule = {
   },
   async 'jobs/get'(body: ApiSchemas['JobIdRequestBody'], { services }) {
     return toJobInfoRead(await services.jobs.details(await services.jobs.getJob(body.id)));
+  },
+  async 'jobs/get_light'(body: ApiSchemas['JobIdRequestBody'], { services }): Promise<ApiSchemas['JobInfoLightRead']> {
+    return { job: toJobRead(await services.jobs.view(await services.jobs.getJob(body.id))) };
+  },
+  async 'attempt/get_for_job'(body: ApiSchemas['GetAttemptStatsRequestBody'], { services }) {
+    return toAttemptRead(await services.jobs.attempt(body.jobId, body.attemptNumber));
   },
   async 'attempt/get_logs'(body: ApiSchemas['AttemptLogsRequestBody'], { services }) {
     const offset = body.offset ?? 0;
