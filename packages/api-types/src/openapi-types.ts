@@ -679,6 +679,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/connections/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The sync status of each connection named (Airbyte's connection list and status page) */
+        post: operations["getConnectionStatuses"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/connections/sync": {
         parameters: {
             query?: never;
@@ -814,6 +831,23 @@ export interface paths {
          *     connections lists fast. Deleted (deprecated) connections are left out.
          */
         post: operations["webBackendListConnectionsForWorkspace"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/web_backend/state/get_type": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The type of the connection's stored state */
+        post: operations["getStateType"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1601,6 +1635,28 @@ export interface components {
             /** @description Lines the attempt has logged so far. */
             totalLines: number;
         };
+        ConnectionStatusesRequestBody: {
+            connectionIds: components["schemas"]["ConnectionId"][];
+        };
+        /** @enum {string} */
+        ConnectionSyncStatus: "running" | "incomplete" | "failed" | "paused" | "synced" | "pending";
+        ConnectionStatusRead: {
+            connectionId: components["schemas"]["ConnectionId"];
+            activeJob?: components["schemas"]["JobRead"];
+            /**
+             * Format: int64
+             * @description Epoch seconds of the last succeeded sync or reset.
+             */
+            lastSuccessfulSync?: number;
+            lastSyncJobId?: components["schemas"]["JobId"];
+            /** Format: int64 */
+            lastSyncJobCreatedAt?: number;
+            lastSyncAttemptNumber?: number;
+            failureReason?: components["schemas"]["FailureReason"];
+            scheduleData?: components["schemas"]["ConnectionScheduleData"];
+            connectionSyncStatus?: components["schemas"]["ConnectionSyncStatus"];
+        };
+        ConnectionStatusReadList: components["schemas"]["ConnectionStatusRead"][];
         /** @enum {string} */
         ConnectionStateType: "global" | "stream" | "legacy" | "not_set";
         StreamState: {
@@ -2646,6 +2702,32 @@ export interface operations {
             422: components["responses"]["InvalidInputResponse"];
         };
     };
+    getConnectionStatuses: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConnectionStatusesRequestBody"];
+            };
+        };
+        responses: {
+            /** @description Successful operation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionStatusReadList"];
+                };
+            };
+            404: components["responses"]["NotFoundResponse"];
+            422: components["responses"]["InvalidInputResponse"];
+        };
+    };
     syncConnection: {
         parameters: {
             query?: never;
@@ -2849,6 +2931,32 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WebBackendConnectionReadList"];
+                };
+            };
+            404: components["responses"]["NotFoundResponse"];
+            422: components["responses"]["InvalidInputResponse"];
+        };
+    };
+    getStateType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConnectionIdRequestBody"];
+            };
+        };
+        responses: {
+            /** @description Successful operation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionStateType"];
                 };
             };
             404: components["responses"]["NotFoundResponse"];

@@ -38,6 +38,9 @@ export interface JobListQuery {
   offset?: number;
 }
 
+/** How many recent jobs connections/status looks at per connection. */
+const STATUS_JOB_LOOKBACK = 20;
+
 export interface JobServiceOptions {
   /** How long a cancel (or a reset displacing a running sync) waits for the worker to stop it. */
   stopWaitMs?: number;
@@ -95,6 +98,19 @@ export class JobService {
     const found = (await this.jobStore.attemptsOf([job.id])).find((a) => a.attemptNumber === attemptNumber);
     if (!found) throw new NotFoundError('attempt', `${jobId}/${attemptNumber}`, `Could not find attempt ${attemptNumber} of job ${jobId}`);
     return found;
+  }
+
+  /**
+   * Each connection with its latest jobs (syncs and resets, newest first), from which connections/status
+   * derives its answer as Airbyte does (which looks back over a bounded number of jobs too).
+   */
+  async connectionStatuses(connectionIds: string[]): Promise<Array<{ connection: ConnectionRecord; jobs: JobWithAttempts[] }>> {
+    return Promise.all(
+      connectionIds.map(async (connectionId) => ({
+        connection: await this.connections.get(connectionId),
+        jobs: (await this.list({ configTypes: ['sync', 'reset_connection'], connectionId, limit: STATUS_JOB_LOOKBACK })).jobs,
+      })),
+    );
   }
 
   /** The state the connection's syncs left (a 404 for an unknown connection). */

@@ -132,6 +132,32 @@ describe('jobs routes', () => {
     expect(missing.body.message).toBe(`Could not find attempt 3 of job ${sync.body.job.id}`);
   });
 
+  it('reports connections/status and web_backend/state/get_type as Airbyte derives them: pending, synced, failed on a config error', async () => {
+    const connectionId = await createConnection({ records: 40, batch_size: 10 });
+    expect((await api.post('connections/status', { connectionIds: [connectionId] })).body).toEqual([{ connectionId, connectionSyncStatus: 'pending' }]);
+    expect((await api.post('web_backend/state/get_type', { connectionId })).body).toBe('not_set');
+
+    const sync = await api.post('connections/sync', { connectionId });
+    const info = await waitForStatus(sync.body.job.id, ['succeeded', 'failed']);
+    expect(info.job.status).toBe('succeeded');
+    expect((await api.post('connections/status', { connectionIds: [connectionId] })).body).toEqual([
+      { connectionId, connectionSyncStatus: 'synced', lastSuccessfulSync: info.job.updatedAt, lastSyncJobId: info.job.id, lastSyncAttemptNumber: 0, lastSyncJobCreatedAt: info.job.createdAt },
+    ]);
+    expect((await api.post('web_backend/state/get_type', { connectionId })).body).toBe('stream');
+
+    const failing = await createConnection({ records: 40, fail_after_records: 0, failure_type: 'config_error' });
+    const failed = await waitForStatus((await api.post('connections/sync', { connectionId: failing })).body.job.id, ['succeeded', 'failed']);
+    expect(failed.job.status).toBe('failed');
+    const [ok, bad] = (await api.post('connections/status', { connectionIds: [connectionId, failing] })).body;
+    expect(ok.connectionId).toBe(connectionId);
+    expect(bad).toMatchObject({ connectionId: failing, connectionSyncStatus: 'failed', lastSyncJobId: failed.job.id, failureReason: { failureType: 'config_error' } });
+    expect(bad).not.toHaveProperty('lastSuccessfulSync');
+
+    const unknown = '00000000-0000-4000-8000-000000000404';
+    expect((await api.post('connections/status', { connectionIds: [unknown] })).status).toBe(404);
+    expect((await api.post('web_backend/state/get_type', { connectionId: unknown })).status).toBe(404);
+  });
+
   it('cancels a running job', async () => {
     const connectionId = await createConnection({ records: 100_000, batch_size: 10, delay_ms: 50 });
     const sync = await api.post('connections/sync', { connectionId });

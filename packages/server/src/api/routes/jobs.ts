@@ -1,8 +1,9 @@
-// connections/sync|reset, jobs/list|get|get_light|cancel, attempt/get_for_job|get_logs and state/get: the job
+// connections/sync|reset, jobs/list|get|get_light|cancel, attempt/get_for_job|get_logs, connections/status, state/get and web_backend/state/get_type: the job
 // service does the work, the presenters shape the answers.
 import type { ApiSchemas } from '../../schemas/api-schemas';
 import { toAttemptLogsRead, toAttemptRead, toJobInfoRead, toJobRead, toJobReadList } from '../presenters/jobs';
 import { toConnectionState } from '../presenters/state';
+import { toConnectionStatusRead } from '../presenters/connection-status';
 import type { RouteModule } from '../route';
 
 export const jobRoutes: RouteModule = {
@@ -11,6 +12,9 @@ export const jobRoutes: RouteModule = {
   },
   async 'connections/reset'(body: ApiSchemas['ConnectionIdRequestBody'], { services }) {
     return toJobInfoRead(await services.jobs.details(await services.jobs.reset(body.connectionId)));
+  },
+  async 'connections/status'(body: ApiSchemas['ConnectionStatusesRequestBody'], { services }): Promise<ApiSchemas['ConnectionStatusReadList']> {
+    return (await services.jobs.connectionStatuses(body.connectionIds)).map(toConnectionStatusRead);
   },
   async 'jobs/list'(body: ApiSchemas['JobListRequestBody'], { services }) {
     const page = await services.jobs.list({
@@ -40,5 +44,8 @@ export const jobRoutes: RouteModule = {
   },
   async 'state/get'(body: ApiSchemas['ConnectionIdRequestBody'], { services }) {
     return toConnectionState(body.connectionId, await services.jobs.state(body.connectionId));
+  },
+  async 'web_backend/state/get_type'(body: ApiSchemas['ConnectionIdRequestBody'], { services }): Promise<ApiSchemas['ConnectionStateType']> {
+    return toConnectionState(body.connectionId, await services.jobs.state(body.connectionId)).stateType;
   },
 };
