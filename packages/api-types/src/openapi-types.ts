@@ -837,6 +837,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/web_backend/connections/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A connection with its source, destination and latest job, as Airbyte's web UI shows it
+         * @description withRefreshedCatalog (a discovery and a catalog diff in Airbyte) is not supported: it is
+         *     refused with 422; run sources/discover_schema, then connections/update.
+         */
+        post: operations["webBackendGetConnection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/web_backend/state/get_type": {
         parameters: {
             query?: never;
@@ -1589,6 +1610,32 @@ export interface components {
             status: components["schemas"]["ConnectionStatus"];
             scheduleType: components["schemas"]["ConnectionScheduleType"];
             scheduleData?: components["schemas"]["ConnectionScheduleData"];
+            /**
+             * Format: int64
+             * @description Epoch seconds of the latest sync or reset job.
+             */
+            latestSyncJobCreatedAt?: number;
+            latestSyncJobStatus?: components["schemas"]["JobStatus"];
+            /** @description A sync or reset job is pending or running. */
+            isSyncing: boolean;
+            /** @enum {string} */
+            schemaChange: "no_change" | "non_breaking" | "breaking";
+        };
+        WebBackendConnectionRequestBody: {
+            connectionId: components["schemas"]["ConnectionId"];
+            /** @description Only false (or left out) is supported here. */
+            withRefreshedCatalog?: boolean;
+        };
+        WebBackendConnectionRead: components["schemas"]["ConnectionRead"] & {
+            source: components["schemas"]["SourceRead"];
+            destination: components["schemas"]["DestinationRead"];
+            /** @description Always empty (no operations here). */
+            operations: Record<string, never>[];
+            /**
+             * Format: uuid
+             * @description The discovered catalog the connection was created from.
+             */
+            catalogId?: string;
             /**
              * Format: int64
              * @description Epoch seconds of the latest sync or reset job.
@@ -2931,6 +2978,32 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WebBackendConnectionReadList"];
+                };
+            };
+            404: components["responses"]["NotFoundResponse"];
+            422: components["responses"]["InvalidInputResponse"];
+        };
+    };
+    webBackendGetConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebBackendConnectionRequestBody"];
+            };
+        };
+        responses: {
+            /** @description Successful operation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebBackendConnectionRead"];
                 };
             };
             404: components["responses"]["NotFoundResponse"];
