@@ -815,6 +815,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/state/create_or_update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace the state of a connection (the next sync resumes from it)
+         * @description The connection's whole state is replaced by the one given (not_set clears it). Refused with
+         *     409 while a job of the connection is pending or running, whose checkpoints would overwrite it.
+         */
+        post: operations["createOrUpdateState"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/web_backend/connections/list": {
         parameters: {
             query?: never;
@@ -1717,6 +1738,10 @@ export interface components {
                 [key: string]: unknown;
             };
             streamStates: components["schemas"]["StreamState"][];
+        };
+        ConnectionStateCreateOrUpdate: {
+            connectionId: components["schemas"]["ConnectionId"];
+            connectionState: components["schemas"]["ConnectionState"];
         };
         ConnectionState: {
             stateType: components["schemas"]["ConnectionStateType"];
@@ -2955,6 +2980,33 @@ export interface operations {
                 };
             };
             404: components["responses"]["NotFoundResponse"];
+            422: components["responses"]["InvalidInputResponse"];
+        };
+    };
+    createOrUpdateState: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConnectionStateCreateOrUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful operation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionState"];
+                };
+            };
+            404: components["responses"]["NotFoundResponse"];
+            409: components["responses"]["ConflictResponse"];
             422: components["responses"]["InvalidInputResponse"];
         };
     };

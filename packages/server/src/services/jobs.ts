@@ -1,7 +1,7 @@
 // What the API asks of jobs (Airbyte's SchedulerHandler and JobHistoryHandler): start a
 // manual sync, reset a connection, cancel a job; list jobs with their attempts, read attempt
 // logs and a connection's state. Jobs are only enqueued and marked here; workers run them.
-import type { StreamDescriptor } from '@platform/protocol';
+import type { AirbyteStateMessage, StreamDescriptor } from '@platform/protocol';
 import type { ApiSchemas } from '../schemas/api-schemas';
 import { sleep } from '../shared/backoff';
 import { ConflictError, NotFoundError } from '../shared/errors';
@@ -113,6 +113,15 @@ export class JobService {
     );
   }
 
+  /** Airbyte's state/create_or_update: the connection's state replaced whole (refused while a job runs). */
+  async replaceState(connectionId: string, state: ApiSchemas['ConnectionState']): Promise<StoredState[]> {
+    await this.connections.get(connectionId);
+    if (!(await this.jobStore.replaceState(connectionId, toStateMessages(state)))) {
+      throw new ConflictError(`connection ${connectionId} has a pending or running job; cancel it or wait for it to end before changing its state`);
+    }
+    return this.jobStore.getState(connectionId);
+  }
+
   /** The state the connection's syncs left (a 404 for an unknown connection). */
   async state(connectionId: string): Promise<StoredState[]> {
     await this.connections.get(connectionId);
@@ -187,5 +196,28 @@ export class JobService {
     const connection = await this.connections.get(connectionId);
     if (connection.status === 'deprecated') throw new ConflictError(`Connection ${connectionId} was deleted; it cannot run.`);
     return connection;
+  }
+}
+
+/** The API's ConnectionState as the STATE messages the store keeps (not_set: none). */
+function toStateMessages(state: ApiSchemas['ConnectionState']): AirbyteStateMessage[] {
+  const descriptor = (d: StreamDescriptor): StreamDescriptor => ({ name: d.name, namespace: d.namespace ?? null });
+  switch (state.stateType) {
+    case 'not_set':
+      return [];
+    case 'stream':
+      return (state.streamState ?? []).map((s) => ({ type: 'STREAM', stream: { stream_descriptor: descriptor(s.streamDescriptor), stream_state: s.streamState ?? null } }));
+    case 'global':
+      return [
+        {
+          type: 'GLOBAL',
+          global: {
+            shared_state: state.globalState?.shared_state ?? null,
+            stream_states: (state.globalState?.streamStates ?? []).map((s) => ({ stream_descriptor: descriptor(s.streamDescriptor), stream_state: s.streamState ?? null })),
+          },
+        },
+      ];
+    case 'legacy':
+      return [{ type: 'LEGACY', data: state.state ?? {} }];
   }
 }

@@ -1,6 +1,6 @@
 // connections/sync|reset, jobs/list|get|get_light|cancel, attempt/get_for_job|get_logs and state/get over real HTTP (responses
 // validated against openapi.yaml), with a worker running the jobs.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,9 +25,9 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function createConnection(sourceConfig: Record<string, unknown>): Promise<string> {
+async function createConnection(sourceConfig: Record<string, unknown>, directory = dir): Promise<string> {
   const source = await api.post('sources/create', { sourceDefinitionId: FAKE_SOURCE_ID, name: 'Counter', connectionConfiguration: sourceConfig });
-  const destination = await api.post('destinations/create', { destinationDefinitionId: FAKE_DESTINATION_ID, name: 'Files', connectionConfiguration: { directory: dir } });
+  const destination = await api.post('destinations/create', { destinationDefinitionId: FAKE_DESTINATION_ID, name: 'Files', connectionConfiguration: { directory } });
   const connection = await api.post('connections/create', {
     sourceId: source.body.sourceId,
     destinationId: destination.body.destinationId,
@@ -156,6 +156,38 @@ describe('jobs routes', () => {
     const unknown = '00000000-0000-4000-8000-000000000404';
     expect((await api.post('connections/status', { connectionIds: [unknown] })).status).toBe(404);
     expect((await api.post('web_backend/state/get_type', { connectionId: unknown })).status).toBe(404);
+  });
+
+  it('replaces a connection\'s state with state/create_or_update; the next sync resumes from it; refused while a job runs', async () => {
+    const own = await mkdtemp(join(dir, 'state-'));
+    const connectionId = await createConnection({ records: 40, batch_size: 10 }, own);
+    const numbers = { name: 'numbers', namespace: 'public' };
+    const state = { stateType: 'stream', connectionId, streamState: [{ streamDescriptor: numbers, streamState: { cursor: 30 } }] };
+    const replaced = await api.post('state/create_or_update', { connectionId, connectionState: state });
+    expect(replaced.status).toBe(200);
+    expect(replaced.body).toEqual(state);
+    expect((await api.post('state/get', { connectionId })).body).toEqual(state);
+
+    const info = await waitForStatus((await api.post('connections/sync', { connectionId })).body.job.id, ['succeeded', 'failed']);
+    expect(info.job.status).toBe('succeeded');
+    // Records 31..40 only, each once: the sync started after the cursor the state named.
+    expect(info.attempts[0].attempt).toMatchObject({ recordsSynced: 10 });
+    const written = (await readFile(join(own, 'public.numbers.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line).id);
+    expect(written).toEqual(Array.from({ length: 10 }, (_, i) => 31 + i));
+    expect((await api.post('state/get', { connectionId })).body.streamState).toEqual([{ streamDescriptor: numbers, streamState: { cursor: 40 } }]);
+
+    const cleared = await api.post('state/create_or_update', { connectionId, connectionState: { stateType: 'not_set', connectionId } });
+    expect(cleared.body).toEqual({ stateType: 'not_set', connectionId });
+
+    const slow = await createConnection({ records: 100_000, batch_size: 10, delay_ms: 50 });
+    const running = await api.post('connections/sync', { connectionId: slow });
+    await waitForStatus(running.body.job.id, ['running']);
+    const refused = await api.post('state/create_or_update', { connectionId: slow, connectionState: { stateType: 'not_set', connectionId: slow } });
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toContain('pending or running job');
+    await api.post('jobs/cancel', { id: running.body.job.id });
+    const unknown = '00000000-0000-4000-8000-000000000404';
+    expect((await api.post('state/create_or_update', { connectionId: unknown, connectionState: { stateType: 'not_set', connectionId: unknown } })).status).toBe(404);
   });
 
   it('cancels a running job', async () => {

@@ -1,4 +1,4 @@
-// connections/sync|reset, jobs/list|get|get_light|cancel, attempt/get_for_job|get_logs, connections/status, state/get and web_backend/state/get_type: the job
+// connections/sync|reset, jobs/list|get|get_light|cancel, attempt/get_for_job|get_logs, connections/status, state/get|create_or_update and web_backend/state/get_type: the job
 // service does the work, the presenters shape the answers.
 import type { ApiSchemas } from '../../schemas/api-schemas';
 import { toAttemptLogsRead, toAttemptRead, toJobInfoRead, toJobRead, toJobReadList } from '../presenters/jobs';
@@ -44,6 +44,9 @@ export const jobRoutes: RouteModule = {
   },
   async 'state/get'(body: ApiSchemas['ConnectionIdRequestBody'], { services }) {
     return toConnectionState(body.connectionId, await services.jobs.state(body.connectionId));
+  },
+  async 'state/create_or_update'(body: ApiSchemas['ConnectionStateCreateOrUpdate'], { services }) {
+    return toConnectionState(body.connectionId, await services.jobs.replaceState(body.connectionId, body.connectionState));
   },
   async 'web_backend/state/get_type'(body: ApiSchemas['ConnectionIdRequestBody'], { services }): Promise<ApiSchemas['ConnectionStateType']> {
     return toConnectionState(body.connectionId, await services.jobs.state(body.connectionId)).stateType;
