@@ -781,6 +781,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/jobs/get_debug_info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A job with its connectors' definitions and its attempts with their logs */
+        post: operations["getJobDebugInfo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/jobs/cancel": {
         parameters: {
             query?: never;
@@ -1595,6 +1612,20 @@ export interface components {
         };
         JobInfoLightRead: {
             job: components["schemas"]["JobRead"];
+        };
+        JobDebugRead: {
+            id: components["schemas"]["JobId"];
+            configType: components["schemas"]["JobConfigType"];
+            configId: string;
+            status: components["schemas"]["JobStatus"];
+            /** @description The platform's version. */
+            airbyteVersion: string;
+            sourceDefinition: components["schemas"]["SourceDefinitionRead"];
+            destinationDefinition: components["schemas"]["DestinationDefinitionRead"];
+        };
+        JobDebugInfoRead: {
+            job: components["schemas"]["JobDebugRead"];
+            attempts: components["schemas"]["AttemptInfoRead"][];
         };
         JobWithAttemptsRead: {
             job: components["schemas"]["JobRead"];
@@ -2925,6 +2956,32 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["JobInfoLightRead"];
+                };
+            };
+            404: components["responses"]["NotFoundResponse"];
+            422: components["responses"]["InvalidInputResponse"];
+        };
+    };
+    getJobDebugInfo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JobIdRequestBody"];
+            };
+        };
+        responses: {
+            /** @description Successful operation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobDebugInfoRead"];
                 };
             };
             404: components["responses"]["NotFoundResponse"];

@@ -114,7 +114,7 @@ describe('jobs routes', () => {
     expect(tooMany.body.details[0].path).toContain('limit');
   });
 
-  it('answers jobs/get_light with the job alone and attempt/get_for_job with one attempt, as jobs/get has them', async () => {
+  it('answers jobs/get_light (the job alone), jobs/get_debug_info (with its connector definitions) and attempt/get_for_job as jobs/get has them', async () => {
     const connectionId = await createConnection({ records: 50, batch_size: 10 });
     const sync = await api.post('connections/sync', { connectionId });
     const info = await waitForStatus(sync.body.job.id, ['succeeded', 'failed']);
@@ -125,6 +125,22 @@ describe('jobs routes', () => {
     const attempt = await api.post('attempt/get_for_job', { jobId: sync.body.job.id, attemptNumber: 0 });
     expect(attempt.status).toBe(200);
     expect(attempt.body).toEqual(info.attempts[0].attempt);
+
+    const debug = await api.post('jobs/get_debug_info', { id: sync.body.job.id });
+    expect(debug.status).toBe(200);
+    expect(debug.body).toEqual({
+      job: {
+        id: info.job.id,
+        configType: 'sync',
+        configId: connectionId,
+        status: 'succeeded',
+        airbyteVersion: expect.stringMatching(/^\d+\.\d+\.\d+/),
+        sourceDefinition: (await api.post('source_definitions/get', { sourceDefinitionId: FAKE_SOURCE_ID })).body,
+        destinationDefinition: (await api.post('destination_definitions/get', { destinationDefinitionId: FAKE_DESTINATION_ID })).body,
+      },
+      attempts: info.attempts,
+    });
+    expect((await api.post('jobs/get_debug_info', { id: 987654 })).status).toBe(404);
 
     expect((await api.post('jobs/get_light', { id: 987654 })).body.message).toBe('Could not find job with id 987654');
     const missing = await api.post('attempt/get_for_job', { jobId: sync.body.job.id, attemptNumber: 3 });

@@ -1,7 +1,7 @@
-// connections/sync|reset, jobs/list|get|get_light|cancel, attempt/get_for_job|get_logs, connections/status, state/get|create_or_update and web_backend/state/get_type: the job
+// connections/sync|reset, jobs/list|get|get_light|get_debug_info|cancel, attempt/get_for_job|get_logs, connections/status, state/get|create_or_update and web_backend/state/get_type: the job
 // service does the work, the presenters shape the answers.
 import type { ApiSchemas } from '../../schemas/api-schemas';
-import { toAttemptLogsRead, toAttemptRead, toJobInfoRead, toJobRead, toJobReadList } from '../presenters/jobs';
+import { toAttemptLogsRead, toAttemptRead, toJobDebugInfoRead, toJobInfoRead, toJobRead, toJobReadList } from '../presenters/jobs';
 import { toConnectionState } from '../presenters/state';
 import { toConnectionStatusRead } from '../presenters/connection-status';
 import type { RouteModule } from '../route';
@@ -31,6 +31,15 @@ export const jobRoutes: RouteModule = {
   },
   async 'jobs/get_light'(body: ApiSchemas['JobIdRequestBody'], { services }): Promise<ApiSchemas['JobInfoLightRead']> {
     return { job: toJobRead(await services.jobs.view(await services.jobs.getJob(body.id))) };
+  },
+  async 'jobs/get_debug_info'(body: ApiSchemas['JobIdRequestBody'], { services }) {
+    const details = await services.jobs.details(await services.jobs.getJob(body.id));
+    const connection = await services.connections.get(details.job.connectionId);
+    const [source, destination] = await Promise.all([services.actors.get('source', connection.sourceId), services.actors.get('destination', connection.destinationId)]);
+    return toJobDebugInfoRead(details, {
+      source: services.definitions.get('source', source.definitionId),
+      destination: services.definitions.get('destination', destination.definitionId),
+    });
   },
   async 'attempt/get_for_job'(body: ApiSchemas['GetAttemptStatsRequestBody'], { services }) {
     return toAttemptRead(await services.jobs.attempt(body.jobId, body.attemptNumber));
