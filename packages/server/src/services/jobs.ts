@@ -4,7 +4,7 @@
 import type { AirbyteStateMessage, StreamDescriptor } from '@platform/protocol';
 import type { ApiSchemas } from '../schemas/api-schemas';
 import { sleep } from '../shared/backoff';
-import { ConflictError, NotFoundError } from '../shared/errors';
+import { ConflictError, invalidField, NotFoundError } from '../shared/errors';
 import { isActiveJobStatus, type JobStatus } from '@platform/api-types';
 import type { ConnectionRecord } from '../store/config-store';
 import type { Attempt, Job, JobConfigType, JobStore, StoredState } from '../store/job-store';
@@ -115,6 +115,9 @@ export class JobService {
 
   /** Airbyte's state/create_or_update: the connection's state replaced whole (refused while a job runs). */
   async replaceState(connectionId: string, state: ApiSchemas['ConnectionState']): Promise<StoredState[]> {
+    if (state.connectionId !== connectionId) {
+      throw invalidField('connectionState.connectionId', `is ${state.connectionId}, not the connection ${connectionId} whose state is being replaced`);
+    }
     await this.connections.get(connectionId);
     if (!(await this.jobStore.replaceState(connectionId, toStateMessages(state)))) {
       throw new ConflictError(`connection ${connectionId} has a pending or running job; cancel it or wait for it to end before changing its state`);

@@ -192,6 +192,10 @@ describe('jobs routes', () => {
     expect(written).toEqual(Array.from({ length: 10 }, (_, i) => 31 + i));
     expect((await api.post('state/get', { connectionId })).body.streamState).toEqual([{ streamDescriptor: numbers, streamState: { cursor: 40 } }]);
 
+    const other = '00000000-0000-4000-8000-0000000000aa';
+    const mismatch = await api.post('state/create_or_update', { connectionId, connectionState: { stateType: 'not_set', connectionId: other } });
+    expect(mismatch.status).toBe(422);
+    expect(mismatch.body.details).toEqual([{ path: 'connectionState.connectionId', message: `is ${other}, not the connection ${connectionId} whose state is being replaced` }]);
     const cleared = await api.post('state/create_or_update', { connectionId, connectionState: { stateType: 'not_set', connectionId } });
     expect(cleared.body).toEqual({ stateType: 'not_set', connectionId });
 
