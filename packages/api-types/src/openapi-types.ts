@@ -316,6 +316,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sources/partial_update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Update some fields of a source (the configuration given is merged into the stored one) */
+        post: operations["partialUpdateSource"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sources/list": {
         parameters: {
             query?: never;
@@ -577,6 +594,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/destinations/partial_update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Update some fields of a destination (the configuration given is merged into the stored one) */
+        post: operations["partialUpdateDestination"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/destinations/list": {
         parameters: {
             query?: never;
@@ -753,6 +787,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/connections/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The sync status of each connection named (Airbyte's connection list and status page) */
+        post: operations["getConnectionStatuses"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/connections/sync": {
         parameters: {
             query?: never;
@@ -821,6 +872,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/jobs/get_light": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Get a job without its attempts */
+        post: operations["getJobInfoLight"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/jobs/get_debug_info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A job with its connectors' definitions and its attempts with their logs */
+        post: operations["getJobDebugInfo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/jobs/cancel": {
         parameters: {
             query?: never;
@@ -855,6 +940,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/state/create_or_update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace the state of a connection (the next sync resumes from it)
+         * @description The connection's whole state is replaced by the one given (not_set clears it). Refused with
+         *     409 while a job of the connection is pending or running, whose checkpoints would overwrite it.
+         */
+        post: operations["createOrUpdateState"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/web_backend/connections/list": {
         parameters: {
             query?: never;
@@ -877,6 +983,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/web_backend/connections/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A connection with its source, destination and latest job, as Airbyte's web UI shows it
+         * @description withRefreshedCatalog (a discovery and a catalog diff in Airbyte) is not supported: it is
+         *     refused with 422; run sources/discover_schema, then connections/update.
+         */
+        post: operations["webBackendGetConnection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/web_backend/state/get_type": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The type of the connection's stored state */
+        post: operations["getStateType"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/web_backend/describe_cron_expression": {
         parameters: {
             query?: never;
@@ -888,6 +1032,23 @@ export interface paths {
         put?: never;
         /** Check a cron expression and list its next run times, as the scheduler computes them */
         post: operations["webBackendDescribeCronExpression"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/attempt/get_for_job": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Get one attempt of a job */
+        post: operations["getAttemptForJob"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1014,6 +1175,11 @@ export interface components {
             displaySetupWizard?: boolean;
             defaultGeography?: components["schemas"]["Geography"];
             notificationSettings?: components["schemas"]["NotificationSettings"];
+            /**
+             * Format: uuid
+             * @description The one organization there is, as in Airbyte OSS (00000000-0000-0000-0000-000000000000); any other is not found.
+             */
+            organizationId?: string;
         };
         WorkspaceUpdate: {
             workspaceId: components["schemas"]["WorkspaceId"];
@@ -1032,6 +1198,11 @@ export interface components {
             workspaceId: components["schemas"]["WorkspaceId"];
             /** Format: uuid */
             customerId: string;
+            /**
+             * Format: uuid
+             * @description Every workspace belongs to Airbyte OSS's default organization, 00000000-0000-0000-0000-000000000000.
+             */
+            organizationId: string;
             email?: string | null;
             name: string;
             slug: string;
@@ -1204,6 +1375,11 @@ export interface components {
             connectionConfiguration: components["schemas"]["ConnectionConfiguration"];
             name: string;
         };
+        PartialSourceUpdate: {
+            sourceId: components["schemas"]["SourceId"];
+            connectionConfiguration?: components["schemas"]["ConnectionConfiguration"];
+            name?: string;
+        };
         SourceCoreConfig: {
             /** @description When set, masked secrets in the configuration take this saved source's values. */
             sourceId?: components["schemas"]["SourceId"];
@@ -1262,6 +1438,11 @@ export interface components {
             connectionConfiguration: components["schemas"]["ConnectionConfiguration"];
             name: string;
         };
+        PartialDestinationUpdate: {
+            destinationId: components["schemas"]["DestinationId"];
+            connectionConfiguration?: components["schemas"]["ConnectionConfiguration"];
+            name?: string;
+        };
         DestinationCoreConfig: {
             /** @description When set, masked secrets in the configuration take this saved destination's values. */
             destinationId?: components["schemas"]["DestinationId"];
@@ -1303,7 +1484,7 @@ export interface components {
         };
         AirbyteStream: {
             name: string;
-            /** @description JSON Schema of the stream's records. Taken from the discovered catalog when left out. */
+            /** @description JSON Schema of the stream's records. Taken from the discovered catalog when left out or without properties (e.g. {}). */
             jsonSchema?: {
                 [key: string]: unknown;
             };
@@ -1575,6 +1756,23 @@ export interface components {
             job: components["schemas"]["JobRead"];
             attempts: components["schemas"]["AttemptInfoRead"][];
         };
+        JobInfoLightRead: {
+            job: components["schemas"]["JobRead"];
+        };
+        JobDebugRead: {
+            id: components["schemas"]["JobId"];
+            configType: components["schemas"]["JobConfigType"];
+            configId: string;
+            status: components["schemas"]["JobStatus"];
+            /** @description The platform's version. */
+            airbyteVersion: string;
+            sourceDefinition: components["schemas"]["SourceDefinitionRead"];
+            destinationDefinition: components["schemas"]["DestinationDefinitionRead"];
+        };
+        JobDebugInfoRead: {
+            job: components["schemas"]["JobDebugRead"];
+            attempts: components["schemas"]["AttemptInfoRead"][];
+        };
         JobWithAttemptsRead: {
             job: components["schemas"]["JobRead"];
             attempts: components["schemas"]["AttemptRead"][];
@@ -1621,6 +1819,32 @@ export interface components {
             /** @enum {string} */
             schemaChange: "no_change" | "non_breaking" | "breaking";
         };
+        WebBackendConnectionRequestBody: {
+            connectionId: components["schemas"]["ConnectionId"];
+            /** @description Only false (or left out) is supported here. */
+            withRefreshedCatalog?: boolean;
+        };
+        WebBackendConnectionRead: components["schemas"]["ConnectionRead"] & {
+            source: components["schemas"]["SourceRead"];
+            destination: components["schemas"]["DestinationRead"];
+            /** @description Always empty (no operations here). */
+            operations: Record<string, never>[];
+            /**
+             * Format: uuid
+             * @description The discovered catalog the connection was created from.
+             */
+            catalogId?: string;
+            /**
+             * Format: int64
+             * @description Epoch seconds of the latest sync or reset job.
+             */
+            latestSyncJobCreatedAt?: number;
+            latestSyncJobStatus?: components["schemas"]["JobStatus"];
+            /** @description A sync or reset job is pending or running. */
+            isSyncing: boolean;
+            /** @enum {string} */
+            schemaChange: "no_change" | "non_breaking" | "breaking";
+        };
         WebBackendConnectionReadList: {
             connections: components["schemas"]["WebBackendConnectionListItem"][];
         };
@@ -1645,12 +1869,39 @@ export interface components {
             /** @description Lines in the page; 1000 when left out. */
             limit?: number;
         };
+        GetAttemptStatsRequestBody: {
+            jobId: components["schemas"]["JobId"];
+            /** @description AttemptRead.id. */
+            attemptNumber: number;
+        };
         AttemptLogsRead: {
             logLines: string[];
             offset: number;
             /** @description Lines the attempt has logged so far. */
             totalLines: number;
         };
+        ConnectionStatusesRequestBody: {
+            connectionIds: components["schemas"]["ConnectionId"][];
+        };
+        /** @enum {string} */
+        ConnectionSyncStatus: "running" | "incomplete" | "failed" | "paused" | "synced" | "pending";
+        ConnectionStatusRead: {
+            connectionId: components["schemas"]["ConnectionId"];
+            activeJob?: components["schemas"]["JobRead"];
+            /**
+             * Format: int64
+             * @description Epoch seconds of the last succeeded sync or reset.
+             */
+            lastSuccessfulSync?: number;
+            lastSyncJobId?: components["schemas"]["JobId"];
+            /** Format: int64 */
+            lastSyncJobCreatedAt?: number;
+            lastSyncAttemptNumber?: number;
+            failureReason?: components["schemas"]["FailureReason"];
+            scheduleData?: components["schemas"]["ConnectionScheduleData"];
+            connectionSyncStatus?: components["schemas"]["ConnectionSyncStatus"];
+        };
+        ConnectionStatusReadList: components["schemas"]["ConnectionStatusRead"][];
         /** @enum {string} */
         ConnectionStateType: "global" | "stream" | "legacy" | "not_set";
         StreamState: {
@@ -1664,6 +1915,10 @@ export interface components {
                 [key: string]: unknown;
             };
             streamStates: components["schemas"]["StreamState"][];
+        };
+        ConnectionStateCreateOrUpdate: {
+            connectionId: components["schemas"]["ConnectionId"];
+            connectionState: components["schemas"]["ConnectionState"];
         };
         ConnectionState: {
             stateType: components["schemas"]["ConnectionStateType"];
@@ -2160,6 +2415,32 @@ export interface operations {
             422: components["responses"]["InvalidInputResponse"];
         };
     };
+    partialUpdateSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartialSourceUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful operation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SourceRead"];
+                };
+            };
+            404: components["responses"]["NotFoundResponse"];
+            422: components["responses"]["InvalidInputResponse"];
+        };
+    };
     listSourcesForWorkspace: {
         parameters: {
             query?: never;
@@ -2540,6 +2821,32 @@ export interface operations {
             422: components["responses"]["InvalidInputResponse"];
         };
     };
+    partialUpdateDestination: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartialDestinationUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful operation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DestinationRead"];
+                };
+            };
+            404: components["responses"]["NotFoundResponse"];
+            422: components["responses"]["InvalidInputResponse"];
+        };
+    };
     listDestinationsForWorkspace: {
         parameters: {
             query?: never;
@@ -2796,6 +3103,32 @@ export interface operations {
             422: components["responses"]["InvalidInputResponse"];
         };
     };
+    getConnectionStatuses: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConnectionStatusesRequestBody"];
+            };
+        };
+        responses: {
+            /** @description Successful operation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionStatusReadList"];
+                };
+            };
+            404: components["responses"]["NotFoundResponse"];
+            422: components["responses"]["InvalidInputResponse"];
+        };
+    };
     syncConnection: {
         parameters: {
             query?: never;
@@ -2901,6 +3234,58 @@ export interface operations {
             422: components["responses"]["InvalidInputResponse"];
         };
     };
+    getJobInfoLight: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JobIdRequestBody"];
+            };
+        };
+        responses: {
+            /** @description Successful operation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobInfoLightRead"];
+                };
+            };
+            404: components["responses"]["NotFoundResponse"];
+            422: components["responses"]["InvalidInputResponse"];
+        };
+    };
+    getJobDebugInfo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JobIdRequestBody"];
+            };
+        };
+        responses: {
+            /** @description Successful operation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobDebugInfoRead"];
+                };
+            };
+            404: components["responses"]["NotFoundResponse"];
+            422: components["responses"]["InvalidInputResponse"];
+        };
+    };
     cancelJob: {
         parameters: {
             query?: never;
@@ -2953,6 +3338,33 @@ export interface operations {
             422: components["responses"]["InvalidInputResponse"];
         };
     };
+    createOrUpdateState: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConnectionStateCreateOrUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful operation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionState"];
+                };
+            };
+            404: components["responses"]["NotFoundResponse"];
+            409: components["responses"]["ConflictResponse"];
+            422: components["responses"]["InvalidInputResponse"];
+        };
+    };
     webBackendListConnectionsForWorkspace: {
         parameters: {
             query?: never;
@@ -2973,6 +3385,58 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WebBackendConnectionReadList"];
+                };
+            };
+            404: components["responses"]["NotFoundResponse"];
+            422: components["responses"]["InvalidInputResponse"];
+        };
+    };
+    webBackendGetConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebBackendConnectionRequestBody"];
+            };
+        };
+        responses: {
+            /** @description Successful operation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebBackendConnectionRead"];
+                };
+            };
+            404: components["responses"]["NotFoundResponse"];
+            422: components["responses"]["InvalidInputResponse"];
+        };
+    };
+    getStateType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConnectionIdRequestBody"];
+            };
+        };
+        responses: {
+            /** @description Successful operation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionStateType"];
                 };
             };
             404: components["responses"]["NotFoundResponse"];
@@ -3001,6 +3465,32 @@ export interface operations {
                     "application/json": components["schemas"]["DescribeCronExpressionResponse"];
                 };
             };
+            422: components["responses"]["InvalidInputResponse"];
+        };
+    };
+    getAttemptForJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GetAttemptStatsRequestBody"];
+            };
+        };
+        responses: {
+            /** @description Successful operation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttemptRead"];
+                };
+            };
+            404: components["responses"]["NotFoundResponse"];
             422: components["responses"]["InvalidInputResponse"];
         };
     };

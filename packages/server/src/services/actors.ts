@@ -95,6 +95,15 @@ export class ActorService {
     return updated;
   }
 
+  /** Airbyte's partial_update: a name or configuration left out is kept; a configuration given is merged into the stored one. */
+  async partialUpdate(kind: ActorKind, actorId: string, changes: { name?: string; configuration?: JsonObject }): Promise<ActorRecord> {
+    const current = await this.get(kind, actorId);
+    return this.update(kind, actorId, {
+      name: changes.name ?? current.name,
+      configuration: changes.configuration ? mergeConfiguration(current.configuration, changes.configuration) : current.configuration,
+    });
+  }
+
   async delete(kind: ActorKind, actorId: string): Promise<void> {
     if (!(await this.store.deleteActor(kind, actorId))) throw new NotFoundError(kind, actorId);
   }
@@ -163,4 +172,18 @@ export class ActorService {
     const saved = await this.store.saveCatalog(sourceId, result.value);
     return { catalog: toApiCatalog(saved.catalog), jobInfo: result.jobInfo, catalogId: saved.catalogId };
   }
+}
+
+/** Objects merge key by key; any other value (arrays included) replaces the stored one. */
+function mergeConfiguration(stored: JsonObject, patch: JsonObject): JsonObject {
+  const merged: JsonObject = { ...stored };
+  for (const [key, value] of Object.entries(patch)) {
+    const before = merged[key];
+    merged[key] = isPlainObject(before) && isPlainObject(value) ? mergeConfiguration(before, value) : value;
+  }
+  return merged;
+}
+
+function isPlainObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -74,13 +74,24 @@ export function completeSyncCatalog(syncCatalog: ApiCatalog, discovered: Protoco
     streams: syncCatalog.streams.map(({ stream, config }) => {
       // A client may omit the namespace of a namespaced discovered stream; match by name then.
       const found = known.get(streamKey(stream)) ?? (stream.namespace == null ? [...known.values()].find((k) => k.name === stream.name) : undefined);
-      const fullStream: ApiStream = { ...found, ...stripUndefined(stream), name: stream.name };
+      const sent = stripUndefined(stream);
+      if (found && !hasProperties(sent.jsonSchema)) delete sent.jsonSchema;
+      const fullStream: ApiStream = { ...found, ...sent, name: stream.name };
       return {
         stream: { ...fullStream, jsonSchema: fullStream.jsonSchema ?? {}, supportedSyncModes: fullStream.supportedSyncModes ?? ['full_refresh', 'incremental'] },
         config: { ...config, selected: config.selected ?? true, aliasName: config.aliasName ?? stream.name },
       };
     }),
   };
+}
+
+/**
+ * A jsonSchema without `properties` (`{}`, `{type: "object"}`, the guide's `{...}` placeholder) describes
+ * no field: it counts as not sent, so the discovered schema is used instead of an empty one.
+ */
+function hasProperties(jsonSchema: ApiStream['jsonSchema']): boolean {
+  const properties = (jsonSchema as { properties?: unknown } | undefined)?.properties;
+  return typeof properties === 'object' && properties !== null;
 }
 
 /** Fields the client sent; null counts as not sent (e.g. `namespace: null` for a namespaced stream). */

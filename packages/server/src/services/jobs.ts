@@ -1,10 +1,10 @@
 // What the API asks of jobs (Airbyte's SchedulerHandler and JobHistoryHandler): start a
 // manual sync, reset a connection, cancel a job; list jobs with their attempts, read attempt
 // logs and a connection's state. Jobs are only enqueued and marked here; workers run them.
-import type { StreamDescriptor } from '@platform/protocol';
+import type { AirbyteStateMessage, StreamDescriptor } from '@platform/protocol';
 import type { ApiSchemas } from '../schemas/api-schemas';
 import { sleep } from '../shared/backoff';
-import { ConflictError, NotFoundError } from '../shared/errors';
+import { ConflictError, invalidField, NotFoundError } from '../shared/errors';
 import { isActiveJobStatus, type JobStatus } from '@platform/api-types';
 import type { ConnectionRecord } from '../store/config-store';
 import type { Attempt, Job, JobConfigType, JobStore, StoredState } from '../store/job-store';
@@ -37,6 +37,9 @@ export interface JobListQuery {
   limit?: number;
   offset?: number;
 }
+
+/** How many recent jobs connections/status looks at per connection. */
+const STATUS_JOB_LOOKBACK = 20;
 
 export interface JobServiceOptions {
   /** How long a cancel (or a reset displacing a running sync) waits for the worker to stop it. */
@@ -87,6 +90,39 @@ export class JobService {
     const page = await this.jobStore.attemptLogPage(jobId, attemptNumber, offset ?? 0, limit ?? DEFAULT_LOG_PAGE_LINES);
     if (!page) throw new NotFoundError('attempt', `${jobId}/${attemptNumber}`, `Could not find attempt ${attemptNumber} of job ${jobId}`);
     return page;
+  }
+
+  /** One attempt of a job, by its number (AttemptRead.id). */
+  async attempt(jobId: number, attemptNumber: number): Promise<Attempt> {
+    const job = await this.getJob(jobId);
+    const found = (await this.jobStore.attemptsOf([job.id])).find((a) => a.attemptNumber === attemptNumber);
+    if (!found) throw new NotFoundError('attempt', `${jobId}/${attemptNumber}`, `Could not find attempt ${attemptNumber} of job ${jobId}`);
+    return found;
+  }
+
+  /**
+   * Each connection with its latest jobs (syncs and resets, newest first), from which connections/status
+   * derives its answer as Airbyte does (which looks back over a bounded number of jobs too).
+   */
+  async connectionStatuses(connectionIds: string[]): Promise<Array<{ connection: ConnectionRecord; jobs: JobWithAttempts[] }>> {
+    return Promise.all(
+      connectionIds.map(async (connectionId) => ({
+        connection: await this.connections.get(connectionId),
+        jobs: (await this.list({ configTypes: ['sync', 'reset_connection'], connectionId, limit: STATUS_JOB_LOOKBACK })).jobs,
+      })),
+    );
+  }
+
+  /** Airbyte's state/create_or_update: the connection's state replaced whole (refused while a job runs). */
+  async replaceState(connectionId: string, state: ApiSchemas['ConnectionState']): Promise<StoredState[]> {
+    if (state.connectionId !== connectionId) {
+      throw invalidField('connectionState.connectionId', `is ${state.connectionId}, not the connection ${connectionId} whose state is being replaced`);
+    }
+    await this.connections.get(connectionId);
+    if (!(await this.jobStore.replaceState(connectionId, toStateMessages(state)))) {
+      throw new ConflictError(`connection ${connectionId} has a pending or running job; cancel it or wait for it to end before changing its state`);
+    }
+    return this.jobStore.getState(connectionId);
   }
 
   /** The state the connection's syncs left (a 404 for an unknown connection). */
@@ -147,7 +183,8 @@ export class JobService {
     return job;
   }
 
-  private async view(job: Job): Promise<JobView> {
+  /** A job without its attempts (Airbyte's JobInfoLightRead). */
+  async view(job: Job): Promise<JobView> {
     return job.configType === 'reset_connection' ? { job, streamsToReset: await this.streamsToReset(job) } : { job };
   }
 
@@ -162,5 +199,28 @@ export class JobService {
     const connection = await this.connections.get(connectionId);
     if (connection.status === 'deprecated') throw new ConflictError(`Connection ${connectionId} was deleted; it cannot run.`);
     return connection;
+  }
+}
+
+/** The API's ConnectionState as the STATE messages the store keeps (not_set: none). */
+function toStateMessages(state: ApiSchemas['ConnectionState']): AirbyteStateMessage[] {
+  const descriptor = (d: StreamDescriptor): StreamDescriptor => ({ name: d.name, namespace: d.namespace ?? null });
+  switch (state.stateType) {
+    case 'not_set':
+      return [];
+    case 'stream':
+      return (state.streamState ?? []).map((s) => ({ type: 'STREAM', stream: { stream_descriptor: descriptor(s.streamDescriptor), stream_state: s.streamState ?? null } }));
+    case 'global':
+      return [
+        {
+          type: 'GLOBAL',
+          global: {
+            shared_state: state.globalState?.shared_state ?? null,
+            stream_states: (state.globalState?.streamStates ?? []).map((s) => ({ stream_descriptor: descriptor(s.streamDescriptor), stream_state: s.streamState ?? null })),
+          },
+        },
+      ];
+    case 'legacy':
+      return [{ type: 'LEGACY', data: state.state ?? {} }];
   }
 }

@@ -2,6 +2,9 @@
 import { NotFoundError } from '../shared/errors';
 import type { ConfigStore, WorkspaceChanges, WorkspaceRecord } from '../store/config-store';
 
+/** Airbyte OSS's one organization (its OrganizationPersistence.DEFAULT_ORGANIZATION_ID); every workspace is in it. */
+export const DEFAULT_ORGANIZATION_ID = '00000000-0000-0000-0000-000000000000';
+
 export class WorkspaceService {
   constructor(private readonly store: ConfigStore) {}
 
@@ -26,7 +29,10 @@ export class WorkspaceService {
     return workspaceId ? this.get(workspaceId) : this.store.defaultWorkspace();
   }
 
-  create(input: Pick<WorkspaceRecord, 'name'> & WorkspaceChanges): Promise<WorkspaceRecord> {
+  create({ organizationId, ...input }: Pick<WorkspaceRecord, 'name'> & WorkspaceChanges & { organizationId?: string }): Promise<WorkspaceRecord> {
+    if (organizationId !== undefined && organizationId !== DEFAULT_ORGANIZATION_ID) {
+      throw new NotFoundError('organization', organizationId);
+    }
     return this.store.createWorkspace(input);
   }
 

@@ -355,6 +355,20 @@ export class JobStore {
     return rows.map((r) => ({ stateType: r.state_type, namespace: r.stream_namespace === '' ? null : r.stream_namespace, name: r.stream_name, state: r.state }));
   }
 
+  /**
+   * Replaces the connection's whole state with these STATE messages (none: no state), unless a job
+   * of the connection is pending or running (false then: its checkpoints would overwrite it).
+   */
+  async replaceState(connectionId: string, messages: AirbyteStateMessage[]): Promise<boolean> {
+    return withTransaction(this.pool, async (client) => {
+      const active = await client.query('SELECT 1 FROM jobs WHERE connection_id = $1 AND status = ANY($2) FOR SHARE', [connectionId, ACTIVE_JOB_STATUSES]);
+      if (active.rowCount) return false;
+      await client.query('DELETE FROM connection_state WHERE connection_id = $1', [connectionId]);
+      for (const message of messages) await writeState(client, connectionId, message);
+      return true;
+    });
+  }
+
   /** Forgets the state of the given streams, or all of it (also GLOBAL shared and LEGACY) when `streams` is null. */
   async clearState(connectionId: string, streams: StreamDescriptor[] | null): Promise<void> {
     if (streams === null) {

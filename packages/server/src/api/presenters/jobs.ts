@@ -2,7 +2,10 @@
 import type { ApiSchemas } from '../../schemas/api-schemas';
 import type { JobDetails, JobView, JobWithAttempts } from '../../services/jobs';
 import { epochSeconds } from '../../shared/epoch-seconds';
+import { PLATFORM_VERSION } from '../../shared/platform-version';
+import type { ConnectorDefinition } from '@platform/connectors';
 import type { Attempt } from '../../store/job-store';
+import { toDestinationDefinitionRead, toSourceDefinitionRead } from './definitions';
 
 export function toJobRead({ job, streamsToReset }: JobView): ApiSchemas['JobRead'] {
   return {
@@ -36,6 +39,25 @@ export function toJobInfoRead(details: JobDetails): ApiSchemas['JobInfoRead'] {
   return {
     job: toJobRead(details),
     attempts: details.attempts.map(({ attempt, logLines }) => ({ attempt: toAttemptRead(attempt), logs: { logLines } })),
+  };
+}
+
+export function toJobDebugInfoRead(
+  details: JobDetails,
+  definitions: { source: ConnectorDefinition; destination: ConnectorDefinition },
+): ApiSchemas['JobDebugInfoRead'] {
+  const { job, attempts } = toJobInfoRead(details);
+  return {
+    job: {
+      id: job.id,
+      configType: job.configType,
+      configId: job.configId,
+      status: job.status,
+      airbyteVersion: PLATFORM_VERSION,
+      sourceDefinition: toSourceDefinitionRead(definitions.source),
+      destinationDefinition: toDestinationDefinitionRead(definitions.destination),
+    },
+    attempts,
   };
 }
 

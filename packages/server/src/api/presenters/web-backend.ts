@@ -5,8 +5,12 @@ import type { ConnectorDefinitions } from '../../services/definitions';
 import { toApiSchedule, type CronRuns } from '../../services/schedule';
 import { epochSeconds } from '../../shared/epoch-seconds';
 import { isActiveJobStatus } from '@platform/api-types';
-import type { ConnectionListItem } from '../../store/config-store';
+import type { JobView } from '../../services/jobs';
+import type { ActorRecord, ConnectionListItem, ConnectionRecord } from '../../store/config-store';
 import { connectorName } from './actor-fields';
+import { toConnectionRead } from './connections';
+import { toDestinationRead } from './destinations';
+import { toSourceRead } from './sources';
 
 export function toConnectionListItem(c: ConnectionListItem, definitions: ConnectorDefinitions): ApiSchemas['WebBackendConnectionListItem'] {
   const { scheduleType, scheduleData } = toApiSchedule(c.schedule);
@@ -25,6 +29,30 @@ export function toConnectionListItem(c: ConnectionListItem, definitions: Connect
     ...(scheduleData ? { scheduleData } : {}),
     ...(c.latestJob ? { latestSyncJobCreatedAt: epochSeconds(c.latestJob.createdAt), latestSyncJobStatus: c.latestJob.status } : {}),
     isSyncing: c.latestJob !== null && isActiveJobStatus(c.latestJob.status),
+    schemaChange: 'no_change',
+  };
+}
+
+export interface WebBackendConnection {
+  connection: ConnectionRecord;
+  source: ActorRecord;
+  destination: ActorRecord;
+  /** The connection's latest sync or reset, if any. */
+  latestJob: JobView | undefined;
+}
+
+export function toWebBackendConnectionRead(
+  { connection, source, destination, latestJob }: WebBackendConnection,
+  definitions: ConnectorDefinitions,
+): ApiSchemas['WebBackendConnectionRead'] {
+  return {
+    ...toConnectionRead(connection),
+    source: toSourceRead(source, definitions),
+    destination: toDestinationRead(destination, definitions),
+    operations: [],
+    ...(connection.sourceCatalogId ? { catalogId: connection.sourceCatalogId } : {}),
+    ...(latestJob ? { latestSyncJobCreatedAt: epochSeconds(latestJob.job.createdAt), latestSyncJobStatus: latestJob.job.status } : {}),
+    isSyncing: latestJob !== undefined && isActiveJobStatus(latestJob.job.status),
     schemaChange: 'no_change',
   };
 }

@@ -1,11 +1,13 @@
 // Workspace records → the API's WorkspaceRead.
 import type { ApiSchemas } from '../../schemas/api-schemas';
 import type { WorkspaceRecord } from '../../store/config-store';
+import { DEFAULT_ORGANIZATION_ID } from '../../services/workspaces';
 
 export function toWorkspaceRead(w: WorkspaceRecord): ApiSchemas['WorkspaceRead'] {
   return {
     workspaceId: w.workspaceId,
     customerId: w.customerId,
+    organizationId: DEFAULT_ORGANIZATION_ID,
     email: w.email,
     name: w.name,
     slug: w.slug,

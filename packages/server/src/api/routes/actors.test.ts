@@ -124,6 +124,34 @@ describe('sources and destinations', () => {
     expect(api.logLines.join('\n')).not.toContain(password);
   });
 
+  it('partially updates a source and a destination: what is left out is kept, a configuration given is merged, secrets included', async () => {
+    const password = 'partial-secret-9';
+    const source = await api.post('sources/create', { sourceDefinitionId: POSTGRES_SOURCE_DEFINITION_ID, name: 'Shop DB', connectionConfiguration: postgresConfig(password) });
+    const { sourceId } = source.body;
+    const merged = await api.post('sources/partial_update', { sourceId, connectionConfiguration: { database: 'analytics' } });
+    expect(merged.status).toBe(200);
+    expect(merged.body).toMatchObject({ name: 'Shop DB', connectionConfiguration: { ...postgresConfig(MASK), database: 'analytics' } });
+    expect((await api.configStore.getActor('source', sourceId))!.configuration).toEqual({ ...postgresConfig(password), database: 'analytics' });
+    const renamed = await api.post('sources/partial_update', { sourceId, name: 'Analytics DB' });
+    expect(renamed.body).toEqual({ ...merged.body, name: 'Analytics DB' });
+    expect(JSON.stringify(renamed.body)).not.toContain(password);
+
+    const destination = await api.post('destinations/create', { destinationDefinitionId: S3_DESTINATION_DEFINITION_ID, name: 'Lake', connectionConfiguration: S3_CONFIG });
+    const { destinationId } = destination.body;
+    const nested = await api.post('destinations/partial_update', { destinationId, connectionConfiguration: { format: { block_size_mb: 64 } } });
+    expect(nested.status).toBe(200);
+    expect((await api.configStore.getActor('destination', destinationId))!.configuration).toEqual({ ...S3_CONFIG, format: { ...S3_CONFIG.format, block_size_mb: 64 } });
+    expect(nested.body).toMatchObject({ name: 'Lake', connectionConfiguration: { secret_access_key: MASK, format: { format_type: 'Parquet', block_size_mb: 64 } } });
+
+    const bad = await api.post('sources/partial_update', { sourceId, connectionConfiguration: { port: 'not-a-port' } });
+    expect(bad.status).toBe(422);
+    expect(JSON.stringify(bad.body.details)).toContain('port');
+    const unknown = '00000000-0000-4000-8000-000000000404';
+    expect((await api.post('destinations/partial_update', { destinationId: unknown, name: 'x' })).body.message).toBe(`Could not find destination with id ${unknown}`);
+    await api.post('sources/delete', { sourceId });
+    await api.post('destinations/delete', { destinationId });
+  });
+
   it('refuses a configuration that does not match the spec, naming the field', async () => {
     const missing = await api.post('sources/create', {
       sourceDefinitionId: POSTGRES_SOURCE_DEFINITION_ID,

@@ -58,6 +58,38 @@ describe('connections', () => {
     expect(row.rows[0].sync_catalog.streams).toHaveLength(2);
   });
 
+  it("fills an empty or placeholder jsonSchema (the guide's \"jsonSchema\": {...}) from the discovered catalog", async () => {
+    const discovered = (await api.post('sources/discover_schema', { sourceId })).body.catalog.streams;
+    const discoveredSchema = (name: string) => discovered.find((s: { stream: { name: string } }) => s.stream.name === name).stream.jsonSchema;
+    const res = await api.post('connections/create', {
+      sourceId,
+      destinationId: warehouseId,
+      syncCatalog: {
+        streams: [
+          { stream: { name: 'customers', jsonSchema: {} }, config: { syncMode: 'incremental', destinationSyncMode: 'append', cursorField: ['updated_at'] } },
+          stream('orders', { syncMode: 'incremental', destinationSyncMode: 'append', cursorField: ['created_at'] }, { jsonSchema: { type: 'object' } }),
+          stream('events', { syncMode: 'full_refresh', destinationSyncMode: 'append' }, { jsonSchema: { '...': '' } }),
+        ],
+      },
+    });
+    expect(res.status).toBe(200);
+    const schemas = res.body.syncCatalog.streams.map((s: { stream: { jsonSchema: unknown } }) => s.stream.jsonSchema);
+    expect(schemas).toEqual([discoveredSchema('customers'), discoveredSchema('orders'), discoveredSchema('events')]);
+    expect(schemas[0].properties).toHaveProperty('updated_at');
+  });
+
+  it('keeps a jsonSchema the client sends with properties, and still checks the cursor against it', async () => {
+    const res = await api.post('connections/create', {
+      sourceId,
+      destinationId: warehouseId,
+      syncCatalog: {
+        streams: [stream('customers', { syncMode: 'incremental', destinationSyncMode: 'append', cursorField: ['updated_at'] }, { jsonSchema: { type: 'object', properties: { id: { type: 'integer' } } } })],
+      },
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.details).toEqual([{ path: 'syncCatalog.streams[0].config.cursorField', message: 'cursor field updated_at is not a field of stream public.customers' }]);
+  });
+
   it('refuses a destination sync mode the destination lacks, naming stream and modes', async () => {
     const res = await api.post('connections/create', {
       sourceId,

@@ -16,6 +16,10 @@ export const destinationRoutes: RouteModule = {
     const destination = await services.actors.update('destination', body.destinationId, { name: body.name, configuration: body.connectionConfiguration });
     return toDestinationRead(destination, services.definitions);
   },
+  async 'destinations/partial_update'(body: ApiSchemas['PartialDestinationUpdate'], { services }) {
+    const destination = await services.actors.partialUpdate('destination', body.destinationId, { name: body.name, configuration: body.connectionConfiguration });
+    return toDestinationRead(destination, services.definitions);
+  },
   async 'destinations/list'(body: ApiSchemas['OptionalWorkspaceIdRequestBody'], { services }): Promise<ApiSchemas['DestinationReadList']> {
     const destinations = await services.actors.list('destination', body.workspaceId);
     return { destinations: destinations.map((d) => toDestinationRead(d, services.definitions)) };

@@ -16,6 +16,10 @@ export const sourceRoutes: RouteModule = {
     const source = await services.actors.update('source', body.sourceId, { name: body.name, configuration: body.connectionConfiguration });
     return toSourceRead(source, services.definitions);
   },
+  async 'sources/partial_update'(body: ApiSchemas['PartialSourceUpdate'], { services }) {
+    const source = await services.actors.partialUpdate('source', body.sourceId, { name: body.name, configuration: body.connectionConfiguration });
+    return toSourceRead(source, services.definitions);
+  },
   async 'sources/list'(body: ApiSchemas['OptionalWorkspaceIdRequestBody'], { services }): Promise<ApiSchemas['SourceReadList']> {
     const sources = await services.actors.list('source', body.workspaceId);
     return { sources: sources.map((s) => toSourceRead(s, services.definitions)) };

@@ -1,4 +1,4 @@
-// web_backend/connections/list and web_backend/describe_cron_expression over real HTTP
+// web_backend/connections/list|get and web_backend/describe_cron_expression over real HTTP
 // (responses validated against openapi.yaml), with a worker running the jobs.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -111,5 +111,34 @@ describe('web_backend/describe_cron_expression', () => {
     const zone = await api.post('web_backend/describe_cron_expression', { cronExpression: '0 0 * * *', cronTimeZone: 'Mars/Olympus' });
     expect(zone.status).toBe(422);
     expect(zone.body.details[0].path).toBe('scheduleData.cron.cronTimeZone');
+  });
+});
+
+describe('web_backend/connections/get', () => {
+  it('answers the connection with its source and destination (secrets masked) and its latest job', async () => {
+    const source = (await api.post('sources/create', { sourceDefinitionId: FAKE_SOURCE_ID, name: 'Numbers', connectionConfiguration: { records: 20, batch_size: 10, password: 'wb-secret-4242' } })).body;
+    const destination = (await api.post('destinations/create', { destinationDefinitionId: FAKE_DESTINATION_ID, name: 'Disk', connectionConfiguration: { directory: dir } })).body;
+    const connection = (
+      await api.post('connections/create', {
+        sourceId: source.sourceId,
+        destinationId: destination.destinationId,
+        syncCatalog: { streams: [{ stream: { name: 'numbers', namespace: 'public' }, config: { syncMode: 'full_refresh', destinationSyncMode: 'overwrite' } }] },
+      })
+    ).body;
+
+    const before = await api.post('web_backend/connections/get', { connectionId: connection.connectionId });
+    expect(before.status).toBe(200);
+    expect(before.body).toEqual({ ...connection, source, destination, operations: [], isSyncing: false, schemaChange: 'no_change', ...(connection.sourceCatalogId ? { catalogId: connection.sourceCatalogId } : {}) });
+    expect(JSON.stringify(before.body)).not.toContain('wb-secret-4242');
+
+    const sync = await api.post('connections/sync', { connectionId: connection.connectionId });
+    const info = await waitForStatus(sync.body.job.id, ['succeeded', 'failed']);
+    const after = (await api.post('web_backend/connections/get', { connectionId: connection.connectionId })).body;
+    expect(after).toMatchObject({ latestSyncJobCreatedAt: info.job.createdAt, latestSyncJobStatus: info.job.status, isSyncing: false });
+
+    const refresh = await api.post('web_backend/connections/get', { connectionId: connection.connectionId, withRefreshedCatalog: true });
+    expect(refresh.status).toBe(422);
+    expect(refresh.body.details[0].path).toBe('withRefreshedCatalog');
+    expect((await api.post('web_backend/connections/get', { connectionId: '00000000-0000-4000-8000-000000000404' })).status).toBe(404);
   });
 });

@@ -29,6 +29,19 @@ describe('workspaces', () => {
     expect((await api.post('workspaces/get', { workspaceId: created.body.workspaceId })).body).toEqual(updated.body);
   });
 
+  it("puts every workspace in Airbyte OSS's default organization", async () => {
+    const defaultOrganizationId = '00000000-0000-0000-0000-000000000000';
+    const listed = await api.post('workspaces/list');
+    expect(listed.body.workspaces.length).toBeGreaterThan(0);
+    for (const workspace of listed.body.workspaces) expect(workspace.organizationId).toBe(defaultOrganizationId);
+    const created = await api.post('workspaces/create', { name: 'Org Team', organizationId: defaultOrganizationId });
+    expect(created.body.organizationId).toBe(defaultOrganizationId);
+    const otherOrganization = '00000000-0000-4000-8000-00000000beef';
+    const refused = await api.post('workspaces/create', { name: 'Elsewhere', organizationId: otherOrganization });
+    expect(refused.status).toBe(404);
+    expect(refused.body.message).toBe(`Could not find organization with id ${otherOrganization}`);
+  });
+
   it('answers unknown workspaces with 404 and bad emails with 422', async () => {
     const id = '00000000-0000-4000-8000-000000000404';
     expect((await api.post('workspaces/get', { workspaceId: id })).body.message).toBe(`Could not find workspace with id ${id}`);
