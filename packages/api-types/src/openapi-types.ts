@@ -838,6 +838,118 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/operations/create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record an operation (normalization, dbt or webhook) of a workspace
+         * @description Operations are recorded and returned as Airbyte's are, and linked to connections through
+         *     their operationIds. None is executed by this platform: destination-postgres normalizes on its
+         *     own (its `normalization: basic` setting), and dbt and webhook operations are stored only.
+         */
+        post: operations["createOperation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/operations/update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replace an operation's name and operator configuration */
+        post: operations["updateOperation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/operations/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Get an operation */
+        post: operations["getOperation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/operations/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The operations a connection runs, in its operationIds order */
+        post: operations["listOperationsForConnection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/operations/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Delete an operation; it is removed from every connection that names it */
+        post: operations["deleteOperation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/operations/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check an operator configuration
+         * @description succeeded when the configuration has what its operatorType needs (dbt: dbt.gitRepoUrl;
+         *     webhook: webhook.dbtCloud or webhook.executionUrl); the message says that dbt and webhook
+         *     operations are stored but not executed here.
+         */
+        post: operations["checkOperation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/jobs/list": {
         parameters: {
             query?: never;
@@ -1004,6 +1116,52 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/web_backend/connections/create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a connection with its operations, answered as web_backend/connections/get answers
+         * @description As connections/create; `operations` are created in the connection's workspace and appended to
+         *     `operationIds`.
+         */
+        post: operations["webBackendCreateConnection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/web_backend/connections/update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Patch a connection (catalog, schedule, operations...), answered as web_backend/connections/get answers
+         * @description As connections/update (fields left out keep their value). `operations`, when given, become the
+         *     connection's operations: an item with an operationId updates that operation, one without creates
+         *     it, and operations the connection ran that are not listed are deleted. Unless `skipReset` is true,
+         *     streams whose sync mode, destination sync mode, cursor or primary key changed, and streams that
+         *     are no longer selected, get a reset job (their destination data and state are cleared, as
+         *     Airbyte does); with `skipReset: true` the data and state are kept.
+         */
+        post: operations["webBackendUpdateConnection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/web_backend/state/get_type": {
         parameters: {
             query?: never;
@@ -1047,7 +1205,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Get one attempt of a job */
+        /** One attempt of a job with its logs (Airbyte's AttemptInfoRead) */
         post: operations["getAttemptForJob"];
         delete?: never;
         options?: never;
@@ -1203,7 +1361,8 @@ export interface components {
              * @description Every workspace belongs to Airbyte OSS's default organization, 00000000-0000-0000-0000-000000000000.
              */
             organizationId: string;
-            email?: string | null;
+            /** @description Left out when none was set. */
+            email?: string;
             name: string;
             slug: string;
             initialSetupComplete: boolean;
@@ -1565,7 +1724,8 @@ export interface components {
             prefix?: string;
             sourceId: components["schemas"]["SourceId"];
             destinationId: components["schemas"]["DestinationId"];
-            operationIds?: string[];
+            /** @description Operations (operations/create) of the connection's workspace; recorded, not executed. */
+            operationIds?: components["schemas"]["OperationId"][];
             syncCatalog?: components["schemas"]["AirbyteCatalog"];
             schedule?: components["schemas"]["ConnectionSchedule"];
             scheduleType?: components["schemas"]["ConnectionScheduleType"];
@@ -1585,7 +1745,8 @@ export interface components {
             namespaceDefinition?: components["schemas"]["NamespaceDefinitionType"];
             namespaceFormat?: string;
             prefix?: string;
-            operationIds?: string[];
+            /** @description Operations (operations/create) of the connection's workspace; recorded, not executed. */
+            operationIds?: components["schemas"]["OperationId"][];
             syncCatalog?: components["schemas"]["AirbyteCatalog"];
             schedule?: components["schemas"]["ConnectionSchedule"];
             scheduleType?: components["schemas"]["ConnectionScheduleType"];
@@ -1607,7 +1768,8 @@ export interface components {
             sourceId: components["schemas"]["SourceId"];
             destinationId: components["schemas"]["DestinationId"];
             workspaceId?: components["schemas"]["WorkspaceId"];
-            operationIds?: string[];
+            /** @description Operations (operations/create) of the connection's workspace; recorded, not executed. */
+            operationIds?: components["schemas"]["OperationId"][];
             syncCatalog: components["schemas"]["AirbyteCatalog"];
             schedule?: components["schemas"]["ConnectionSchedule"];
             scheduleType: components["schemas"]["ConnectionScheduleType"];
@@ -1628,6 +1790,81 @@ export interface components {
         };
         ConnectionReadList: {
             connections: components["schemas"]["ConnectionRead"][];
+        };
+        /** Format: uuid */
+        OperationId: string;
+        OperationIdRequestBody: {
+            operationId: components["schemas"]["OperationId"];
+        };
+        /**
+         * @description What the operation would run after a sync. None is executed by this platform (see operations/create).
+         * @enum {string}
+         */
+        OperatorType: "normalization" | "dbt" | "webhook";
+        OperatorNormalization: {
+            /** @enum {string} */
+            option?: "basic";
+        };
+        OperatorDbt: {
+            gitRepoUrl: string;
+            gitRepoBranch?: string;
+            dockerImage?: string;
+            dbtArguments?: string;
+        };
+        OperatorWebhook: {
+            /** Format: uuid */
+            webhookConfigId?: string;
+            /** @enum {string} */
+            webhookType?: "dbtCloud";
+            dbtCloud?: {
+                /** Format: int64 */
+                accountId: number;
+                /** Format: int64 */
+                jobId: number;
+            };
+            /** @deprecated */
+            executionUrl?: string;
+            /** @deprecated */
+            executionBody?: string;
+        };
+        OperatorConfiguration: {
+            operatorType: components["schemas"]["OperatorType"];
+            normalization?: components["schemas"]["OperatorNormalization"];
+            dbt?: components["schemas"]["OperatorDbt"];
+            webhook?: components["schemas"]["OperatorWebhook"];
+        };
+        OperationCreate: {
+            /** @description Airbyte requires it; the default workspace when left out. */
+            workspaceId?: components["schemas"]["WorkspaceId"];
+            name: string;
+            operatorConfiguration: components["schemas"]["OperatorConfiguration"];
+        };
+        OperationUpdate: {
+            operationId: components["schemas"]["OperationId"];
+            name: string;
+            operatorConfiguration: components["schemas"]["OperatorConfiguration"];
+        };
+        WebBackendOperationCreateOrUpdate: {
+            /** @description An operation of the connection to update; a new one is created when left out. */
+            operationId?: components["schemas"]["OperationId"];
+            /** @description Must be the connection's workspace when given. */
+            workspaceId?: components["schemas"]["WorkspaceId"];
+            name: string;
+            operatorConfiguration: components["schemas"]["OperatorConfiguration"];
+        };
+        OperationRead: {
+            workspaceId: components["schemas"]["WorkspaceId"];
+            operationId: components["schemas"]["OperationId"];
+            name: string;
+            operatorConfiguration: components["schemas"]["OperatorConfiguration"];
+        };
+        OperationReadList: {
+            operations: components["schemas"]["OperationRead"][];
+        };
+        CheckOperationRead: {
+            /** @enum {string} */
+            status: "succeeded" | "failed";
+            message?: string;
         };
         /** Format: int64 */
         JobId: number;
@@ -1801,6 +2038,9 @@ export interface components {
             destinationName: string;
         };
         WebBackendConnectionListItem: {
+            sourceActorDefinitionVersion: components["schemas"]["ActorDefinitionVersionRead"];
+            destinationActorDefinitionVersion: components["schemas"]["ActorDefinitionVersionRead"];
+            tags: components["schemas"]["Tag"][];
             connectionId: components["schemas"]["ConnectionId"];
             name: string;
             source: components["schemas"]["SourceSnippetRead"];
@@ -1819,6 +2059,37 @@ export interface components {
             /** @enum {string} */
             schemaChange: "no_change" | "non_breaking" | "breaking";
         };
+        WebBackendConnectionCreate: components["schemas"]["ConnectionCreate"] & {
+            /** @description Operations created in the connection's workspace and appended to operationIds. */
+            operations?: components["schemas"]["OperationCreate"][];
+        };
+        WebBackendConnectionUpdate: components["schemas"]["ConnectionUpdate"] & {
+            /** @description Keep the destination data and state of streams whose sync settings changed (no reset job). */
+            skipReset?: boolean;
+            /** @description The connection's operations after the update (see web_backend/connections/update). */
+            operations?: components["schemas"]["WebBackendOperationCreateOrUpdate"][] | null;
+        };
+        /** @description The connector version an actor runs (built in here, so never overridden). */
+        ActorDefinitionVersionRead: {
+            dockerRepository: string;
+            dockerImageTag: string;
+            supportsRefreshes: boolean;
+            isVersionOverrideApplied: boolean;
+            /** @enum {string} */
+            supportLevel?: "community" | "certified" | "archived" | "none";
+            /** @enum {string} */
+            supportState: "supported" | "unsupported" | "deprecated";
+            supportsFileTransfer: boolean;
+            supportsDataActivation: boolean;
+        };
+        /** @description Airbyte's connection tags; none exist here (tags is always empty). */
+        Tag: {
+            /** Format: uuid */
+            tagId: string;
+            workspaceId: components["schemas"]["WorkspaceId"];
+            name: string;
+            color: string;
+        };
         WebBackendConnectionRequestBody: {
             connectionId: components["schemas"]["ConnectionId"];
             /** @description Only false (or left out) is supported here. */
@@ -1827,8 +2098,13 @@ export interface components {
         WebBackendConnectionRead: components["schemas"]["ConnectionRead"] & {
             source: components["schemas"]["SourceRead"];
             destination: components["schemas"]["DestinationRead"];
-            /** @description Always empty (no operations here). */
-            operations: Record<string, never>[];
+            /** @description The operations of operationIds, in that order (recorded, not executed). */
+            operations: components["schemas"]["OperationRead"][];
+            /** @description Always false (no email notifications here). */
+            notifySchemaChangesByEmail: boolean;
+            sourceActorDefinitionVersion: components["schemas"]["ActorDefinitionVersionRead"];
+            destinationActorDefinitionVersion: components["schemas"]["ActorDefinitionVersionRead"];
+            tags: components["schemas"]["Tag"][];
             /**
              * Format: uuid
              * @description The discovered catalog the connection was created from.
@@ -1856,6 +2132,11 @@ export interface components {
         };
         DescribeCronExpressionResponse: {
             cronExpression: string;
+            /**
+             * @description The schedule and its next run in the time zone's local time (a cron expression is not put into words here).
+             * @example cron 0 30 9 ? * MON-FRI in America/New_York, next run 2026-12-07 09:30
+             */
+            description: string;
             cronTimeZone: string;
             /** @description The next run times (epoch seconds), at most five. */
             nextExecutions: number[];
@@ -3183,6 +3464,159 @@ export interface operations {
             422: components["responses"]["InvalidInputResponse"];
         };
     };
+    createOperation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OperationCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful operation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperationRead"];
+                };
+            };
+            404: components["responses"]["NotFoundResponse"];
+            422: components["responses"]["InvalidInputResponse"];
+        };
+    };
+    updateOperation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OperationUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful operation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperationRead"];
+                };
+            };
+            404: components["responses"]["NotFoundResponse"];
+            422: components["responses"]["InvalidInputResponse"];
+        };
+    };
+    getOperation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OperationIdRequestBody"];
+            };
+        };
+        responses: {
+            /** @description Successful operation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperationRead"];
+                };
+            };
+            404: components["responses"]["NotFoundResponse"];
+            422: components["responses"]["InvalidInputResponse"];
+        };
+    };
+    listOperationsForConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConnectionIdRequestBody"];
+            };
+        };
+        responses: {
+            /** @description Successful operation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperationReadList"];
+                };
+            };
+            404: components["responses"]["NotFoundResponse"];
+            422: components["responses"]["InvalidInputResponse"];
+        };
+    };
+    deleteOperation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OperationIdRequestBody"];
+            };
+        };
+        responses: {
+            /** @description The operation was deleted and removed from the connections that ran it. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["NotFoundResponse"];
+            422: components["responses"]["InvalidInputResponse"];
+        };
+    };
+    checkOperation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OperatorConfiguration"];
+            };
+        };
+        responses: {
+            /** @description Successful operation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckOperationRead"];
+                };
+            };
+            422: components["responses"]["InvalidInputResponse"];
+        };
+    };
     listJobsFor: {
         parameters: {
             query?: never;
@@ -3417,6 +3851,59 @@ export interface operations {
             422: components["responses"]["InvalidInputResponse"];
         };
     };
+    webBackendCreateConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebBackendConnectionCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful operation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebBackendConnectionRead"];
+                };
+            };
+            404: components["responses"]["NotFoundResponse"];
+            422: components["responses"]["InvalidInputResponse"];
+        };
+    };
+    webBackendUpdateConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebBackendConnectionUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful operation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebBackendConnectionRead"];
+                };
+            };
+            404: components["responses"]["NotFoundResponse"];
+            409: components["responses"]["ConflictResponse"];
+            422: components["responses"]["InvalidInputResponse"];
+        };
+    };
     getStateType: {
         parameters: {
             query?: never;
@@ -3487,7 +3974,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AttemptRead"];
+                    "application/json": components["schemas"]["AttemptInfoRead"];
                 };
             };
             404: components["responses"]["NotFoundResponse"];

@@ -13,6 +13,7 @@ import { createDependencyChecks, type PlatformS3Settings } from './services/depe
 import { JobService } from './services/jobs';
 import { MetricsService } from './services/metrics';
 import { NotificationService, type NotificationPolicy } from './services/notifications/notifications';
+import { OperationService } from './services/operations';
 import type { PlatformServices } from './services/platform-services';
 import { WorkspaceService } from './services/workspaces';
 import { parseSecretKey, SecretCipher } from './shared/crypto';
@@ -71,6 +72,7 @@ export function createPlatform(options: PlatformOptions): Platform {
     ...options.connectorTimeouts,
   });
   const connections = new ConnectionService(configStore, actors, definitions, workspaces);
+  const operations = new OperationService(configStore, workspaces, connections);
   const jobs = new JobService(jobStore, connections);
   const applications = new ApplicationService(new ApplicationStore(pool, cipher));
   const notifications = new NotificationService(new NotificationStore(pool), log.child('notifications'), options.notifications);
@@ -80,5 +82,5 @@ export function createPlatform(options: PlatformOptions): Platform {
     dependencies.close();
     await pool.end();
   };
-  return { log, services: { log, definitions, customDefinitions, workspaces, actors, connections, jobs, applications, notifications, metrics, dependencies }, pool, configStore, jobStore, close };
+  return { log, services: { log, definitions, customDefinitions, workspaces, actors, connections, operations, jobs, applications, notifications, metrics, dependencies }, pool, configStore, jobStore, close };
 }

@@ -6,6 +6,7 @@ import type {
   AirbyteStream as ProtocolStream,
   ConfiguredAirbyteCatalog,
   DestinationSyncMode,
+  StreamDescriptor,
   SyncMode,
 } from '@platform/protocol';
 import type { ApiSchemas } from '../schemas/api-schemas';
@@ -121,4 +122,23 @@ export function toConfiguredCatalog(syncCatalog: ApiCatalog): ConfiguredAirbyteC
         primary_key: config.primaryKey?.length ? config.primaryKey : (stream.sourceDefinedPrimaryKey ?? []),
       })),
   };
+}
+
+/**
+ * The streams whose destination data a catalog change makes stale, as Airbyte resets them after
+ * web_backend/connections/update without skipReset: selected before and after, with another
+ * sync mode, destination sync mode, cursor or primary key. Added and deselected streams keep
+ * what the destination holds.
+ */
+export function streamsToResetAfterChange(before: ApiCatalog, after: ApiCatalog): StreamDescriptor[] {
+  const selected = (catalog: ApiCatalog) => catalog.streams.filter((s) => s.config.selected !== false);
+  const previous = new Map(selected(before).map((s) => [streamKey(s.stream), s.config]));
+  const same = (a: unknown, b: unknown) => JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
+  return selected(after)
+    .filter(({ stream, config }) => {
+      const old = previous.get(streamKey(stream));
+      if (!old) return false;
+      return old.syncMode !== config.syncMode || old.destinationSyncMode !== config.destinationSyncMode || !same(old.cursorField, config.cursorField) || !same(old.primaryKey, config.primaryKey);
+    })
+    .map(({ stream }) => ({ name: stream.name, namespace: stream.namespace ?? null }));
 }

@@ -84,7 +84,7 @@ export class ConnectionService {
       sourceCatalogId: discovered?.catalogId ?? null,
       schedule: resolveSchedule(body),
       status: body.status ?? 'active',
-      operationIds: body.operationIds ?? [],
+      operationIds: await this.checkedOperationIds(source.workspaceId, body.operationIds ?? []),
       geography: body.geography ?? 'auto',
       nonBreakingChangesPreference: body.nonBreakingChangesPreference ?? 'ignore',
       notifySchemaChanges: body.notifySchemaChanges ?? false,
@@ -117,7 +117,7 @@ export class ConnectionService {
       sourceCatalogId,
       schedule: resolveSchedule(body, current.schedule),
       status: body.status ?? current.status,
-      operationIds: body.operationIds ?? current.operationIds,
+      operationIds: body.operationIds ? await this.checkedOperationIds(current.workspaceId, body.operationIds) : current.operationIds,
       geography: body.geography ?? current.geography,
       nonBreakingChangesPreference: body.nonBreakingChangesPreference ?? current.nonBreakingChangesPreference,
       notifySchemaChanges: body.notifySchemaChanges ?? current.notifySchemaChanges,
@@ -126,6 +126,19 @@ export class ConnectionService {
     const updated = await this.store.updateConnection(body.connectionId, next);
     if (!updated) throw new NotFoundError('connection', body.connectionId);
     return updated;
+  }
+
+  /** Each id must name an operation (operations/create) of the connection's workspace. */
+  private async checkedOperationIds(workspaceId: string, operationIds: string[]): Promise<string[]> {
+    const found = new Map((await this.store.operations.getMany(operationIds)).map((o) => [o.operationId, o]));
+    const problems = operationIds.flatMap((id, i) => {
+      const operation = found.get(id);
+      if (!operation) return [{ path: `operationIds[${i}]`, message: `operation ${id} does not exist; create it with operations/create` }];
+      if (operation.workspaceId !== workspaceId) return [{ path: `operationIds[${i}]`, message: `operation ${operation.name} belongs to another workspace than the connection` }];
+      return [];
+    });
+    if (problems.length) throw new InvalidInputError(`${problems[0].path}: ${problems[0].message}`, problems);
+    return [...new Set(operationIds)];
   }
 
   private async destinationFacts(definitionId: string): Promise<DestinationFacts> {

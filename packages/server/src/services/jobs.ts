@@ -92,12 +92,12 @@ export class JobService {
     return page;
   }
 
-  /** One attempt of a job, by its number (AttemptRead.id). */
-  async attempt(jobId: number, attemptNumber: number): Promise<Attempt> {
+  /** One attempt of a job, by its number (AttemptRead.id), with its log lines (Airbyte's AttemptInfoRead). */
+  async attempt(jobId: number, attemptNumber: number): Promise<{ attempt: Attempt; logLines: string[] }> {
     const job = await this.getJob(jobId);
     const found = (await this.jobStore.attemptsOf([job.id])).find((a) => a.attemptNumber === attemptNumber);
     if (!found) throw new NotFoundError('attempt', `${jobId}/${attemptNumber}`, `Could not find attempt ${attemptNumber} of job ${jobId}`);
-    return found;
+    return { attempt: found, logLines: await this.jobStore.attemptLogs(found.id) };
   }
 
   /**

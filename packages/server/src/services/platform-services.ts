@@ -10,6 +10,7 @@ import type { DependencyChecks } from './dependency-checks';
 import type { JobService } from './jobs';
 import type { MetricsService } from './metrics';
 import type { NotificationService } from './notifications/notifications';
+import type { OperationService } from './operations';
 import type { WorkspaceService } from './workspaces';
 
 export interface PlatformServices {
@@ -19,6 +20,8 @@ export interface PlatformServices {
   workspaces: WorkspaceService;
   actors: ActorService;
   connections: ConnectionService;
+  /** Operations (normalization, dbt, webhook): recorded and linked to connections, not executed. */
+  operations: OperationService;
   jobs: JobService;
   /** Client credentials and bearer tokens of the public API (/api/public/v1). */
   applications: ApplicationService;

@@ -5,6 +5,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { AirbyteCatalog as ProtocolCatalog } from '@platform/protocol';
 import type { ApiSchemas } from '../schemas/api-schemas';
 import type { SecretCipher } from '../shared/crypto';
+import { OperationStore } from './operation-store';
 import { CustomDefinitionStore } from './custom-definition-store';
 import { withTransaction, type Pool } from './db';
 import { openSecrets, sealSecrets, type JsonObject } from './sealed-config';
@@ -210,12 +211,15 @@ function catalogHash(catalog: ProtocolCatalog): string {
 export class ConfigStore {
   /** Connector definitions registered through create_custom. */
   readonly customDefinitions: CustomDefinitionStore;
+  /** Operations (operations/*) and their links from connections. */
+  readonly operations: OperationStore;
 
   constructor(
     private readonly pool: Pool,
     private readonly cipher: SecretCipher,
   ) {
     this.customDefinitions = new CustomDefinitionStore(pool);
+    this.operations = new OperationStore(pool);
   }
 
   // ---- workspaces

@@ -9,7 +9,8 @@ export function toConnectionRead(c: ConnectionRecord): ApiSchemas['ConnectionRea
     connectionId: c.connectionId,
     name: c.name,
     namespaceDefinition: c.namespaceDefinition,
-    namespaceFormat: c.namespaceFormat,
+    // Airbyte's ConnectionRead has namespaceFormat as a string: left out when there is none.
+    ...(c.namespaceFormat !== null ? { namespaceFormat: c.namespaceFormat } : {}),
     prefix: c.prefix,
     sourceId: c.sourceId,
     destinationId: c.destinationId,

@@ -6,6 +6,7 @@ import { PLATFORM_VERSION } from '../../shared/platform-version';
 import type { ConnectorDefinition } from '@platform/connectors';
 import type { Attempt } from '../../store/job-store';
 import { toDestinationDefinitionRead, toSourceDefinitionRead } from './definitions';
+import { toApiStreamDescriptor } from './stream-descriptor';
 
 export function toJobRead({ job, streamsToReset }: JobView): ApiSchemas['JobRead'] {
   return {
@@ -16,7 +17,7 @@ export function toJobRead({ job, streamsToReset }: JobView): ApiSchemas['JobRead
     updatedAt: epochSeconds(job.updatedAt),
     ...(job.startedAt ? { startedAt: epochSeconds(job.startedAt) } : {}),
     status: job.status,
-    ...(streamsToReset ? { resetConfig: { streamsToReset } } : {}),
+    ...(streamsToReset ? { resetConfig: { streamsToReset: streamsToReset.map(toApiStreamDescriptor) } } : {}),
   };
 }
 
@@ -35,11 +36,12 @@ export function toAttemptRead(a: Attempt): ApiSchemas['AttemptRead'] {
   };
 }
 
+export function toAttemptInfoRead({ attempt, logLines }: { attempt: Attempt; logLines: string[] }): ApiSchemas['AttemptInfoRead'] {
+  return { attempt: toAttemptRead(attempt), logs: { logLines } };
+}
+
 export function toJobInfoRead(details: JobDetails): ApiSchemas['JobInfoRead'] {
-  return {
-    job: toJobRead(details),
-    attempts: details.attempts.map(({ attempt, logLines }) => ({ attempt: toAttemptRead(attempt), logs: { logLines } })),
-  };
+  return { job: toJobRead(details), attempts: details.attempts.map(toAttemptInfoRead) };
 }
 
 export function toJobDebugInfoRead(

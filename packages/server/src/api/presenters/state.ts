@@ -1,10 +1,11 @@
 // A connection's stored state rows → the API's ConnectionState (stream, global or legacy).
 import type { ApiSchemas } from '../../schemas/api-schemas';
 import type { StoredState } from '../../store/job-store';
+import { toApiStreamDescriptor } from './stream-descriptor';
 
 export function toConnectionState(connectionId: string, rows: StoredState[]): ApiSchemas['ConnectionState'] {
   const streamState = (r: StoredState): ApiSchemas['StreamState'] => ({
-    streamDescriptor: { name: r.name, namespace: r.namespace },
+    streamDescriptor: toApiStreamDescriptor(r),
     ...(r.state ? { streamState: r.state } : {}),
   });
   switch (rows[0]?.stateType) {

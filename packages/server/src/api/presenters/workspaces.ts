@@ -8,7 +8,8 @@ export function toWorkspaceRead(w: WorkspaceRecord): ApiSchemas['WorkspaceRead']
     workspaceId: w.workspaceId,
     customerId: w.customerId,
     organizationId: DEFAULT_ORGANIZATION_ID,
-    email: w.email,
+    // Airbyte's WorkspaceRead has email as a string (format email): left out when none was set.
+    ...(w.email ? { email: w.email } : {}),
     name: w.name,
     slug: w.slug,
     initialSetupComplete: w.initialSetupComplete,

@@ -7,5 +7,6 @@ export { definitionRoutes } from './definitions';
 export { sourceRoutes } from './sources';
 export { destinationRoutes } from './destinations';
 export { connectionRoutes } from './connections';
+export { operationRoutes } from './operations';
 export { jobRoutes } from './jobs';
 export { webBackendRoutes } from './web-backend';

@@ -1,7 +1,7 @@
 // connections/sync|reset, jobs/list|get|get_light|get_debug_info|cancel, attempt/get_for_job|get_logs, connections/status, state/get|create_or_update and web_backend/state/get_type: the job
 // service does the work, the presenters shape the answers.
 import type { ApiSchemas } from '../../schemas/api-schemas';
-import { toAttemptLogsRead, toAttemptRead, toJobDebugInfoRead, toJobInfoRead, toJobRead, toJobReadList } from '../presenters/jobs';
+import { toAttemptInfoRead, toAttemptLogsRead, toJobDebugInfoRead, toJobInfoRead, toJobRead, toJobReadList } from '../presenters/jobs';
 import { toConnectionState } from '../presenters/state';
 import { toConnectionStatusRead } from '../presenters/connection-status';
 import type { RouteModule } from '../route';
@@ -42,7 +42,7 @@ export const jobRoutes: RouteModule = {
     });
   },
   async 'attempt/get_for_job'(body: ApiSchemas['GetAttemptStatsRequestBody'], { services }) {
-    return toAttemptRead(await services.jobs.attempt(body.jobId, body.attemptNumber));
+    return toAttemptInfoRead(await services.jobs.attempt(body.jobId, body.attemptNumber));
   },
   async 'attempt/get_logs'(body: ApiSchemas['AttemptLogsRequestBody'], { services }) {
     const offset = body.offset ?? 0;

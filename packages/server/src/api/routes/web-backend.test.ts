@@ -10,6 +10,9 @@ import { FAKE_DESTINATION_ID, FAKE_SOURCE_ID, useTestConnectors } from '../../te
 import { quietLog } from '../../testing/platform-harness';
 import { Worker } from '../../worker/worker';
 
+/** What every built-in connector's ActorDefinitionVersionRead says beyond its image. */
+const BUILT_IN_VERSION = { supportsRefreshes: false, supportState: 'supported', isVersionOverrideApplied: false, supportsFileTransfer: false, supportsDataActivation: false };
+
 let api: TestApi;
 let worker: Worker;
 let dir: string;
@@ -71,6 +74,9 @@ describe('web_backend/connections/list', () => {
       latestSyncJobStatus: 'succeeded',
       isSyncing: false,
       schemaChange: 'no_change',
+      sourceActorDefinitionVersion: { ...BUILT_IN_VERSION, dockerRepository: 'airbyte/source-fake', dockerImageTag: expect.any(String) },
+      destinationActorDefinitionVersion: { ...BUILT_IN_VERSION, dockerRepository: 'airbyte/destination-fake', dockerImageTag: expect.any(String) },
+      tags: [],
     });
     expect(items[1]).toMatchObject({
       status: 'inactive',
@@ -93,7 +99,14 @@ describe('web_backend/describe_cron_expression', () => {
     const res = await api.post('web_backend/describe_cron_expression', { cronExpression: ' 0 30 9 ? * MON-FRI ', cronTimeZone: 'America/New_York' });
     expect(res.status).toBe(200);
     const expected = cronFor('0 30 9 ? * MON-FRI', 'America/New_York').nextRuns(5).map((d) => Math.floor(d.getTime() / 1000));
-    expect(res.body).toEqual({ cronExpression: '0 30 9 ? * MON-FRI', cronTimeZone: 'America/New_York', nextExecutions: expected });
+    const firstLocal = new Intl.DateTimeFormat('sv-SE', { timeZone: 'America/New_York', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(expected[0] * 1000));
+    expect(res.body).toEqual({
+      cronExpression: '0 30 9 ? * MON-FRI',
+      cronTimeZone: 'America/New_York',
+      description: `cron 0 30 9 ? * MON-FRI in America/New_York, next run ${firstLocal}`,
+      nextExecutions: expected,
+    });
+    expect(firstLocal).toMatch(/ 09:30$/);
     for (const at of res.body.nextExecutions) {
       const local = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(at * 1000));
       expect(local).toMatch(/^(Mon|Tue|Wed|Thu|Fri) 09:30$/);
@@ -128,7 +141,19 @@ describe('web_backend/connections/get', () => {
 
     const before = await api.post('web_backend/connections/get', { connectionId: connection.connectionId });
     expect(before.status).toBe(200);
-    expect(before.body).toEqual({ ...connection, source, destination, operations: [], isSyncing: false, schemaChange: 'no_change', ...(connection.sourceCatalogId ? { catalogId: connection.sourceCatalogId } : {}) });
+    expect(before.body).toEqual({
+      ...connection,
+      source,
+      destination,
+      operations: [],
+      isSyncing: false,
+      schemaChange: 'no_change',
+      ...(connection.sourceCatalogId ? { catalogId: connection.sourceCatalogId } : {}),
+      notifySchemaChangesByEmail: false,
+      sourceActorDefinitionVersion: { ...BUILT_IN_VERSION, dockerRepository: 'airbyte/source-fake', dockerImageTag: expect.any(String) },
+      destinationActorDefinitionVersion: { ...BUILT_IN_VERSION, dockerRepository: 'airbyte/destination-fake', dockerImageTag: expect.any(String) },
+      tags: [],
+    });
     expect(JSON.stringify(before.body)).not.toContain('wb-secret-4242');
 
     const sync = await api.post('connections/sync', { connectionId: connection.connectionId });
