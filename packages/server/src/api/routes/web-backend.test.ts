@@ -1,6 +1,7 @@
-// web_backend/connections/list|get and web_backend/describe_cron_expression over real HTTP
+// web_backend/connections/list|get|create|update and web_backend/describe_cron_expression over real HTTP
 // (responses validated against openapi.yaml), with a worker running the jobs.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -165,5 +166,127 @@ describe('web_backend/connections/get', () => {
     expect(refresh.status).toBe(422);
     expect(refresh.body.details[0].path).toBe('withRefreshedCatalog');
     expect((await api.post('web_backend/connections/get', { connectionId: '00000000-0000-4000-8000-000000000404' })).status).toBe(404);
+  });
+});
+
+describe('web_backend/connections/create|update', () => {
+  const NORMALIZATION = { operatorType: 'normalization', normalization: { option: 'basic' } };
+  const DBT = { operatorType: 'dbt', dbt: { gitRepoUrl: 'https://github.com/acme/dbt.git' } };
+  const stream = (name: string, destinationSyncMode: string) => ({ stream: { name, namespace: 'public' }, config: { syncMode: 'full_refresh', destinationSyncMode } });
+
+  async function ends(directory = dir) {
+    const source = (await api.post('sources/create', { sourceDefinitionId: FAKE_SOURCE_ID, name: 'Counter', connectionConfiguration: { records: 20, batch_size: 10 } })).body;
+    const destination = (await api.post('destinations/create', { destinationDefinitionId: FAKE_DESTINATION_ID, name: 'Disk', connectionConfiguration: { directory } })).body;
+    return { sourceId: source.sourceId, destinationId: destination.destinationId, workspaceId: source.workspaceId };
+  }
+
+  it('creates a connection with its operations and answers as web_backend/connections/get does', async () => {
+    const { sourceId, destinationId, workspaceId } = await ends();
+    const created = await api.post('web_backend/connections/create', {
+      sourceId,
+      destinationId,
+      status: 'active',
+      syncCatalog: { streams: [stream('numbers', 'overwrite')] },
+      operations: [
+        { workspaceId, name: 'Normalization', operatorConfiguration: NORMALIZATION },
+        { name: 'dbt', operatorConfiguration: DBT },
+      ],
+    });
+    expect(created.status).toBe(200);
+    expect(created.body.operations).toEqual([
+      { workspaceId, operationId: expect.any(String), name: 'Normalization', operatorConfiguration: NORMALIZATION },
+      { workspaceId, operationId: expect.any(String), name: 'dbt', operatorConfiguration: DBT },
+    ]);
+    expect(created.body.operationIds).toEqual(created.body.operations.map((o: { operationId: string }) => o.operationId));
+    expect((await api.post('web_backend/connections/get', { connectionId: created.body.connectionId })).body).toEqual(created.body);
+
+    const refused = await api.post('web_backend/connections/create', {
+      sourceId,
+      destinationId,
+      status: 'active',
+      syncCatalog: { streams: [stream('numbers', 'overwrite')] },
+      operations: [{ name: 'dbt', operatorConfiguration: { operatorType: 'dbt' } }],
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body.details[0].path).toBe('operations[0].operatorConfiguration.dbt.gitRepoUrl');
+    // Refused before anything was written: no second connection.
+    const names = (await api.post('connections/list', { workspaceId })).body.connections.filter((c: { sourceId: string }) => c.sourceId === sourceId);
+    expect(names).toHaveLength(1);
+  });
+
+  it('replaces the operations: listed ones are updated or created, the others deleted', async () => {
+    const { sourceId, destinationId, workspaceId } = await ends();
+    const created = (
+      await api.post('web_backend/connections/create', {
+        sourceId,
+        destinationId,
+        status: 'active',
+        syncCatalog: { streams: [stream('numbers', 'overwrite')] },
+        operations: [
+          { name: 'Normalization', operatorConfiguration: NORMALIZATION },
+          { name: 'dbt', operatorConfiguration: DBT },
+        ],
+      })
+    ).body;
+    const [normalization, dbt] = created.operations;
+    const updated = await api.post('web_backend/connections/update', {
+      connectionId: created.connectionId,
+      name: 'Renamed',
+      operations: [{ operationId: dbt.operationId, workspaceId, name: 'dbt nightly', operatorConfiguration: DBT }, { name: 'Normalization again', operatorConfiguration: NORMALIZATION }],
+    });
+    expect(updated.status).toBe(200);
+    expect(updated.body.name).toBe('Renamed');
+    expect(updated.body.operations).toEqual([
+      { ...dbt, name: 'dbt nightly' },
+      { workspaceId, operationId: expect.any(String), name: 'Normalization again', operatorConfiguration: NORMALIZATION },
+    ]);
+    expect((await api.post('operations/get', { operationId: normalization.operationId })).status).toBe(404);
+
+    const foreign = await api.post('web_backend/connections/update', { connectionId: created.connectionId, operations: [{ operationId: normalization.operationId, name: 'x', operatorConfiguration: NORMALIZATION }] });
+    expect(foreign.status).toBe(422);
+    expect(foreign.body.details[0].path).toBe('operations[0].operationId');
+    const both = await api.post('web_backend/connections/update', { connectionId: created.connectionId, operationIds: [], operations: [] });
+    expect(both.status).toBe(422);
+    expect(both.body.details[0].path).toBe('operationIds');
+
+    const cleared = await api.post('web_backend/connections/update', { connectionId: created.connectionId, operations: [] });
+    expect(cleared.body).toMatchObject({ operationIds: [], operations: [] });
+    for (const o of updated.body.operations) expect((await api.post('operations/get', { operationId: o.operationId })).status).toBe(404);
+  });
+
+  it('resets only the streams whose sync settings changed, keeping the other streams row for row; skipReset keeps them all', async () => {
+    const own = await mkdtemp(join(dir, 'reset-'));
+    const { sourceId, destinationId } = await ends(own);
+    const connection = (
+      await api.post('web_backend/connections/create', { sourceId, destinationId, status: 'active', syncCatalog: { streams: [stream('numbers', 'overwrite'), stream('letters', 'overwrite')] } })
+    ).body;
+    const sync = await api.post('connections/sync', { connectionId: connection.connectionId });
+    expect((await waitForStatus(sync.body.job.id, ['succeeded', 'failed'])).job.status).toBe('succeeded');
+    const numbersFile = join(own, 'public.numbers.jsonl');
+    const lettersFile = join(own, 'public.letters.jsonl');
+    const letters = await readFile(lettersFile, 'utf8');
+    expect(letters.trim().split('\n')).toHaveLength(20);
+    const jobCount = async () => (await api.post('jobs/list', { configTypes: ['sync', 'reset_connection'], configId: connection.connectionId })).body.totalJobCount;
+
+    // skipReset: the new mode applies from the next sync; nothing is cleared now.
+    const kept = await api.post('web_backend/connections/update', { connectionId: connection.connectionId, skipReset: true, syncCatalog: { streams: [stream('numbers', 'append'), stream('letters', 'overwrite')] } });
+    expect(kept.status).toBe(200);
+    expect(kept.body.syncCatalog.streams[0].config.destinationSyncMode).toBe('append');
+    expect(await jobCount()).toBe(1);
+    expect((await readFile(numbersFile, 'utf8')).trim().split('\n')).toHaveLength(20);
+
+    // Without skipReset (Airbyte's default), the changed stream alone is reset.
+    const reset = await api.post('web_backend/connections/update', { connectionId: connection.connectionId, syncCatalog: { streams: [stream('numbers', 'overwrite'), stream('letters', 'overwrite')] } });
+    expect(reset.status).toBe(200);
+    const jobs = (await api.post('jobs/list', { configTypes: ['reset_connection'], configId: connection.connectionId })).body.jobs;
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0].job.resetConfig).toEqual({ streamsToReset: [{ name: 'numbers', namespace: 'public' }] });
+    expect((await waitForStatus(jobs[0].job.id, ['succeeded', 'failed'])).job.status).toBe('succeeded');
+    expect(existsSync(numbersFile) ? (await readFile(numbersFile, 'utf8')).trim() : '').toBe('');
+    expect(await readFile(lettersFile, 'utf8')).toBe(letters);
+
+    // A change that does not touch what the destination holds (a name) starts no reset.
+    await api.post('web_backend/connections/update', { connectionId: connection.connectionId, name: 'Same streams' });
+    expect(await jobCount()).toBe(2);
   });
 });
