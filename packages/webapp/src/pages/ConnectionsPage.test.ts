@@ -4,6 +4,7 @@ import type { Schemas } from '../api/client';
 import { connectionDisplayStatus } from '../components/StatusBadge';
 import { matchesFilter } from './ConnectionsPage';
 
+const version = { dockerRepository: 'airbyte/x', dockerImageTag: '1.0.0', supportsRefreshes: false, supportState: 'supported' as const, isVersionOverrideApplied: false, supportsFileTransfer: false, supportsDataActivation: false };
 const item = (name: string, extra: Partial<Schemas['WebBackendConnectionListItem']> = {}): Schemas['WebBackendConnectionListItem'] => ({
   connectionId: name,
   name,
@@ -13,6 +14,9 @@ const item = (name: string, extra: Partial<Schemas['WebBackendConnectionListItem
   scheduleType: 'manual',
   isSyncing: false,
   schemaChange: 'no_change',
+  sourceActorDefinitionVersion: version,
+  destinationActorDefinitionVersion: version,
+  tags: [],
   ...extra,
 });
 
