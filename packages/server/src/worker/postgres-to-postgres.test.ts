@@ -54,8 +54,8 @@ beforeAll(async () => {
     ssl_mode: { mode: 'disable' },
     normalization: 'basic',
   };
-  // Quick to notice a dead replication child and retry (pauses, not assertions).
-  worker = platform.startWorker({ staleAfterMs: 3000, backoff: { initialMs: 1000, factor: 1.5, maxMs: 3000 } });
+  // Quick to notice a dead replication child; a retry pause long enough for a test to hold the job (pauses, not assertions).
+  worker = platform.startWorker({ staleAfterMs: 3000, backoff: { initialMs: 4000, factor: 1.5, maxMs: 8000 } });
 }, 120_000);
 
 afterAll(async () => {
@@ -279,4 +279,126 @@ describe('CDC into destination-postgres Incremental | Deduped, through the worke
     const [{ ahead }] = await source.query(`SELECT confirmed_flush_lsn > '${await savedLsn(connectionId)}'::pg_lsn AS ahead FROM pg_replication_slots WHERE slot_name = 'p2p_slot'`);
     expect(ahead).toBe(false);
   }, 600_000);
+});
+
+function standardConnection(tables: Table[], mode: 'overwrite' | 'append_dedup') {
+  return platform.createConnection({
+    source: { definitionId: findDefinition('source-postgres')!.id, config: source.sourceConfig },
+    destination: { definitionId: findDefinition('destination-postgres')!.id, config: destinationConfig },
+    streams: tables.map((t) => ({
+      name: t.name,
+      namespace: NAMESPACE,
+      syncMode: mode === 'overwrite' ? 'full_refresh' : 'incremental',
+      destinationSyncMode: mode,
+      cursorField: mode === 'overwrite' ? undefined : ['at'],
+      primaryKey: t.key.map((k) => [k]),
+      jsonSchema: {
+        type: 'object',
+        properties: {
+          tenant: { type: 'integer' },
+          id: { type: 'integer' },
+          label: { type: ['null', 'string'] },
+          amount: { type: ['null', 'number'] },
+          at: { type: ['null', 'string'], format: 'date-time', airbyte_type: 'timestamp_with_timezone' },
+          flag: { type: ['null', 'boolean'] },
+        },
+      },
+    })),
+  });
+}
+
+describe('Standard incremental into destination-postgres Incremental | Deduped, through the worker', () => {
+  it('updated rows replace their older versions (the newest cursor wins) and new rows are added: each table equals its source', async () => {
+    const tables: Table[] = [
+      { name: 'std_accounts', key: ['id'] },
+      { name: 'std_ledger', key: ['tenant', 'id'] },
+    ];
+    await createTables(tables, 1_000);
+    const { connectionId } = await standardConnection(tables, 'append_dedup');
+    await syncToEnd(connectionId);
+    await expectEqualTables(tables);
+    for (const t of tables) {
+      // Updates move the cursor forward; some rows are updated in two syncs, some twice in one.
+      await source.sql(`UPDATE ${t.name} SET label = 'first update ' || id, amount = NULL, at = clock_timestamp() WHERE id % 5 = 0;
+        UPDATE ${t.name} SET label = 'second update ' || id, flag = NULL, at = clock_timestamp() WHERE id % 10 = 0;
+        INSERT INTO ${t.name} SELECT g % 3, g, 'late ' || g, g, clock_timestamp(), true FROM generate_series(1001, 1100) g;`);
+    }
+    await syncToEnd(connectionId);
+    await expectEqualTables(tables);
+    for (const t of tables) await source.sql(`UPDATE ${t.name} SET label = 'third update', at = clock_timestamp() WHERE id % 20 = 0 OR id > 1090`);
+    await syncToEnd(connectionId);
+    await expectEqualTables(tables);
+    const [{ n }] = await destination(`SELECT count(*)::int AS n FROM _airbyte_raw_std_accounts`);
+    // Each version once: the first load, 200 updated + 100 new rows, then 50 + 14 updated rows.
+    expect(n).toBe(1_000 + 300 + 64);
+  }, 300_000);
+});
+
+/** Holds a job whose attempt just failed (so the test can look at the tables), then lets it retry. */
+async function failedAttemptHeld(jobId: number): Promise<{ release(): Promise<void> }> {
+  await platform.waitForJob(jobId, (j) => j.status === 'incomplete', 120_000);
+  await platform.sql(`UPDATE jobs SET run_after = now() + interval '1 hour' WHERE id = $1`, [jobId]);
+  return { release: async () => void (await platform.sql(`UPDATE jobs SET run_after = now() WHERE id = $1`, [jobId])) };
+}
+
+const stagingTables = () => destination<{ name: string }>(`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE '\\_airbyte\\_tmp\\_%'`);
+const rowCount = async (table: string) => (await destination<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0].n;
+
+describe('a sync SIGKILLed mid-load into destination-postgres', () => {
+  const ROWS = 30_000;
+
+  /** Kills the replication child once `loading()` says the load is under way; returns the held job. */
+  async function killMidLoad(connectionId: string, loading: () => Promise<boolean>) {
+    const job = await platform.services.jobs.sync(connectionId);
+    await waitFor('the load under way', loading, 120_000);
+    const child = replicationChildOf(process.pid);
+    expect(child, 'the sync ended before it could be killed').toBeGreaterThan(0);
+    process.kill(child!, 'SIGKILL');
+    return { job, held: await failedAttemptHeld(job.id) };
+  }
+
+  async function finishes(jobId: number, table: Table) {
+    expect((await platform.waitForJob(jobId, undefined, 180_000)).status).toBe('succeeded');
+    await expectEqualTables([table]);
+    expect(await stagingTables()).toEqual([]);
+  }
+
+  it('overwrite: the previous final and raw tables stay whole and readable; the retry replaces them with the source rows', async () => {
+    const table: Table = { name: 'load_overwrite', key: ['id'] };
+    await createTables([table], ROWS);
+    const { connectionId } = await standardConnection([table], 'overwrite');
+    await syncToEnd(connectionId);
+    const previous = { final: await destination(checksumSql(table)), raw: await rowCount(`_airbyte_raw_${table.name}`) };
+    await source.sql(`UPDATE ${table.name} SET label = 'second generation', amount = amount * 2; INSERT INTO ${table.name} SELECT 1, g, 'new', g, now(), false FROM generate_series(${ROWS + 1}, ${ROWS + 5_000}) g`);
+
+    const staged = async () => {
+      for (const { name } of await stagingTables()) if ((await rowCount(`"${name}"`)) > 0) return true;
+      return false;
+    };
+    const { job, held } = await killMidLoad(connectionId, staged);
+    expect(await destination(checksumSql(table))).toEqual(previous.final);
+    expect(await rowCount(`_airbyte_raw_${table.name}`)).toBe(previous.raw);
+    await held.release();
+    await finishes(job.id, table);
+    expect(await rowCount(`_airbyte_raw_${table.name}`)).toBe(ROWS + 5_000);
+  }, 300_000);
+
+  it('append_dedup: the previous final table stays whole and readable while raw rows pile up; the retry deduplicates to the source rows', async () => {
+    const table: Table = { name: 'load_dedup', key: ['tenant', 'id'] };
+    await createTables([table], ROWS);
+    const { connectionId } = await standardConnection([table], 'append_dedup');
+    await syncToEnd(connectionId);
+    const previous = { final: await destination(checksumSql(table)), raw: await rowCount(`_airbyte_raw_${table.name}`) };
+    // Every row gets a newer version: the next sync loads all of them again.
+    await source.sql(`UPDATE ${table.name} SET label = 'second generation', amount = amount * 2, at = clock_timestamp()`);
+
+    // Killed once the platform has saved a state of this sync: the destination committed (and acknowledged) part of the load.
+    const states = async () => JSON.stringify(await platform.sql('SELECT state FROM connection_state WHERE connection_id = $1 ORDER BY stream_name', [connectionId]));
+    const before = await states();
+    const { job, held } = await killMidLoad(connectionId, async () => (await states()) !== before);
+    expect(await destination(checksumSql(table))).toEqual(previous.final);
+    expect(await rowCount(`_airbyte_raw_${table.name}`)).toBeGreaterThan(previous.raw);
+    await held.release();
+    await finishes(job.id, table);
+  }, 300_000);
 });
