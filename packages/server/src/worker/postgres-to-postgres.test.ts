@@ -8,7 +8,8 @@ import { findDefinition, type Source } from '@platform/connectors';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startTestPlatform, type SourceDatabase, type StreamSpec, type TestPlatform } from '../testing/platform-harness';
-import { replicationChildOf, waitFor } from '../testing/processes';
+import { replicationChildOf, spawnWorkerProcess, waitFor } from '../testing/processes';
+import { isPidAlive } from '@platform/services';
 import { createTestDatabase } from '../testing/test-database';
 import type { Worker } from './worker';
 
@@ -54,9 +55,11 @@ beforeAll(async () => {
     ssl_mode: { mode: 'disable' },
     normalization: 'basic',
   };
-  // Quick to notice a dead replication child; a retry pause long enough for a test to hold the job (pauses, not assertions).
-  worker = platform.startWorker({ staleAfterMs: 3000, backoff: { initialMs: 4000, factor: 1.5, maxMs: 8000 } });
+  worker = startLiveWorker();
 }, 120_000);
+
+/** Quick to notice a dead replication child or worker; a retry pause long enough for a test to hold the job (pauses, not assertions). */
+const startLiveWorker = () => platform.startWorker({ staleAfterMs: 3000, backoff: { initialMs: 4000, factor: 1.5, maxMs: 8000 } });
 
 afterAll(async () => {
   await worker?.stop(0);
@@ -75,7 +78,8 @@ interface Table {
 async function createTables(tables: Table[], rows: number): Promise<void> {
   for (const t of tables) {
     await source.sql(`CREATE TABLE ${t.name} (tenant int NOT NULL, id bigint NOT NULL, label text, amount numeric(20, 4), at timestamptz, flag boolean, PRIMARY KEY (${t.key.join(', ')}));
-      INSERT INTO ${t.name} SELECT g % 3, g, 'row ' || g || ' ✓', g * 1.0001, '2024-01-01 00:00:00+00'::timestamptz + g * interval '1.000001 second', g % 2 = 0 FROM generate_series(1, ${rows}) g;`);
+      INSERT INTO ${t.name} SELECT g % 3, g, 'row ' || g || ' ✓', g * 1.0001, '2024-01-01 00:00:00+00'::timestamptz + g * interval '1.000001 second', g % 2 = 0 FROM generate_series(1, ${rows}) g;
+      ANALYZE ${t.name};`);
   }
 }
 
@@ -139,14 +143,14 @@ function watchSlot(slot: string, connectionId: string) {
     while (running) {
       const [row] = await source.query(`SELECT confirmed_flush_lsn::text AS lsn FROM pg_replication_slots WHERE slot_name = '${slot}'`);
       const saved = await savedLsn(connectionId);
-      if (saved !== undefined) {
+      if (row && saved !== undefined) {
         const [{ ahead }] = await source.query(`SELECT '${row.lsn}'::pg_lsn > '${saved}'::pg_lsn AS ahead`);
         if (ahead) violations.push(`slot at ${row.lsn}, saved ${saved}`);
         samples++;
       }
       await new Promise((r) => setTimeout(r, 50));
     }
-  })();
+  })().catch((err: Error) => void violations.push(`sampling failed: ${err.message}`));
   return {
     async stop() {
       running = false;
@@ -306,6 +310,45 @@ function standardConnection(tables: Table[], mode: 'overwrite' | 'append_dedup')
     })),
   });
 }
+
+describe('CDC snapshot into destination-postgres, its worker process SIGKILLed', () => {
+  it('mid-snapshot under a concurrent writer: the retry loses nothing; the slot never passes what the destination committed', async () => {
+    const tables: Table[] = [
+      { name: 'snap_big', key: ['id'] },
+      { name: 'snap_pair', key: ['tenant', 'id'] },
+    ];
+    await createTables(tables, 30_000);
+    const { connectionId } = await cdcConnection(tables, 'p2p_snap_slot');
+    const watch = watchSlot('p2p_snap_slot', connectionId);
+    // Only the doomed worker process can take the job.
+    await worker.stop(0);
+    const doomed = spawnWorkerProcess({ PLATFORM_DATABASE_URL: platform.databaseUrl, PLATFORM_SECRET_KEY: platform.secretKey, WORKER_ID: 'doomed-worker' });
+    const job = await platform.services.jobs.sync(connectionId);
+    let stopWriter = false;
+    const writer = startWriter(tables, 100_000, () => stopWriter, 2_000, 3);
+    const snapshotCheckpointed = async () =>
+      (await platform.sql(`SELECT 1 FROM connection_state WHERE connection_id = $1 AND state->>'state_type' = 'ctid'`, [connectionId])).length > 0;
+    try {
+      await waitFor('a snapshot checkpoint committed', snapshotCheckpointed, 120_000);
+      expect((await platform.jobStore.getJob(job.id))?.status, 'the sync ended before it could be killed').toBe('running');
+    } finally {
+      doomed.kill('SIGKILL');
+    }
+    await waitFor('the worker process gone', () => !isPidAlive(doomed.pid!), 10_000);
+    worker = startLiveWorker();
+    expect((await platform.waitForJob(job.id, undefined, 240_000)).status).toBe('succeeded');
+    stopWriter = true;
+    const written = await writer.done;
+    const attempts = await platform.jobStore.attemptsOf([job.id]);
+    expect(attempts[0]).toMatchObject({ workerId: 'doomed-worker', status: 'failed' });
+
+    await syncToEnd(connectionId);
+    const slot = await watch.stop();
+    expect(written.transactions).toBeGreaterThan(0);
+    await expectEqualTables(tables);
+    expect(slot.violations).toEqual([]);
+  }, 600_000);
+});
 
 describe('Standard incremental into destination-postgres Incremental | Deduped, through the worker', () => {
   it('updated rows replace their older versions (the newest cursor wins) and new rows are added: each table equals its source', async () => {
