@@ -21,7 +21,8 @@ function jsonValue(column: string, schema: JsonSchema): string {
   switch (jsonType(schema)) {
     case 'integer':
     case 'number':
-      return `CASE WHEN ${column} ~ ${JSON_NUMBER} AND ${column} !~ ${NEGATIVE_ZERO} THEN ${column}::jsonb ELSE to_jsonb(${column}) END`;
+      // The negative-zero test runs only on text starting "-0": one regex per value instead of two.
+      return `CASE WHEN ${column} ~ ${JSON_NUMBER} AND NOT (starts_with(${column}, '-0') AND ${column} ~ ${NEGATIVE_ZERO}) THEN ${column}::jsonb ELSE to_jsonb(${column}) END`;
     case 'boolean':
       return `to_jsonb(${column} IN ('t', 'true'))`;
     case 'object':
