@@ -27,12 +27,13 @@ export interface SourceTableStats {
   totalBytes: number;
 }
 
-export async function createSourceTable(client: pg.Client, table: string, rows: number): Promise<SourceTableStats> {
+/** `logged: true` for a table whose changes must reach the WAL (a CDC source). */
+export async function createSourceTable(client: pg.Client, table: string, rows: number, { logged = false } = {}): Promise<SourceTableStats> {
   const columns = BENCH_COLUMNS.map((c) => `${c.name} ${c.pgType}`).join(', ');
   const generators = BENCH_COLUMNS.map((c) => c.generator).join(', ');
   await client.query(`DROP TABLE IF EXISTS ${table}`);
   // UNLOGGED skips WAL (the server runs wal_level=logical), loading 2× faster; pages and reads are the same.
-  await client.query(`CREATE UNLOGGED TABLE ${table} (${columns})`);
+  await client.query(`CREATE ${logged ? '' : 'UNLOGGED '}TABLE ${table} (${columns})`);
   await client.query(`INSERT INTO ${table} SELECT ${generators} FROM generate_series(1::bigint, ${rows}) AS g`);
   // The key is built after the load (one sort instead of 10M index inserts); real source tables have one.
   await client.query(`ALTER TABLE ${table} ADD PRIMARY KEY (id)`);
