@@ -4,9 +4,11 @@
 // removed after the run), never on the command line or in the environment: `ps` and
 // /proc/<pid>/environ would show them. stdout is parsed strictly by the protocol codec, stderr
 // becomes log lines; both are scrubbed of the config's secrets. The process is stopped
-// (SIGTERM, then SIGKILL) when the run is cancelled, goes silent past the heartbeat, or the
-// caller stops consuming; a paused consumer pauses stdout, so the child blocks on its writes
-// instead of us buffering its output.
+// (SIGTERM, then SIGKILL) when the run is cancelled, goes silent past the heartbeat, runs past
+// its timeout, or the caller stops consuming; a paused consumer pauses stdout, so the child
+// blocks on its writes instead of us buffering its output. A memory limit in the context
+// (ConnectorContext.limits) caps the program's address space (RLIMIT_AS, ./memory-limit.ts),
+// and running out of it is reported as such.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,6 +20,7 @@ import { describeExit, stopProcess } from '@platform/services/lifecycle';
 import type { ConnectorContext } from '../framework/connector';
 import { ConnectorError, systemError } from '../framework/errors';
 import { scrubText } from '../framework/secrets';
+import { limitedCommand, outOfMemoryError, saysOutOfMemory } from './memory-limit';
 
 /** How to start an external connector: the executable and its fixed leading arguments. */
 export interface ExternalCommand {
@@ -31,6 +34,8 @@ export interface ExternalCommand {
   heartbeatMs?: number;
   /** How long SIGTERM has before SIGKILL (default 3 s: inside the replication child's own 5 s grace). */
   stopGraceMs?: number;
+  /** The whole run longer than this ends it as failed (default: none; the caller bounds it per job type). */
+  timeoutMs?: number;
 }
 
 export type ExternalVerb = 'spec' | 'check' | 'discover' | 'read' | 'write';
@@ -85,6 +90,12 @@ export async function* runExternal(command: ExternalCommand, run: ExternalRun, r
   };
   const onAbort = () => stop(new ConnectorError(`${command.name} was cancelled`, 'transient_error'));
   let heartbeat: NodeJS.Timeout | undefined;
+  let deadline: NodeJS.Timeout | undefined;
+  const memoryMiB = run.ctx.limits?.memoryMiB;
+  let outOfMemory = false;
+  const watchMemory = (text: string | undefined) => {
+    if (memoryMiB !== undefined && text && saysOutOfMemory(text)) outOfMemory = true;
+  };
   const beat = () => {
     clearTimeout(heartbeat);
     const ms = command.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
@@ -98,7 +109,8 @@ export async function* runExternal(command: ExternalCommand, run: ExternalRun, r
       args.push(`--${file.flag}`, path);
     }
     if (run.ctx.signal?.aborted) throw new ConnectorError(`${command.name} was cancelled`, 'transient_error');
-    child = spawn(command.command, args, { cwd: dir, env: childEnv(command, dir), stdio: 'pipe' });
+    const argv = limitedCommand(command.command, args, memoryMiB);
+    child = spawn(argv.command, argv.args, { cwd: dir, env: childEnv(command, dir), stdio: 'pipe' });
     live.add(child);
     // Not exitOf: a program that cannot be started emits 'error' and no 'exit'.
     const started = child;
@@ -108,10 +120,15 @@ export async function* runExternal(command: ExternalCommand, run: ExternalRun, r
     }).finally(() => live.delete(started));
     run.ctx.signal?.addEventListener('abort', onAbort, { once: true });
     beat();
+    if (command.timeoutMs !== undefined) {
+      const ms = command.timeoutMs;
+      deadline = setTimeout(() => stop(systemError(`${command.name} ${run.verb} did not finish within its timeout of ${Math.round(ms / 1000)} s and was stopped`)), ms);
+    }
     const stderrTail: string[] = [];
     readline.createInterface({ input: child.stderr }).on('line', (line) => {
       beat();
       const clean = scrub(line);
+      watchMemory(clean);
       stderrTail.push(clean);
       if (stderrTail.length > 20) stderrTail.shift();
       run.ctx.log('INFO', `${command.name} (stderr): ${clean}`);
@@ -146,6 +163,7 @@ export async function* runExternal(command: ExternalCommand, run: ExternalRun, r
         if (message.type === 'TRACE' && message.trace.type === 'ERROR' && message.trace.error) {
           const error = message.trace.error;
           const clean = { ...error, message: scrub(error.message), internal_message: error.internal_message && scrub(error.internal_message), stack_trace: error.stack_trace && scrub(error.stack_trace) };
+          watchMemory(`${clean.message}\n${clean.internal_message ?? ''}\n${clean.stack_trace ?? ''}`);
           result.errors.push(clean);
           yield { type: 'TRACE', trace: { ...message.trace, error: clean } };
           continue;
@@ -160,12 +178,15 @@ export async function* runExternal(command: ExternalCommand, run: ExternalRun, r
     const how = await exited;
     if (pumpError) throw pumpError;
     if (stopReason) throw stopReason;
+    // Before the connector's own trace: "MemoryError" alone does not say which limit to raise.
+    if (outOfMemory && how !== 'exited with code 0') throw outOfMemoryError(command.name, run.verb, memoryMiB!);
     const tail = stderrTail.length ? `; its last stderr lines: ${stderrTail.slice(-5).join(' | ')}` : '';
     if (how !== 'exited with code 0' && result.errors.length === 0) throw systemError(`${command.name} ${run.verb} ${how}${tail}`);
     // Records it never read were never written: exiting early is a failure even with code 0.
     if (!pumped && result.errors.length === 0) throw systemError(`${command.name} ${run.verb} ${how} before it read all its input${tail}`);
   } finally {
     clearTimeout(heartbeat);
+    clearTimeout(deadline);
     run.ctx.signal?.removeEventListener('abort', onAbort);
     if (child && child.exitCode === null && child.signalCode === null) await stopProcess(child, command.stopGraceMs ?? DEFAULT_STOP_GRACE_MS);
     await rm(dir, { recursive: true, force: true });
