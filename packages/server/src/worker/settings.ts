@@ -3,6 +3,7 @@
 import { totalmem } from 'node:os';
 import { DEFAULT_AUTO_DISABLE_AFTER_FAILURES } from '../services/notifications/notifications';
 import { parseMemoryQuantity } from '../shared/resource-limits';
+import type { ExternalConnectorTimeouts } from './job-context';
 
 export interface WorkerSettings {
   /** Jobs this process runs at once. */
@@ -11,6 +12,18 @@ export interface WorkerSettings {
   memoryBudgetBytes: number;
   /** Failed sync jobs in a row that disable a connection (0: never). */
   autoDisableAfterFailures: number;
+}
+
+/** An external connector silent this long is stopped (Airbyte's heartbeat; 30 min). */
+export const DEFAULT_CONNECTOR_HEARTBEAT_SECONDS = 30 * 60;
+/** An external connector's read or write running this long is stopped (Airbyte's SYNC_JOB_MAX_TIMEOUT_DAYS default: 3 days). */
+export const DEFAULT_CONNECTOR_SYNC_TIMEOUT_SECONDS = 3 * 24 * 3600;
+
+function secondsFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name]?.trim();
+  const seconds = raw ? Number(raw) : fallback;
+  if (!(seconds > 0) || !Number.isFinite(seconds)) throw new Error(`${name} must be a number of seconds above 0 (got "${env[name]}")`);
+  return seconds;
 }
 
 /** Airbyte OSS runs 5 syncs at once per worker by default (MAX_SYNC_WORKERS). */
@@ -40,4 +53,12 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv, machineMemoryBytes
     );
   }
   return { maxJobs, memoryBudgetBytes, autoDisableAfterFailures };
+}
+
+/** PLATFORM_CONNECTOR_HEARTBEAT_SECONDS and PLATFORM_CONNECTOR_SYNC_TIMEOUT_SECONDS: how long an external connector's read or write may stay silent, and run. */
+export function externalTimeoutsFromEnv(env: NodeJS.ProcessEnv): ExternalConnectorTimeouts {
+  return {
+    heartbeatMs: secondsFromEnv(env, 'PLATFORM_CONNECTOR_HEARTBEAT_SECONDS', DEFAULT_CONNECTOR_HEARTBEAT_SECONDS) * 1000,
+    timeoutMs: secondsFromEnv(env, 'PLATFORM_CONNECTOR_SYNC_TIMEOUT_SECONDS', DEFAULT_CONNECTOR_SYNC_TIMEOUT_SECONDS) * 1000,
+  };
 }
