@@ -3,6 +3,7 @@
 import { totalmem } from 'node:os';
 import { DEFAULT_AUTO_DISABLE_AFTER_FAILURES } from '../services/notifications/notifications';
 import { parseMemoryQuantity } from '../shared/resource-limits';
+import { secondsFromEnv } from '../shared/seconds-setting';
 import type { ExternalConnectorTimeouts } from './job-context';
 
 export interface WorkerSettings {
@@ -19,12 +20,6 @@ export const DEFAULT_CONNECTOR_HEARTBEAT_SECONDS = 30 * 60;
 /** An external connector's read or write running this long is stopped (Airbyte's SYNC_JOB_MAX_TIMEOUT_DAYS default: 3 days). */
 export const DEFAULT_CONNECTOR_SYNC_TIMEOUT_SECONDS = 3 * 24 * 3600;
 
-function secondsFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name]?.trim();
-  const seconds = raw ? Number(raw) : fallback;
-  if (!(seconds > 0) || !Number.isFinite(seconds)) throw new Error(`${name} must be a number of seconds above 0 (got "${env[name]}")`);
-  return seconds;
-}
 
 /** Airbyte OSS runs 5 syncs at once per worker by default (MAX_SYNC_WORKERS). */
 export const DEFAULT_MAX_JOBS = 5;
