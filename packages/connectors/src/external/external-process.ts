@@ -9,7 +9,8 @@
 // blocks on its writes instead of us buffering its output. A memory limit in the context
 // (ConnectorContext.limits) caps the program's address space (RLIMIT_AS, ./memory-limit.ts),
 // and running out of it is reported as such.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +21,7 @@ import { describeExit, stopProcess } from '@platform/services/lifecycle';
 import type { ConnectorContext } from '../framework/connector';
 import { ConnectorError, systemError } from '../framework/errors';
 import { scrubText } from '../framework/secrets';
+import { dockerRunArgs } from './docker-run';
 import { limitedCommand, outOfMemoryError, saysOutOfMemory } from './memory-limit';
 
 /** How to start an external connector: the executable and its fixed leading arguments. */
@@ -36,6 +38,8 @@ export interface ExternalCommand {
   stopGraceMs?: number;
   /** The whole run longer than this ends it as failed (default: none; the caller bounds it per job type). */
   timeoutMs?: number;
+  /** Run this image with `command` (the docker client) instead of a local program (./docker-run.ts). */
+  docker?: { image: string };
 }
 
 export type ExternalVerb = 'spec' | 'check' | 'discover' | 'read' | 'write';
@@ -92,6 +96,7 @@ export async function* runExternal(command: ExternalCommand, run: ExternalRun, r
   let heartbeat: NodeJS.Timeout | undefined;
   let deadline: NodeJS.Timeout | undefined;
   const memoryMiB = run.ctx.limits?.memoryMiB;
+  const containerName = `airlock-connector-${randomUUID()}`;
   let outOfMemory = false;
   const watchMemory = (text: string | undefined) => {
     if (memoryMiB !== undefined && text && saysOutOfMemory(text)) outOfMemory = true;
@@ -102,14 +107,16 @@ export async function* runExternal(command: ExternalCommand, run: ExternalRun, r
     heartbeat = setTimeout(() => stop(systemError(`${command.name} produced no output for ${Math.round(ms / 1000)} s (heartbeat) and was stopped`)), ms);
   };
   try {
-    const args = [...(command.args ?? []), run.verb];
+    const verbArgs: string[] = [run.verb];
     for (const file of run.files ?? []) {
       const path = join(dir, `${file.flag}.json`);
       await writeFile(path, JSON.stringify(file.content), { mode: 0o600 });
-      args.push(`--${file.flag}`, path);
+      verbArgs.push(`--${file.flag}`, path);
     }
     if (run.ctx.signal?.aborted) throw new ConnectorError(`${command.name} was cancelled`, 'transient_error');
-    const argv = limitedCommand(command.command, args, memoryMiB);
+    const argv = command.docker
+      ? { command: command.command, args: dockerRunArgs({ image: command.docker.image, dir, verbArgs, memoryMiB, env: command.env, containerName }) }
+      : limitedCommand(command.command, [...(command.args ?? []), ...verbArgs], memoryMiB);
     child = spawn(argv.command, argv.args, { cwd: dir, env: childEnv(command, dir), stdio: 'pipe' });
     live.add(child);
     // Not exitOf: a program that cannot be started emits 'error' and no 'exit'.
@@ -179,6 +186,8 @@ export async function* runExternal(command: ExternalCommand, run: ExternalRun, r
     if (pumpError) throw pumpError;
     if (stopReason) throw stopReason;
     // Before the connector's own trace: "MemoryError" alone does not say which limit to raise.
+    // In a container, the engine's OOM killer ends it: the client exits with 128 + SIGKILL.
+    if (command.docker && memoryMiB !== undefined && how === 'exited with code 137') outOfMemory = true;
     if (outOfMemory && how !== 'exited with code 0') throw outOfMemoryError(command.name, run.verb, memoryMiB!);
     const tail = stderrTail.length ? `; its last stderr lines: ${stderrTail.slice(-5).join(' | ')}` : '';
     if (how !== 'exited with code 0' && result.errors.length === 0) throw systemError(`${command.name} ${run.verb} ${how}${tail}`);
@@ -189,6 +198,8 @@ export async function* runExternal(command: ExternalCommand, run: ExternalRun, r
     clearTimeout(deadline);
     run.ctx.signal?.removeEventListener('abort', onAbort);
     if (child && child.exitCode === null && child.signalCode === null) await stopProcess(child, command.stopGraceMs ?? DEFAULT_STOP_GRACE_MS);
+    // A SIGKILLed client leaves its container running: remove it by name (nothing when it is gone).
+    if (command.docker && stopReason) await new Promise((resolve) => execFile(command.command, ['rm', '--force', containerName], { timeout: 10_000 }, resolve));
     await rm(dir, { recursive: true, force: true });
   }
 }
