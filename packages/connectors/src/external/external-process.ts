@@ -65,9 +65,12 @@ process.once('exit', () => {
 });
 const PASSED_ENV = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy'];
 
+// The docker client's own settings (which engine, its TLS); the container sees none of them.
+const DOCKER_CLIENT_ENV = ['DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_CONFIG', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH'];
+
 function childEnv(command: ExternalCommand, dir: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { TMPDIR: dir, PYTHONUNBUFFERED: '1' };
-  for (const key of PASSED_ENV) if (process.env[key] !== undefined) env[key] = process.env[key];
+  for (const key of [...PASSED_ENV, ...(command.docker ? DOCKER_CLIENT_ENV : [])]) if (process.env[key] !== undefined) env[key] = process.env[key];
   return { ...env, ...command.env };
 }
 
