@@ -1,5 +1,9 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dockerRunArgs } from './docker-run';
+import { fetchExternalSpec } from './external-connector';
 
 describe('dockerRunArgs', () => {
   it('runs the image attached to stdin, removed after, with the private directory mounted read-only at the same path', () => {
@@ -19,4 +23,21 @@ describe('dockerRunArgs', () => {
     expect(args.slice(args.indexOf('img:2'))).toEqual(['img:2', 'spec']);
   });
 
+});
+
+describe('an image connector run through the real docker client', () => {
+  it('hands the client DOCKER_HOST, and a run where no engine answers fails with the client\'s reason', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'airlock-docker-run-'));
+    const socket = join(dir, 'docker.sock');
+    const previous = process.env.DOCKER_HOST;
+    process.env.DOCKER_HOST = `unix://${socket}`;
+    try {
+      const run = fetchExternalSpec({ name: 'source-x', command: 'docker', docker: { image: 'mycompany/source-x:1.0.0' } }, { log: () => {} });
+      await expect(run).rejects.toThrow(new RegExp(`^source-x spec exited with code \\d+; its last stderr lines: .*Cannot connect to the Docker daemon at unix://${socket}`));
+    } finally {
+      if (previous === undefined) delete process.env.DOCKER_HOST;
+      else process.env.DOCKER_HOST = previous;
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
