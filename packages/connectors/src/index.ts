@@ -12,5 +12,5 @@ export { FAILURE_RETRY_POLICY, isRetryable, type RetryRule } from './framework/r
 export { withoutRowContent } from './framework/row-content';
 export { mergeMaskedSecrets, scrubText, SECRET_MASK, secretPaths, secretValues } from './framework/secrets';
 export { externalDestination, externalSource, fetchExternalSpec } from './external/external-connector';
-export type { ExternalCommand } from './external/external-process';
+export { runExternal, type ExternalCommand } from './external/external-process';
 export { CONNECTOR_DEFINITIONS, findDefinition, type ConnectorDefinition } from './registry';

@@ -1,6 +1,6 @@
 import { Readable, PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { ProtocolParseError, parseMessage, readMessages, writeMessages } from './codec';
+import { ProtocolParseError, parseMessage, readMessageBatches, readMessages, writeMessages } from './codec';
 import { recordMessage, streamStateMessage } from './messages';
 import type { AirbyteMessage } from './types';
 
@@ -38,6 +38,17 @@ describe('protocol codec', () => {
       name: 'ProtocolParseError',
       lineNumber: 3,
     });
+  });
+
+  it('reads a chunk of lines at a time, a line split across chunks whole, and yields what precedes a bad line before failing on it', async () => {
+    const line = (id: number) => JSON.stringify(recordMessage('s', { id }));
+    const chunks = [`${line(1)}\n${line(2)}\n${line(3).slice(0, 10)}`, `${line(3).slice(10)}\n${line(4)}\n{oops\n${line(6)}\n`];
+    const batches: number[][] = [];
+    const err = await (async () => {
+      for await (const batch of readMessageBatches(Readable.from(chunks))) batches.push(batch.map((m) => (m.type === 'RECORD' ? (m.record.data.id as number) : 0)));
+    })().catch((e: unknown) => e);
+    expect(batches).toEqual([[1, 2], [3, 4]]);
+    expect(err).toMatchObject({ name: 'ProtocolParseError', lineNumber: 5 });
   });
 
   it('rejects an unknown type with its line number', () => {

@@ -42,23 +42,27 @@ export function serializeMessage(message: AirbyteMessage): string {
   return JSON.stringify(message) + '\n';
 }
 
-/** Splits a byte stream into lines without holding more than one partial line in memory. */
-export async function* readLines(input: Readable | AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+/**
+ * Splits a byte stream into lines, all the complete lines of a chunk at once (one async step
+ * per chunk, not per line: at a million lines the steps cost as much as the parsing), without
+ * holding more than one partial line in memory.
+ */
+export async function* readLineBatches(input: Readable | AsyncIterable<Buffer | string>): AsyncGenerator<string[]> {
   let carry = '';
   // StringDecoder keeps a multi-byte character split across chunks intact.
   const decoder = new StringDecoder('utf8');
   for await (const chunk of input as AsyncIterable<Buffer | string>) {
-    const text = carry + (typeof chunk === 'string' ? chunk : decoder.write(chunk));
-    let start = 0;
-    let nl: number;
-    while ((nl = text.indexOf('\n', start)) !== -1) {
-      yield text.slice(start, nl);
-      start = nl + 1;
-    }
-    carry = text.slice(start);
+    const lines = (carry + (typeof chunk === 'string' ? chunk : decoder.write(chunk))).split('\n');
+    carry = lines.pop()!;
+    if (lines.length > 0) yield lines;
   }
   carry += decoder.end();
-  if (carry.length > 0) yield carry;
+  if (carry.length > 0) yield [carry];
+}
+
+/** Splits a byte stream into lines without holding more than one partial line in memory. */
+export async function* readLines(input: Readable | AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+  for await (const lines of readLineBatches(input)) yield* lines;
 }
 
 /**
@@ -70,16 +74,36 @@ export async function* readMessages(
   input: Readable | AsyncIterable<Buffer | string>,
   options: { onNonProtocolLine?: (line: string, lineNumber: number) => void } = {},
 ): AsyncGenerator<AirbyteMessage> {
+  for await (const messages of readMessageBatches(input, options)) yield* messages;
+}
+
+/**
+ * readMessages a chunk's messages at a time, for readers that go through millions. On a bad
+ * line the messages before it are yielded first, then the error is thrown, as readMessages does.
+ */
+export async function* readMessageBatches(
+  input: Readable | AsyncIterable<Buffer | string>,
+  options: { onNonProtocolLine?: (line: string, lineNumber: number) => void } = {},
+): AsyncGenerator<AirbyteMessage[]> {
   let lineNumber = 0;
-  for await (const raw of readLines(input)) {
-    lineNumber++;
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (line.trim() === '') continue;
-    if (options.onNonProtocolLine && !line.trimStart().startsWith('{')) {
-      options.onNonProtocolLine(line, lineNumber);
-      continue;
+  for await (const lines of readLineBatches(input)) {
+    const messages: AirbyteMessage[] = [];
+    for (const raw of lines) {
+      lineNumber++;
+      const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+      if (line.trim() === '') continue;
+      if (options.onNonProtocolLine && !line.trimStart().startsWith('{')) {
+        options.onNonProtocolLine(line, lineNumber);
+        continue;
+      }
+      try {
+        messages.push(parseMessage(line, lineNumber));
+      } catch (err) {
+        if (messages.length > 0) yield messages;
+        throw err;
+      }
     }
-    yield parseMessage(line, lineNumber);
+    if (messages.length > 0) yield messages;
   }
 }
 

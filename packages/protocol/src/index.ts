@@ -36,4 +36,4 @@ export {
   type TraceType,
 } from './types';
 export { errorTraceMessage, estimateMessage, logMessage, recordMessage, stateMessage, streamKey, streamStateMessage, streamStatusMessage } from './messages';
-export { parseMessage, ProtocolParseError, readLines, readMessages, serializeMessage, writeMessages } from './codec';
+export { parseMessage, ProtocolParseError, readLineBatches, readLines, readMessageBatches, readMessages, serializeMessage, writeMessages } from './codec';

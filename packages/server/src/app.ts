@@ -66,7 +66,7 @@ export function createPlatform(options: PlatformOptions): Platform {
   const definitions = new ConnectorDefinitions(options.connectorDefinitions, configStore.customDefinitions);
   const workspaces = new WorkspaceService(configStore);
   const installer = options.connectorsDir ? new ConnectorInstaller(options.connectorsDir, log.child('connector-install')) : undefined;
-  const customDefinitions = new CustomDefinitionService(configStore, definitions, workspaces, installer);
+  const customDefinitions = new CustomDefinitionService(configStore, definitions, workspaces, installer, log.child('custom-connectors'));
   const actors = new ActorService(configStore, definitions, workspaces, log.child('connectors'), {
     ...DEFAULT_CONNECTOR_TIMEOUTS,
     ...options.connectorTimeouts,

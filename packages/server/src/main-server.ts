@@ -8,12 +8,15 @@
 //                                   (all or none; the launcher sets them)
 //   PLATFORM_API_CLIENT_ID, PLATFORM_API_CLIENT_SECRET   the public API's application (both or
 //                                   none; the launcher sets them), registered at start
+//   PLATFORM_CONNECTOR_CHECK_TIMEOUT_SECONDS, PLATFORM_CONNECTOR_DISCOVER_TIMEOUT_SECONDS
+//                             how long check (default 60) and discover (default 300) may take
 //   PLATFORM_CONNECTORS_DIR   virtualenvs of custom connectors (create_custom); default
 //                             <PLATFORM_STATE_DIR>/connectors; neither: create_custom is refused
 import { join } from 'node:path';
 import { apiOptionsFromEnv } from './api/api-settings';
 import { createApiServer } from './api/http-server';
 import { createPlatform } from './app';
+import { connectorTimeoutsFromEnv } from './services/actors';
 import type { PlatformS3Settings } from './services/dependency-checks';
 import { createLogger } from './shared/logger';
 import { migrate } from './store/db';
@@ -56,11 +59,13 @@ async function main(): Promise<void> {
   // Settings first: a bad one must stop the process before it touches the database.
   const apiOptions = apiOptionsFromEnv(process.env);
   const application = applicationFromEnv();
+  const connectorTimeouts = connectorTimeoutsFromEnv(process.env);
   const platform = createPlatform({
     databaseUrl: requiredEnv('PLATFORM_DATABASE_URL', 'the URL of the platform database, e.g. postgres://platform:secret@127.0.0.1:5432/platform'),
     secretKey: requiredEnv('PLATFORM_SECRET_KEY', 'generate one with `openssl rand -hex 32`'),
     log,
     platformS3: platformS3FromEnv(),
+    connectorTimeouts,
     connectorsDir: process.env.PLATFORM_CONNECTORS_DIR ?? (process.env.PLATFORM_STATE_DIR ? join(process.env.PLATFORM_STATE_DIR, 'connectors') : undefined),
   });
   await migrate(platform.pool, { log: log.child('migrations') });

@@ -20,6 +20,10 @@
 //   MAX_FAILED_JOBS_IN_A_ROW_BEFORE_CONNECTION_DISABLE
 //                            failed syncs in a row that disable a connection, with a warning
 //                            notification one failure before (default 3; 0 never disables)
+//   PLATFORM_CONNECTOR_HEARTBEAT_SECONDS, PLATFORM_CONNECTOR_SYNC_TIMEOUT_SECONDS
+//                            an external connector's read or write silent this long (default
+//                            1800), or running this long (default 259200, 3 days), is stopped
+//                            and its attempt failed saying so
 //   WORKER_SHUTDOWN_GRACE_MS on SIGTERM, how long running attempts may finish (default 20000)
 //                            before they are stopped and failed as transient (then retried)
 import { hostname } from 'node:os';
@@ -29,7 +33,7 @@ import { createLogger } from './shared/logger';
 import { startScheduler } from './scheduler/scheduler';
 import { migrate } from './store/db';
 import { resourceLimitsFromEnv } from './worker/resources';
-import { workerSettingsFromEnv } from './worker/settings';
+import { externalTimeoutsFromEnv, workerSettingsFromEnv } from './worker/settings';
 import { Worker } from './worker/worker';
 
 function requiredEnv(name: string): string {
@@ -42,6 +46,7 @@ async function main(): Promise<void> {
   const workerId = process.env.WORKER_ID || `${hostname()}-${process.pid}`;
   const log = createLogger('worker', {}, { workerId });
   const settings = workerSettingsFromEnv(process.env);
+  const externalTimeouts = externalTimeoutsFromEnv(process.env);
   const platform = createPlatform({ databaseUrl: requiredEnv('PLATFORM_DATABASE_URL'), secretKey: requiredEnv('PLATFORM_SECRET_KEY'), log });
   await migrate(platform.pool, { log });
 
@@ -53,6 +58,7 @@ async function main(): Promise<void> {
     resources: resourceLimitsFromEnv(process.env),
     notifications: platform.services.notifications,
     ...settings,
+    externalTimeouts,
     tmpDir: process.env.PLATFORM_STATE_DIR ? join(process.env.PLATFORM_STATE_DIR, 'tmp') : undefined,
   });
   worker.start();

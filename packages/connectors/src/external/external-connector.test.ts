@@ -14,14 +14,15 @@ import { externalDestination, externalSource, fetchExternalSpec } from './extern
 import type { ExternalCommand } from './external-process';
 
 const FIXTURE = fileURLToPath(new URL('./test/protocol-fixture.mjs', import.meta.url));
+const MEMORY_HOG = fileURLToPath(new URL('./test/memory-hog.py', import.meta.url));
 const command = (extra: Partial<ExternalCommand> = {}): ExternalCommand => ({ name: 'source-fixture', command: process.execPath, args: [FIXTURE], ...extra });
 const catalog: ConfiguredAirbyteCatalog = {
   streams: [{ stream: { name: 'items', json_schema: {}, supported_sync_modes: ['incremental'] }, sync_mode: 'incremental', destination_sync_mode: 'append' }],
 };
 
-function context(signal?: AbortSignal): ConnectorContext & { lines: string[] } {
+function context(signal?: AbortSignal, limits?: ConnectorContext['limits']): ConnectorContext & { lines: string[] } {
   const lines: string[] = [];
-  return { lines, signal, log: (level: LogLevel, message: string) => lines.push(`${level} ${message}`) };
+  return { lines, signal, limits, log: (level: LogLevel, message: string) => lines.push(`${level} ${message}`) };
 }
 
 async function collect(items: AsyncIterable<SourceOutput>): Promise<SourceOutput[]> {
@@ -100,6 +101,14 @@ describe('external source', () => {
     expect(err.message).toBe('source-fixture produced no output for 2 s (heartbeat) and was stopped');
   });
 
+  it('stops a connector that keeps talking but runs past its timeout', async () => {
+    const source = externalSource(command({ timeoutMs: 2000 }), spec);
+    const ctx = context();
+    const err = (await collect(source.read({ api_key: 'k3y', mode: 'trickle', count: 1 }, catalog, undefined, ctx)).catch((e: unknown) => e)) as ConnectorError;
+    expect(err.message).toBe('source-fixture read did not finish within its timeout of 2 s and was stopped');
+    expect(err.failureType).toBe('system_error');
+  });
+
   it('cancel sends SIGTERM, then SIGKILL to a connector that ignores it', async () => {
     const source = externalSource(command({ stopGraceMs: 500 }), spec);
     const abort = new AbortController();
@@ -141,6 +150,32 @@ describe('external source', () => {
 
   it('a program that is not there fails with a clear reason', async () => {
     await expect(fetchExternalSpec(command({ command: join(work, 'no-such-program'), args: [] }), context())).rejects.toThrow(/source-fixture spec could not be started: spawn .*no-such-program ENOENT/);
+  });
+});
+
+describe('memory limit', () => {
+  const hog = { name: 'source-hog', command: 'python3', args: [MEMORY_HOG] };
+  const hogCatalog = catalog;
+
+  it('an allocation past the limit ends the run as out of memory, naming the limit', async () => {
+    const hogSpec = await fetchExternalSpec(hog, context());
+    const source = externalSource(hog, hogSpec);
+    const ctx = context(undefined, { memoryMiB: 200 });
+    const err = (await collect(source.read({ allocate_mib: 400 }, hogCatalog, undefined, ctx)).catch((e: unknown) => e)) as ConnectorError;
+    expect(err).toBeInstanceOf(ConnectorError);
+    expect(err.failureType).toBe('system_error');
+    expect(err.message).toBe(
+      "source-hog read ran out of memory: it may use at most 200 MiB (the memory_limit of the connection's resourceRequirements, else of the source role in config/config.yaml); raise that limit",
+    );
+    expect(ctx.lines.join('\n')).toContain('MemoryError');
+  });
+
+  it('the same allocation within the limit reads to the end', async () => {
+    const hogSpec = await fetchExternalSpec(hog, context());
+    const source = externalSource(hog, hogSpec);
+    const items = await collect(source.read({ allocate_mib: 400 }, hogCatalog, undefined, context(undefined, { memoryMiB: 1024 })));
+    expect(recordIds(items)).toEqual([1, 2]);
+    expect(states(items)).toEqual([{ cursor: 2 }]);
   });
 });
 

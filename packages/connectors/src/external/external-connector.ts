@@ -7,7 +7,7 @@ import type { ConnectorContext, Destination, Source } from '../framework/connect
 import { ConnectorError, systemError } from '../framework/errors';
 import { toProtocolMessages } from '../framework/expand';
 import { secretValues } from '../framework/secrets';
-import { runExternal, type ExternalCommand, type ExternalRun, type ExternalRunResult } from './external-process';
+import { runExternal, runExternalBatches, type ExternalCommand, type ExternalRun, type ExternalRunResult } from './external-process';
 
 /** Records of one stream travel on as one batch of at most this many (one async step per batch, not per row). */
 const MAX_BATCH_RECORDS = 1000;
@@ -57,21 +57,23 @@ export function externalSource(command: ExternalCommand, spec: ConnectorSpecific
       if (state && state.length > 0) files.push({ flag: 'state', content: state });
       const result: ExternalRunResult = { errors: [] };
       let batch: RecordBatch | undefined;
-      for await (const m of runExternal(command, { verb: 'read', files, secrets: secretValues(spec.connectionSpecification, config), ctx }, result)) {
-        if (m.type === 'RECORD') {
-          const { stream, namespace, data, emitted_at } = m.record;
-          if (batch && (batch.stream !== stream || batch.namespace !== namespace || batch.records.length >= MAX_BATCH_RECORDS)) {
-            yield batch;
-            batch = undefined;
+      for await (const messages of runExternalBatches(command, { verb: 'read', files, secrets: secretValues(spec.connectionSpecification, config), ctx }, result)) {
+        for (const m of messages) {
+          if (m.type === 'RECORD') {
+            const { stream, namespace, data, emitted_at } = m.record;
+            if (batch && (batch.stream !== stream || batch.namespace !== namespace || batch.records.length >= MAX_BATCH_RECORDS)) {
+              yield batch;
+              batch = undefined;
+            }
+            batch ??= { type: 'RECORD_BATCH', stream, namespace, emittedAt: emitted_at, records: [] };
+            batch.records.push(data);
+            continue;
           }
-          batch ??= { type: 'RECORD_BATCH', stream, namespace, emittedAt: emitted_at, records: [] };
-          batch.records.push(data);
-          continue;
+          // Records before a STATE (or any other message) go first: a state covers only what precedes it.
+          if (batch) yield batch;
+          batch = undefined;
+          yield m;
         }
-        // Records before a STATE (or any other message) go first: a state covers only what precedes it.
-        if (batch) yield batch;
-        batch = undefined;
-        yield m;
       }
       if (batch) yield batch;
       // ERROR traces naming a stream were yielded: the replication fails those streams alone.

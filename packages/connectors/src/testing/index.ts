@@ -9,6 +9,6 @@ export { quietContext, SLOW, type ContractOptions } from './contract-options';
 export { runDestinationContractSuite, type DestinationContractFixture, type DestinationContractOptions } from './destination-contract';
 export { loadFixtures, type ConnectorFixtures, type ExpectedRecord } from './fixtures';
 export { listKeys, listObjects, queryParquet, type LakeObject } from './lake-reader';
-export { PROTOCOL_FIXTURE_SCRIPT } from './protocol-fixture';
+export { MEMORY_HOG_SCRIPT, PROTOCOL_FIXTURE_SCRIPT } from './protocol-fixture';
 export { describeNetworkFailureClassification, FAILING_HOST } from './network-failures';
 export { runSourceContractSuite, type SourceContractFixture, type SourceContractOptions } from './source-contract';

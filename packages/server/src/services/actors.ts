@@ -15,6 +15,7 @@ import { summarizeDetails } from '@platform/json-schema';
 import type { ApiSchemas } from '../schemas/api-schemas';
 import { InvalidInputError, NotFoundError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
+import { secondsFromEnv } from '../shared/seconds-setting';
 import type { ActorKind, ActorRecord, ConfigStore } from '../store/config-store';
 import type { JsonObject } from '../store/sealed-config';
 import { toApiCatalog } from './catalog';
@@ -28,6 +29,14 @@ export interface ConnectorTimeouts {
 }
 
 export const DEFAULT_CONNECTOR_TIMEOUTS: ConnectorTimeouts = { checkMs: 60_000, discoverMs: 300_000 };
+
+/** PLATFORM_CONNECTOR_CHECK_TIMEOUT_SECONDS and PLATFORM_CONNECTOR_DISCOVER_TIMEOUT_SECONDS (defaults 60 and 300). */
+export function connectorTimeoutsFromEnv(env: NodeJS.ProcessEnv): ConnectorTimeouts {
+  return {
+    checkMs: secondsFromEnv(env, 'PLATFORM_CONNECTOR_CHECK_TIMEOUT_SECONDS', DEFAULT_CONNECTOR_TIMEOUTS.checkMs / 1000) * 1000,
+    discoverMs: secondsFromEnv(env, 'PLATFORM_CONNECTOR_DISCOVER_TIMEOUT_SECONDS', DEFAULT_CONNECTOR_TIMEOUTS.discoverMs / 1000) * 1000,
+  };
+}
 
 export interface ActorInput {
   workspaceId?: string;

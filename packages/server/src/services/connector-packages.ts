@@ -32,6 +32,11 @@ const VERSION = /^[0-9]+(?:\.[0-9]+)*(?:(?:a|b|rc|\.post|\.dev)[0-9]+)?$/;
 /** How long a freshly installed program has to answer `spec`. */
 const SPEC_TIMEOUT_MS = 120_000;
 
+/** Whether the repository names an Airbyte connector the platform installs from PyPI (else it is a Docker image). */
+export function isPypiRepository(dockerRepository: string): boolean {
+  return REPOSITORY.test(dockerRepository);
+}
+
 /** `airbyte/source-faker` + `7.2.1` → `airbyte-source-faker==7.2.1`; `field` prefixes the fields named in errors. */
 export function pypiConnector(dockerRepository: string, dockerImageTag: string, field: string): PypiConnector {
   const name = REPOSITORY.exec(dockerRepository)?.[1];

@@ -2,10 +2,13 @@
 // external connector, by the server (spec, check, discover) and by the worker (read, write).
 import { externalDestination, externalSource, type ConnectorDefinition, type ExternalCommand } from '@platform/connectors';
 import type { CustomDefinitionRecord } from '../store/custom-definition-store';
+import { DOCKER_COMMAND } from './docker-connectors';
 
 /** How the worker starts a custom definition's program. */
 export function externalCommandOf(record: CustomDefinitionRecord): ExternalCommand {
-  return { name: record.dockerRepository.replace(/^.*\//, ''), command: record.command, args: record.args };
+  const name = record.dockerRepository.replace(/^.*\//, '');
+  if (record.command === DOCKER_COMMAND) return { name, command: DOCKER_COMMAND, docker: { image: `${record.dockerRepository}:${record.dockerImageTag}` } };
+  return { name, command: record.command, args: record.args };
 }
 
 export function customConnectorDefinition(record: CustomDefinitionRecord): ConnectorDefinition {

@@ -1,11 +1,14 @@
 // Custom connector definitions (Airbyte's create_custom / update / delete): a PyPI connector
-// installed in its own virtualenv, run as an external connector (./custom-connector.ts) by the
-// server (spec, check, discover) and the worker (read, write).
+// installed in its own virtualenv (dockerRepository airbyte/<name>), or any other repository as
+// a Docker image where an engine answers (./docker-connectors.ts); either runs as an external
+// connector (./custom-connector.ts) by the server (spec, check, discover) and the worker (read, write).
 import type { ConnectorSpecification } from '@platform/protocol';
 import { InvalidInputError, NotFoundError } from '../shared/errors';
 import type { ActorKind, ConfigStore } from '../store/config-store';
+import type { Logger } from '../shared/logger';
 import type { CustomDefinitionRecord } from '../store/custom-definition-store';
-import { pypiConnector, type ConnectorInstaller } from './connector-packages';
+import { isPypiRepository, pypiConnector, type ConnectorInstaller } from './connector-packages';
+import { dockerConnector } from './docker-connectors';
 import type { ConnectorDefinitions } from './definitions';
 import type { WorkspaceService } from './workspaces';
 
@@ -24,12 +27,12 @@ export class CustomDefinitionService {
     private readonly workspaces: WorkspaceService,
     /** Absent when the platform has no connectors directory: registering is then refused. */
     private readonly installer: ConnectorInstaller | undefined,
+    private readonly log: Logger,
   ) {}
 
   async create(kind: ActorKind, input: CustomDefinitionCreate): Promise<CustomDefinitionRecord> {
     const field = `${kind}Definition`;
-    const pkg = pypiConnector(input.dockerRepository, input.dockerImageTag, field);
-    const installed = await this.install(kind, pkg, field);
+    const installed = await this.resolve(kind, input.dockerRepository, input.dockerImageTag, field);
     const workspace = await this.workspaces.resolve(input.workspaceId);
     const record = await this.configStore.customDefinitions.create({
       kind,
@@ -48,7 +51,7 @@ export class CustomDefinitionService {
   async update(kind: ActorKind, definitionId: string, dockerImageTag: string): Promise<CustomDefinitionRecord> {
     const current = await this.existing(kind, definitionId);
     const field = kind === 'source' ? 'sourceDefinition' : 'destinationDefinition';
-    const installed = await this.install(kind, pypiConnector(current.dockerRepository, dockerImageTag, field), field);
+    const installed = await this.resolve(kind, current.dockerRepository, dockerImageTag, field);
     const updated = await this.configStore.customDefinitions.update(definitionId, { dockerImageTag, ...installed });
     if (!updated) throw new NotFoundError(`${kind} definition`, definitionId);
     await this.definitions.refresh();
@@ -68,6 +71,12 @@ export class CustomDefinitionService {
       throw new InvalidInputError(`${kind} definition ${definitionId} is built in; only custom definitions may be changed or deleted`, [{ path: `${kind}DefinitionId`, message: 'a built-in definition' }]);
     }
     throw new NotFoundError(`${kind} definition`, definitionId);
+  }
+
+  /** The program of `repository` at `tag`, proven to answer spec: a PyPI install, or a Docker image. */
+  private async resolve(kind: ActorKind, repository: string, tag: string, field: string): Promise<{ command: string; args: string[]; spec: ConnectorSpecification }> {
+    if (!isPypiRepository(repository)) return dockerConnector(kind, repository, tag, field, this.log);
+    return this.install(kind, pypiConnector(repository, tag, field), field);
   }
 
   private async install(kind: ActorKind, pkg: ReturnType<typeof pypiConnector>, field: string): Promise<{ command: string; args: string[]; spec: ConnectorSpecification }> {

@@ -10,7 +10,7 @@ import { crashFailure, describeDecision, failureFrom, failureSummary, toProgress
 import type { BackoffPolicy } from '../shared/backoff';
 import { createAttemptDir, removeAttemptDir } from './attempt-files';
 import { parseChildReport, type AttemptFailure, type ReplicationInput } from './child-protocol';
-import { loadJobContext } from './job-context';
+import { loadJobContext, type ExternalConnectorTimeouts } from './job-context';
 import { startReplication, type ReplicationProcess } from './replication-process';
 import { replicationChildLimits, type ChildLimits, type ResourceLimits } from '../shared/resource-limits';
 import { withConnectionRequirements } from './resources';
@@ -33,6 +33,8 @@ export interface AttemptRunnerConfig {
   staleAfterMs: number;
   /** Between SIGTERM and SIGKILL of the child. */
   killGraceMs: number;
+  /** Bounds on external connectors' reads and writes (the connectors' own defaults when absent). */
+  externalTimeouts?: ExternalConnectorTimeouts;
 }
 
 /** Why the worker stopped the child itself. */

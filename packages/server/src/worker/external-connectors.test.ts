@@ -1,7 +1,8 @@
 // Issue 11, point 1: external connectors in the worker. Our protocol fixture connector,
 // registered as a custom definition, runs in the replication child as a source paired with a
 // built-in destination and as a destination paired with a built-in source; its protocol
-// violations, ERROR traces and a cancel each end the attempt with a clear reason.
+// violations, ERROR traces, a cancel, a silence past the heartbeat, a run past its timeout and
+// an allocation past the connection's memory limit each end the attempt with a clear reason.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,9 +10,11 @@ import { freePort, isPidAlive, waitForExit } from '@platform/services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiServer, type ApiServer } from '../api/http-server';
 import { isActiveJobStatus } from '@platform/api-types';
+import { MEMORY_HOG_SCRIPT } from '@platform/connectors/testing';
 import { preinstallConnector } from '../testing/custom-connectors';
 import { FAKE_DESTINATION_ID, FAKE_SOURCE_ID } from '../testing/fake-connectors';
 import { startTestPlatform, type TestPlatform } from '../testing/platform-harness';
+import type { Worker } from './worker';
 
 let platform: TestPlatform;
 let connectorsDir: string;
@@ -19,18 +22,22 @@ let api: ApiServer;
 let apiUrl: string;
 let sourceDefinitionId: string;
 let destinationDefinitionId: string;
+let hogDefinitionId: string;
+let worker: Worker;
 
 beforeAll(async () => {
   connectorsDir = await mkdtemp(join(tmpdir(), 'airlock-connectors-'));
   await preinstallConnector(connectorsDir, 'source-airlocktest', '1.0.0');
   await preinstallConnector(connectorsDir, 'destination-airlocktest', '1.0.0');
+  await preinstallConnector(connectorsDir, 'source-airlockhog', '1.0.0', `exec python3 "${MEMORY_HOG_SCRIPT}" "$@"`);
   platform = await startTestPlatform({ connectorsDir });
-  platform.startWorker({ tmpDir: join(platform.dir, 'tmp'), maxAttempts: 1 });
+  worker = platform.startWorker({ tmpDir: join(platform.dir, 'tmp'), maxAttempts: 1 });
   api = createApiServer(platform.services, { port: await freePort(), validateResponses: true });
   apiUrl = await api.listen();
   const common = { name: 'fixture', dockerImageTag: '1.0.0' };
   sourceDefinitionId = (await ok('source_definitions/create_custom', { sourceDefinition: { ...common, dockerRepository: 'airbyte/source-airlocktest' } })).sourceDefinitionId;
   destinationDefinitionId = (await ok('destination_definitions/create_custom', { destinationDefinition: { ...common, dockerRepository: 'airbyte/destination-airlocktest' } })).destinationDefinitionId;
+  hogDefinitionId = (await ok('source_definitions/create_custom', { sourceDefinition: { ...common, dockerRepository: 'airbyte/source-airlockhog' } })).sourceDefinitionId;
 }, 120_000);
 afterAll(async () => {
   await api?.close();
@@ -45,13 +52,13 @@ async function ok<T = any>(path: string, body: unknown): Promise<T> {
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-async function connection(source: { definitionId: string; config: object }, destination: { definitionId: string; config: object }, stream: { name: string; namespace?: string }) {
+async function connection(source: { definitionId: string; config: object }, destination: { definitionId: string; config: object }, stream: { name: string; namespace?: string }, extra: object = {}) {
   const s = await ok('sources/create', { sourceDefinitionId: source.definitionId, connectionConfiguration: source.config, name: 'src' });
   const d = await ok('destinations/create', { destinationDefinitionId: destination.definitionId, connectionConfiguration: destination.config, name: 'dst' });
   const syncCatalog = {
     streams: [{ stream: { ...stream, jsonSchema: { type: 'object', properties: { id: { type: 'integer' } } }, supportedSyncModes: ['incremental'] }, config: { syncMode: 'incremental', destinationSyncMode: 'append', cursorField: ['id'], selected: true } }],
   };
-  return (await ok('connections/create', { sourceId: s.sourceId, destinationId: d.destinationId, syncCatalog, status: 'active', name: `c ${Math.random()}` })).connectionId as string;
+  return (await ok('connections/create', { sourceId: s.sourceId, destinationId: d.destinationId, syncCatalog, status: 'active', name: `c ${Math.random()}`, ...extra })).connectionId as string;
 }
 
 async function syncToEnd(connectionId: string) {
@@ -139,5 +146,47 @@ describe('external connectors in the worker', () => {
     // SIGKILL, by the adapter or by the replication child's exit hook, reaches the connector once
     // the attempt ends; it may take the kernel a moment to reap it. An orphan would stay for good.
     expect(await waitForExit(pid, 15_000)).toBe(true);
+  });
+});
+
+describe('limits of external connectors in the worker', () => {
+  const directory = () => mkdtemp(join(platform.dir, 'dest-'));
+
+  beforeAll(async () => {
+    // A worker with a short heartbeat and sync timeout (PLATFORM_CONNECTOR_HEARTBEAT_SECONDS, PLATFORM_CONNECTOR_SYNC_TIMEOUT_SECONDS).
+    await worker.stop(5_000);
+    worker = platform.startWorker({ tmpDir: join(platform.dir, 'tmp'), maxAttempts: 1, externalTimeouts: { heartbeatMs: 3_000, timeoutMs: 8_000 } });
+  });
+
+  it('a connector silent past the heartbeat fails the attempt, saying so', async () => {
+    const id = await connection({ definitionId: sourceDefinitionId, config: { api_key: 'k', mode: 'hang', count: 1 } }, { definitionId: FAKE_DESTINATION_ID, config: { directory: await directory() } }, { name: 'items' });
+    const read = await syncToEnd(id);
+    expect(read.job.status).toBe('failed');
+    expect(failureOf(read)).toMatchObject({ failureOrigin: 'source', failureType: 'system_error', externalMessage: 'source-airlocktest produced no output for 3 s (heartbeat) and was stopped' });
+  });
+
+  it('a connector that keeps talking past the sync timeout fails the attempt, saying so', async () => {
+    const id = await connection({ definitionId: sourceDefinitionId, config: { api_key: 'k', mode: 'trickle', count: 1 } }, { definitionId: FAKE_DESTINATION_ID, config: { directory: await directory() } }, { name: 'items' });
+    const read = await syncToEnd(id);
+    expect(read.job.status).toBe('failed');
+    expect(failureOf(read)).toMatchObject({ failureOrigin: 'source', failureType: 'system_error', externalMessage: 'source-airlocktest read did not finish within its timeout of 8 s and was stopped' });
+  });
+
+  it("an allocation past the connection's memory_limit fails the attempt as out of memory, naming the limit; within it the sync succeeds", async () => {
+    const config = { allocate_mib: 400 };
+    const limited = await connection({ definitionId: hogDefinitionId, config }, { definitionId: FAKE_DESTINATION_ID, config: { directory: await directory() } }, { name: 'items' }, { resourceRequirements: { memory_limit: '200Mi' } });
+    const read = await syncToEnd(limited);
+    expect(read.job.status).toBe('failed');
+    expect(failureOf(read)).toMatchObject({
+      failureOrigin: 'source',
+      failureType: 'system_error',
+      externalMessage: "source-airlockhog read ran out of memory: it may use at most 200 MiB (the memory_limit of the connection's resourceRequirements, else of the source role in config/config.yaml); raise that limit",
+    });
+    expect(await logsOf(read)).toContain('MemoryError');
+
+    const out = await directory();
+    const roomy = await connection({ definitionId: hogDefinitionId, config }, { definitionId: FAKE_DESTINATION_ID, config: { directory: out } }, { name: 'items' }, { resourceRequirements: { memory_limit: '1Gi' } });
+    expect((await syncToEnd(roomy)).job.status).toBe('succeeded');
+    expect((await readFile(join(out, '_.items.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l).id)).toEqual([1, 2]);
   });
 });

@@ -73,9 +73,15 @@ async function resumeState(job: Job, attemptNumber: number, streams: ConfiguredA
   return withoutStreams(state, (d, streamState) => overwrite.has(streamKey(d)) && (!supportsRefreshes || isFullRefreshComplete(streamState)));
 }
 
+/** How long the worker lets an external connector's read or write run: silent (heartbeat), and in all (timeout). */
+export interface ExternalConnectorTimeouts {
+  heartbeatMs: number;
+  timeoutMs: number;
+}
+
 type JobActor = ActorRecord & { connector: string; supportsRefreshes: boolean; external?: ConnectorInvocation['external'] };
 
-async function actor(configStore: ConfigStore, kind: ActorKind, id: string): Promise<JobActor> {
+async function actor(configStore: ConfigStore, kind: ActorKind, id: string, timeouts: ExternalConnectorTimeouts | undefined): Promise<JobActor> {
   const record = await configStore.getActor(kind, id, { includeDeleted: true });
   if (!record || record.tombstone) throw configError(`The connection's ${kind} ${id} was deleted`);
   const definition = await findConnectorDefinition(record.definitionId);
@@ -83,19 +89,23 @@ async function actor(configStore: ConfigStore, kind: ActorKind, id: string): Pro
   // A custom definition runs even after it was deleted: its sources and destinations still exist.
   const custom = await configStore.customDefinitions.get(record.definitionId);
   if (!custom || custom.kind !== kind) throw configError(`The ${kind} "${record.name}" uses connector definition ${record.definitionId}, which this platform does not have`);
-  const command = externalCommandOf(custom);
+  const command = { ...externalCommandOf(custom), ...timeouts };
   return { ...record, connector: command.name, supportsRefreshes: false, external: { command, spec: custom.spec } };
 }
 
 const invocation = (a: JobActor): ConnectorInvocation => ({ connector: a.connector, config: a.configuration, ...(a.external ? { external: a.external } : {}) });
 
-export async function loadJobContext(job: Job, stores: { configStore: ConfigStore; jobStore: JobStore }, attemptNumber = 0): Promise<JobContext> {
+export async function loadJobContext(
+  job: Job,
+  stores: { configStore: ConfigStore; jobStore: JobStore; externalTimeouts?: ExternalConnectorTimeouts },
+  attemptNumber = 0,
+): Promise<JobContext> {
   const connection = await stores.configStore.getConnection(job.connectionId);
   if (!connection || connection.status === 'deprecated') throw configError(`Connection ${job.connectionId} was deleted`);
   const isReset = job.configType === 'reset_connection';
   const [source, destination] = await Promise.all([
-    isReset ? undefined : actor(stores.configStore, 'source', connection.sourceId),
-    actor(stores.configStore, 'destination', connection.destinationId),
+    isReset ? undefined : actor(stores.configStore, 'source', connection.sourceId, stores.externalTimeouts),
+    actor(stores.configStore, 'destination', connection.destinationId, stores.externalTimeouts),
   ]);
 
   const selected = connection.syncCatalog.streams.filter((s) => s.config.selected !== false);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_JOBS, workerSettingsFromEnv } from './settings';
+import { DEFAULT_MAX_JOBS, externalTimeoutsFromEnv, workerSettingsFromEnv } from './settings';
 
 const GiB = 2 ** 30;
 
@@ -26,5 +26,17 @@ describe('workerSettingsFromEnv', () => {
     [{ WORKER_MEMORY_BUDGET: 'lots' }, 'WORKER_MEMORY_BUDGET: invalid memory quantity "lots" (expected e.g. 512Mi, 1Gi, 2G)'],
   ])('refuses %j naming the variable', (env, message) => {
     expect(() => workerSettingsFromEnv(env, 16 * GiB)).toThrow(message);
+  });
+});
+
+describe('externalTimeoutsFromEnv', () => {
+  it("gives external connectors Airbyte's 30 min heartbeat and 3-day sync timeout, or the variables' seconds", () => {
+    expect(externalTimeoutsFromEnv({})).toEqual({ heartbeatMs: 30 * 60_000, timeoutMs: 3 * 24 * 3600_000 });
+    expect(externalTimeoutsFromEnv({ PLATFORM_CONNECTOR_HEARTBEAT_SECONDS: '90', PLATFORM_CONNECTOR_SYNC_TIMEOUT_SECONDS: '7200' })).toEqual({ heartbeatMs: 90_000, timeoutMs: 7_200_000 });
+  });
+
+  it('refuses a value that is not a number of seconds, naming the variable', () => {
+    expect(() => externalTimeoutsFromEnv({ PLATFORM_CONNECTOR_HEARTBEAT_SECONDS: '30m' })).toThrow('PLATFORM_CONNECTOR_HEARTBEAT_SECONDS must be a number of seconds above 0 (got "30m")');
+    expect(() => externalTimeoutsFromEnv({ PLATFORM_CONNECTOR_SYNC_TIMEOUT_SECONDS: '0' })).toThrow('PLATFORM_CONNECTOR_SYNC_TIMEOUT_SECONDS must be a number of seconds above 0 (got "0")');
   });
 });

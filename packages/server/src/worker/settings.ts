@@ -3,6 +3,8 @@
 import { totalmem } from 'node:os';
 import { DEFAULT_AUTO_DISABLE_AFTER_FAILURES } from '../services/notifications/notifications';
 import { parseMemoryQuantity } from '../shared/resource-limits';
+import { secondsFromEnv } from '../shared/seconds-setting';
+import type { ExternalConnectorTimeouts } from './job-context';
 
 export interface WorkerSettings {
   /** Jobs this process runs at once. */
@@ -12,6 +14,12 @@ export interface WorkerSettings {
   /** Failed sync jobs in a row that disable a connection (0: never). */
   autoDisableAfterFailures: number;
 }
+
+/** An external connector silent this long is stopped (Airbyte's heartbeat; 30 min). */
+export const DEFAULT_CONNECTOR_HEARTBEAT_SECONDS = 30 * 60;
+/** An external connector's read or write running this long is stopped (Airbyte's SYNC_JOB_MAX_TIMEOUT_DAYS default: 3 days). */
+export const DEFAULT_CONNECTOR_SYNC_TIMEOUT_SECONDS = 3 * 24 * 3600;
+
 
 /** Airbyte OSS runs 5 syncs at once per worker by default (MAX_SYNC_WORKERS). */
 export const DEFAULT_MAX_JOBS = 5;
@@ -40,4 +48,12 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv, machineMemoryBytes
     );
   }
   return { maxJobs, memoryBudgetBytes, autoDisableAfterFailures };
+}
+
+/** PLATFORM_CONNECTOR_HEARTBEAT_SECONDS and PLATFORM_CONNECTOR_SYNC_TIMEOUT_SECONDS: how long an external connector's read or write may stay silent, and run. */
+export function externalTimeoutsFromEnv(env: NodeJS.ProcessEnv): ExternalConnectorTimeouts {
+  return {
+    heartbeatMs: secondsFromEnv(env, 'PLATFORM_CONNECTOR_HEARTBEAT_SECONDS', DEFAULT_CONNECTOR_HEARTBEAT_SECONDS) * 1000,
+    timeoutMs: secondsFromEnv(env, 'PLATFORM_CONNECTOR_SYNC_TIMEOUT_SECONDS', DEFAULT_CONNECTOR_SYNC_TIMEOUT_SECONDS) * 1000,
+  };
 }

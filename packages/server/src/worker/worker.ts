@@ -18,6 +18,7 @@ import { describeDecision, failureSummary } from './attempt-outcome';
 import { AttemptRunner, type AttemptRunnerConfig } from './attempt-runner';
 import { backoffDelayMs, sleep, type BackoffPolicy } from '../shared/backoff';
 import { formatLogLine, type AttemptFailure } from './child-protocol';
+import type { ExternalConnectorTimeouts } from './job-context';
 import { JobSlots } from './job-slots';
 import { QueueWakeup } from './queue-wakeup';
 import { replicationChildMemoryBytes, type ResourceLimits } from '../shared/resource-limits';
@@ -54,6 +55,8 @@ export interface WorkerOptions {
   notificationIntervalMs?: number;
   /** Failed sync jobs in a row that disable a connection (0: never). */
   autoDisableAfterFailures?: number;
+  /** Heartbeat and timeout of external connectors' reads and writes. */
+  externalTimeouts?: ExternalConnectorTimeouts;
 }
 
 /** Retrying the queue itself (the database restarting) backs off from 1 s to 30 s. */
@@ -67,7 +70,7 @@ export class Worker {
   private readonly wakeup = new QueueWakeup();
   private maintenanceTimer?: NodeJS.Timeout;
   private maintenance?: Promise<void>;
-  private readonly options: Required<Omit<WorkerOptions, 'resources' | 'tmpDir' | 'notifications'>>;
+  private readonly options: Required<Omit<WorkerOptions, 'resources' | 'tmpDir' | 'notifications' | 'externalTimeouts'>>;
   private readonly notifications?: NotificationService;
   private notificationTimer?: NodeJS.Timeout;
   private notifying?: Promise<void>;
@@ -110,6 +113,7 @@ export class Worker {
       heartbeatIntervalMs: o.heartbeatIntervalMs,
       staleAfterMs: o.staleAfterMs,
       killGraceMs: o.killGraceMs,
+      externalTimeouts: options.externalTimeouts,
     };
   }
 

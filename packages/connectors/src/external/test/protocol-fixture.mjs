@@ -69,6 +69,11 @@ switch (verb) {
       process.exitCode = 1;
       break;
     }
+    if (config.mode === 'trickle') {
+      // Alive (output every 200 ms, so the heartbeat never fires) but never done.
+      setInterval(() => out({ type: 'LOG', log: { level: 'INFO', message: 'still working' } }), 200);
+      break;
+    }
     if (config.mode === 'hang' || config.mode === 'ignore-sigterm') {
       forever();
       break;

@@ -13,6 +13,7 @@ import { preinstallConnector } from '../../testing/custom-connectors';
 let dir: string;
 let api: TestApi;
 let noInstalls: TestApi;
+const dockerHost = process.env.DOCKER_HOST;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'airlock-custom-definitions-'));
@@ -20,11 +21,15 @@ beforeAll(async () => {
   await preinstallConnector(dir, 'source-airlocktest', '1.1.0');
   await preinstallConnector(dir, 'destination-airlocktest', '0.1.0');
   await preinstallConnector(dir, 'source-notaconnector', '1.0.0', 'echo "hello, I am not a connector"');
+  // No engine where the docker client looks (this machine has none either): Docker images are refused.
+  process.env.DOCKER_HOST = `unix://${join(dir, 'docker.sock')}`;
   [api, noInstalls] = await Promise.all([startTestApi({ connectorsDir: dir }), startTestApi()]);
 }, 60_000);
 afterAll(async () => {
   await Promise.all([api?.close(), noInstalls?.close()]);
   await rm(dir, { recursive: true, force: true });
+  if (dockerHost === undefined) delete process.env.DOCKER_HOST;
+  else process.env.DOCKER_HOST = dockerHost;
 });
 
 const source = (dockerRepository: string, dockerImageTag: string) => ({ sourceDefinition: { name: 'Test source', dockerRepository, dockerImageTag } });
@@ -78,6 +83,17 @@ describe('custom connector definitions', () => {
     const kind = await api.post('source_definitions/create_custom', source('airbyte/destination-airlocktest', '0.1.0'));
     expect(kind.status).toBe(422);
     expect(kind.body.message).toContain('names a destination');
+  });
+
+  it('refuses a Docker image at once where no Docker engine answers, naming the fix', async () => {
+    const res = await api.post('source_definitions/create_custom', source('mycompany/source-x', '1.0.0'));
+    expect(res.status).toBe(422);
+    const message = `mycompany/source-x:1.0.0 is a Docker image (not airbyte/source-<name>, which the platform installs from PyPI), and no Docker engine answers (Cannot connect to the Docker daemon at unix://${join(dir, 'docker.sock')}. Is the docker daemon running?): start Docker or point DOCKER_HOST at an engine, or register the connector's PyPI package as airbyte/source-<name> with its PyPI version`;
+    expect(res.body.message).toBe(message);
+    expect(res.body.details).toEqual([{ path: 'sourceDefinition.dockerRepository', message }]);
+    const tag = await api.post('destination_definitions/create_custom', { destinationDefinition: { name: 'd', dockerRepository: 'ghcr.io/acme/destination-y', dockerImageTag: 'not a tag' } });
+    expect(tag.status).toBe(422);
+    expect(tag.body.message).toBe('destinationDefinition.dockerImageTag must be an image tag such as 1.0.0');
   });
 
   it('refuses a program that does not answer spec, saying what it printed', async () => {
