@@ -25,7 +25,9 @@ const inputsFileOf = (bundle: string) => bundle.replace(/\.mjs$/, '.inputs.json'
 export async function buildReplicationBundle(outFile = REPLICATION_BUNDLE): Promise<void> {
   // A devDependency, loaded only to build: the worker itself never needs it.
   const { build } = await import('esbuild');
+  // Written aside and renamed into place: another process may build or read them meanwhile.
   const partial = `${outFile}.${process.pid}.tmp`;
+  const partialInputs = `${inputsFileOf(outFile)}.${process.pid}.tmp`;
   try {
     const result = await build({
       entryPoints: [REPLICATION_MAIN_TS],
@@ -42,10 +44,11 @@ export async function buildReplicationBundle(outFile = REPLICATION_BUNDLE): Prom
     });
     const cwd = process.cwd();
     const inputs = Object.keys(result.metafile.inputs).map((input) => resolve(cwd, input));
-    await writeFile(inputsFileOf(outFile), JSON.stringify(inputs));
+    await writeFile(partialInputs, JSON.stringify(inputs));
+    await rename(partialInputs, inputsFileOf(outFile));
     await rename(partial, outFile);
   } finally {
-    await rm(partial, { force: true });
+    await Promise.all([rm(partial, { force: true }), rm(partialInputs, { force: true })]);
   }
 }
 
@@ -58,7 +61,13 @@ function bundleUnusable(bundle: string, env: NodeJS.ProcessEnv): string | undefi
   const inputsFile = inputsFileOf(bundle);
   if (!existsSync(bundle) || !existsSync(inputsFile)) return `no build at ${bundle} (pnpm --filter @platform/server build-child)`;
   const builtAt = statSync(bundle).mtimeMs;
-  for (const input of JSON.parse(readFileSync(inputsFile, 'utf8')) as string[]) {
+  let inputs: string[];
+  try {
+    inputs = JSON.parse(readFileSync(inputsFile, 'utf8')) as string[];
+  } catch (err) {
+    return `${inputsFile} is unreadable: ${(err as Error).message}`;
+  }
+  for (const input of inputs) {
     const changed = statSync(input, { throwIfNoEntry: false });
     if (!changed || changed.mtimeMs > builtAt) return `${input} changed since the build (pnpm --filter @platform/server build-child)`;
   }
