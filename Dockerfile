@@ -29,6 +29,8 @@ COPY pnpm-lock.yaml pnpm-workspace.yaml ./
 RUN pnpm fetch
 COPY . .
 RUN pnpm install --frozen-lockfile --offline
+# The replication child precompiled (packages/server/dist): each sync attempt starts it without tsx.
+RUN pnpm --filter @platform/server build-child
 
 FROM base AS platform
 COPY --from=httpfs /opt/httpfs.duckdb_extension /opt/duckdb/httpfs.duckdb_extension

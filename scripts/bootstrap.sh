@@ -32,3 +32,5 @@ fi
 
 pnpm install --frozen-lockfile
 pnpm --filter @platform/webapp build
+# The replication child, precompiled: each sync attempt starts it without transpiling TypeScript.
+pnpm --filter @platform/server build-child

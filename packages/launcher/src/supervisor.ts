@@ -5,8 +5,9 @@
 // does on a running platform). Progress goes to the CLI over IPC while it listens.
 //
 // Run as: node --import tsx supervisor.ts '<SupervisorOptions as JSON>'
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { appendFileSync, createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { ensureReplicationBundle } from '@platform/server/replication-bundle';
 import { PostgresService, SeaweedService, startNodeService, type WaitStrategy } from '@platform/services';
 import { loadPlatformConfig, loadResourceLimits, parseMemoryMiB, type ConfigOverrides, type ConfiguredResources, type PlatformConfig } from './config';
 import { apiClientUrl, apiCredentials, apiServerEnv } from './api-access';
@@ -255,8 +256,22 @@ function startServer(context: ServiceContext): Promise<ServiceInstance> {
   });
 }
 
-function startWorker(context: ServiceContext): Promise<ServiceInstance> {
+/**
+ * The replication child's precompiled bundle, built when missing or stale (a checkout never
+ * bootstrapped, sources changed since). Without it the worker still runs the child, from
+ * TypeScript, and logs why; a failed build is written to the worker's log.
+ */
+async function buildReplicationChild(paths: StatePaths): Promise<void> {
+  try {
+    await ensureReplicationBundle();
+  } catch (err) {
+    appendFileSync(logFile(paths, 'worker'), `building the replication child failed (pnpm --filter @platform/server build-child): ${(err as Error).message}\n`);
+  }
+}
+
+async function startWorker(context: ServiceContext): Promise<ServiceInstance> {
   const { resources, paths } = context;
+  await buildReplicationChild(paths);
   return startEntry({
     name: 'worker',
     entry: WORKER_ENTRY,

@@ -15,6 +15,8 @@ export interface NodeEntryOptions {
   name: string;
   /** Absolute path (or file: URL) of the .ts entry, e.g. from import.meta.resolve('@platform/server/main-worker'). */
   entry: string;
+  /** The entry is plain JavaScript (a precompiled build): Node runs it without the tsx loader. */
+  precompiled?: boolean;
   /** The whole environment of the process. */
   env: NodeJS.ProcessEnv;
   /** Node flags, e.g. a heap limit (--max-old-space-size). */
@@ -58,7 +60,7 @@ export function spawnNodeEntry(options: NodeEntryOptions & { output: 'pipe' }): 
 export function spawnNodeEntry(options: NodeEntryOptions): NodeEntryProcess;
 export function spawnNodeEntry(options: NodeEntryOptions): NodeEntryProcess {
   const entry = options.entry.startsWith('file:') ? fileURLToPath(options.entry) : options.entry;
-  const args = [...(options.nodeFlags ?? []), '--import', TSX_LOADER, entry];
+  const args = [...(options.nodeFlags ?? []), ...(options.precompiled ? [] : ['--import', TSX_LOADER]), entry];
   const logFile = options.output === 'pipe' ? undefined : options.output.logFile;
   const logFrom = logFile && existsSync(logFile) ? statSync(logFile).size : 0;
   const detached = options.processGroup ?? false;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parquetSelect, type InputColumn } from './columns';
 
-const namesOf = (columns: InputColumn[]) => parquetSelect(columns, { text: (i) => `t.c${i}`, emittedAt: 'now()' }, 't').names;
+const namesOf = (columns: InputColumn[]) => parquetSelect(columns, { text: (i) => `t.c${i}`, emittedAt: 'now()', idPrefix: '00000000-0000-8000-' }, 't').names;
 const objectWithoutProperties = { type: ['null', 'object'] };
 
 describe('parquetSelect', () => {

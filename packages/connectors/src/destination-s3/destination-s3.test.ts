@@ -256,6 +256,58 @@ describe('destination-s3 Parquet', () => {
   });
 });
 
+describe('destination-s3 Parquet _airbyte_ab_id', () => {
+  const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+  const other = () => configuredStream('other', { id: { type: 'integer' } });
+  /** A CSV chunk of `customers` with only its `id` column, from `from` on. */
+  async function idChunk(from: number, rows: number) {
+    const chunk = await csvBatch(work, customers(), ['id', ...Array.from({ length: rows }, (_, i) => String(from + i))].join('\n'), rows);
+    chunk.columns = chunk.columns.slice(0, 1);
+    return chunk;
+  }
+
+  /** One sync of the same data: two CSV chunks of `customers`, records of `other`, and a stream without properties. */
+  async function syncIds(prefix: string): Promise<string[]> {
+    const config = lakeConfig(lake, { s3_bucket_path: prefix });
+    const bare = configuredStream('bare', {});
+    const records = Array.from({ length: 50 }, (_, i) => ({ id: i }));
+    const input = inputOf(
+      await idChunk(0, 500),
+      await idChunk(500, 500),
+      { type: 'RECORD_BATCH', stream: 'other', namespace: 'public', emittedAt: 1, records },
+      { type: 'RECORD_BATCH', stream: 'bare', namespace: 'public', emittedAt: 1, records },
+    );
+    const { thrown } = await runWrite(destinationS3, config, catalogOf(customers(), other(), bare), input);
+    expect(thrown).toBeUndefined();
+    const keys = await listKeys(lake, `${prefix}/`);
+    expect(keys).toHaveLength(4);
+    const rows = await queryParquet(lake, keys, 'SELECT _airbyte_ab_id AS id, TRY_CAST(_airbyte_ab_id AS UUID)::VARCHAR AS parsed FROM lake');
+    expect(rows).toHaveLength(1100);
+    for (const row of rows) expect(row.parsed).toBe(row.id);
+    return rows.map((r) => r.id as string);
+  }
+
+  it('is a canonical UUID string, unique within a sync and across syncs of the same data', async () => {
+    const first = await syncIds('ids-first');
+    const second = await syncIds('ids-second');
+    for (const id of [...first, ...second]) expect(id).toMatch(CANONICAL_UUID);
+    expect(new Set(first).size).toBe(first.length);
+    expect(new Set([...first, ...second]).size).toBe(first.length + second.length);
+  });
+
+  it('compresses: under 2 bytes a row in ZSTD Parquet, where random ids take over 13', async () => {
+    const rows = 60_000;
+    const config = lakeConfig(lake, { s3_bucket_path: 'ids-size' });
+    const { thrown } = await runWrite(destinationS3, config, catalogOf(customers()), inputOf(await idChunk(0, rows)));
+    expect(thrown).toBeUndefined();
+    const keys = await listKeys(lake, 'ids-size/');
+    const [size] = await queryParquet(lake, keys, `SELECT sum(total_compressed_size)::BIGINT AS bytes FROM lake_meta WHERE path_in_schema = '_airbyte_ab_id'`);
+    expect(Number(size.bytes) / rows).toBeLessThan(2);
+    const [ids] = await queryParquet(lake, keys, 'SELECT count(DISTINCT _airbyte_ab_id) AS n FROM lake');
+    expect(ids).toEqual({ n: String(rows) });
+  });
+});
+
 describe('destination-s3 Parquet keeps values its columns cannot hold', () => {
   const ODD_SCHEMA: Record<string, JsonSchema> = {
     id: { type: 'integer' },

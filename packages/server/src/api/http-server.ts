@@ -18,7 +18,7 @@ import { DEFAULT_MAX_JSON_DEPTH } from './json-guards';
 import { loadOpenApi, type OpenApiDocument, type Operation } from './openapi';
 import { createPublicApi } from './public/public-api';
 import { DEFAULT_MAX_BODY_BYTES, readRequestBody } from './request-body';
-import { HttpResponse, type RouteHandler, type RouteModule } from './route';
+import { HttpResponse, JsonBytes, type RouteHandler, type RouteModule } from './route';
 import * as routeModules from './routes/index';
 
 const API_PREFIX = '/api';
@@ -102,6 +102,11 @@ export function createApiServer(services: PlatformServices, options: ApiServerOp
       res.writeHead(status).end();
       return;
     }
+    if (body instanceof JsonBytes) {
+      res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': body.bytes.length });
+      res.end(body.bytes);
+      return;
+    }
     const payload = contentType === 'application/json' ? JSON.stringify(body) : String(body);
     res.writeHead(status, { 'Content-Type': `${contentType}; charset=utf-8`, 'Content-Length': Buffer.byteLength(payload) });
     res.end(payload);
@@ -166,7 +171,7 @@ export function createApiServer(services: PlatformServices, options: ApiServerOp
     const result = await handler(body, { services, log: requestLog });
     const response = result instanceof HttpResponse ? result : new HttpResponse(result === undefined ? 204 : 200, result);
     const validateResponse = options.validateResponses && response.status === 200 ? operation.responseValidator() : undefined;
-    if (validateResponse && !validateResponse(response.body)) {
+    if (validateResponse && !validateResponse(response.body instanceof JsonBytes ? JSON.parse(response.body.bytes.toString('utf8')) : response.body)) {
       throw new Error(`Response of ${operation.operationId} does not match openapi.yaml: ${JSON.stringify(schemaErrorsToDetails(validateResponse.errors))}`);
     }
     send(res, response.status, response.body, response.contentType);

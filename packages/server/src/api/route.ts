@@ -25,3 +25,8 @@ export class HttpResponse {
     readonly contentType = 'application/json',
   ) {}
 }
+
+/** A 200 JSON body serialized ahead (a cached response): sent as these bytes. */
+export class JsonBytes {
+  constructor(readonly bytes: Buffer) {}
+}

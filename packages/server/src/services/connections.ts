@@ -46,6 +46,17 @@ export class ConnectionService {
     return this.store.listConnections(workspace.workspaceId);
   }
 
+  /** The resolved workspace and the connections version (ConfigStore.connectionsVersion), for a cached list. */
+  async listVersion(workspaceId?: string): Promise<{ workspaceId: string; version: string }> {
+    const workspace = await this.workspaces.resolve(workspaceId);
+    return { workspaceId: workspace.workspaceId, version: await this.store.connectionsVersion() };
+  }
+
+  /** The connections of a resolved workspace and the version they are at. */
+  listVersioned(workspaceId: string): Promise<{ version: string; connections: ConnectionRecord[] }> {
+    return this.store.listConnectionsVersioned(workspaceId);
+  }
+
   /** The workspace's connections with their ends and latest sync job, for the web UI's list. */
   async listItems(workspaceId?: string): Promise<ConnectionListItem[]> {
     const workspace = await this.workspaces.resolve(workspaceId);

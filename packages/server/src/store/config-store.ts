@@ -405,11 +405,25 @@ export class ConfigStore {
 
   /** The workspace's connections, deleted (deprecated) ones left out. */
   async listConnections(workspaceId: string): Promise<ConnectionRecord[]> {
+    return (await this.listConnectionsVersioned(workspaceId)).connections;
+  }
+
+  /** Counts every write to connections (migration 006): the same version, the same connections. */
+  async connectionsVersion(): Promise<string> {
+    const { rows } = await this.pool.query('SELECT version::text AS version FROM connections_version');
+    return rows[0].version;
+  }
+
+  /** listConnections and the connections version they are at, read in one snapshot (one statement). */
+  async listConnectionsVersioned(workspaceId: string): Promise<{ version: string; connections: ConnectionRecord[] }> {
     const { rows } = await this.pool.query(
-      `SELECT * FROM connections WHERE workspace_id = $1 AND status <> 'deprecated' ORDER BY created_at, name`,
+      `SELECT v.version::text AS connections_version, c.*
+         FROM connections_version v
+         LEFT JOIN LATERAL (SELECT * FROM connections WHERE workspace_id = $1 AND status <> 'deprecated') c ON true
+        ORDER BY c.created_at, c.name`,
       [workspaceId],
     );
-    return rows.map(toConnection);
+    return { version: rows[0].connections_version, connections: rows.filter((r) => r.connection_id !== null).map(toConnection) };
   }
 
   /**

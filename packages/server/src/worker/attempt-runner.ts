@@ -124,6 +124,7 @@ export class AttemptRunner {
   private async replicate(input: ReplicationInput, limits: ChildLimits, limitsFromConnection: boolean, tmpDir: string): Promise<Ending> {
     const proc = startReplication(input, limits.execArgv, tmpDir);
     this.process = proc;
+    if (!proc.entry.precompiled) this.cfg.log.info(`replication child runs from TypeScript through tsx: ${proc.entry.reason}`, { attemptId: this.attempt.id });
     const stderrTail: string[] = [];
     const stderrDone = (async () => {
       for await (const line of readLines(proc.stderr)) {

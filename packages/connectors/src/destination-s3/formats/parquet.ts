@@ -12,6 +12,7 @@ import { systemError } from '../../framework/errors';
 import { withoutRowContent } from '../../framework/row-content';
 import type { ParquetSettings } from '../config';
 import { copyTextType, parquetSelect, sqlString, type InputColumn } from '../columns';
+import { ROW_ORDINAL_SQL, ensureRowIdSequence, rowIdPrefix, rowIdSql } from '../row-ids';
 
 export type StagedFile =
   /**
@@ -60,7 +61,7 @@ function csvSelect(staged: Extract<StagedFile, { kind: 'csv' }>, bufferBytes: nu
   // allow_quoted_nulls=false keeps '' (quoted) apart from NULL (unquoted empty).
   const from = `read_csv(${sqlString(staged.path)}, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false,
     buffer_size = ${bufferBytes}, max_line_size = ${bufferBytes}${bufferBytes > CSV_BUFFER_BYTES[0] ? ', parallel = false' : ''}, columns = {${types}}) AS t`;
-  return parquetSelect(staged.columns, { text, typed, emittedAt: `epoch_ms(${Math.trunc(staged.emittedAt)}::BIGINT)::TIMESTAMPTZ` }, from, tolerant).sql;
+  return parquetSelect(staged.columns, { text, typed, emittedAt: `epoch_ms(${Math.trunc(staged.emittedAt)}::BIGINT)::TIMESTAMPTZ`, idPrefix: rowIdPrefix() }, from, tolerant).sql;
 }
 
 /** DuckDB's JSON reader refuses objects above maximum_object_size (16 MB by default). */
@@ -71,8 +72,11 @@ function ndjsonSelect(staged: Extract<StagedFile, { kind: 'ndjson' }>, tolerant:
     columns = {'e': 'BIGINT', 'v': 'VARCHAR[]', 'x': 'VARCHAR'}) AS t`;
   const emittedAt = 'epoch_ms(t.e)::TIMESTAMPTZ';
   // A stream without declared properties: each record as one JSON column.
-  if (staged.columns.length === 0) return `SELECT uuidv7()::VARCHAR AS _airbyte_ab_id, ${emittedAt} AS _airbyte_emitted_at, t.x AS _airbyte_data FROM ${from}`;
-  return parquetSelect(staged.columns, { text: (i) => `t.v[${i + 1}]`, emittedAt, undeclared: 't.x' }, from, tolerant).sql;
+  if (staged.columns.length === 0) {
+    const values = `SELECT ${ROW_ORDINAL_SQL} AS o, ${emittedAt} AS e, t.x FROM ${from}`;
+    return `SELECT ${rowIdSql(rowIdPrefix(), 's.o')} AS _airbyte_ab_id, s.e AS _airbyte_emitted_at, s.x AS _airbyte_data FROM (${values}) AS s`;
+  }
+  return parquetSelect(staged.columns, { text: (i) => `t.v[${i + 1}]`, emittedAt, undeclared: 't.x', idPrefix: rowIdPrefix() }, from, tolerant).sql;
 }
 
 const ROW_GROUP_MAX_ROWS = 61_440;
@@ -96,6 +100,7 @@ const partIndex = (file: string) => Number(/(\d+)\.parquet$/.exec(file)?.[1] ?? 
 
 /** Writes the rows of `select` to `outDir`; returns the files, none when it had no rows. */
 async function copyToParquet(db: DuckDBConnection, select: string, settings: ParquetSettings, outDir: string, maxFileBytes: number): Promise<string[]> {
+  await ensureRowIdSequence(db);
   const result = await db.runAndReadAll(`COPY (${select}) TO ${sqlString(outDir)} (${copyOptions(settings, maxFileBytes)})`);
   if (Number(result.getRowObjectsJS()[0]?.Count ?? 0) === 0) {
     // DuckDB still writes an empty data_0.parquet; an empty chunk is no file at all.

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestApi, type TestApi } from '../../testing/api-harness';
 import { FAKE_DESTINATION_ID, FAKE_SOURCE_ID, S3_CONFIG, S3_DESTINATION_DEFINITION_ID, useTestConnectors } from '../../testing/fake-connectors';
 
@@ -214,6 +214,30 @@ describe('connections', () => {
     expect((await api.post('connections/get', { connectionId: created.connectionId })).body.status).toBe('deprecated');
     const update = await api.post('connections/update', { connectionId: created.connectionId, name: 'x' });
     expect(update.status).toBe(422);
+  });
+
+  it('lists from one serialization until a connection changes, whoever writes it, each as connections/get reads it', async () => {
+    const listText = async (body: unknown = {}) => (await fetch(`${api.url}/api/v1/connections/list`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })).text();
+    const created = (await api.post('connections/create', { sourceId, destinationId: s3Id, name: 'cached' })).body;
+    const reads = vi.spyOn(api.configStore, 'listConnectionsVersioned');
+    try {
+      const first = await listText();
+      expect(await listText()).toBe(first);
+      expect(await listText({ workspaceId: created.workspaceId })).toBe(first);
+      expect(reads).toHaveBeenCalledTimes(1);
+      // A write outside this server's services (the worker disabling a connection, in SQL).
+      await api.pool.query(`UPDATE connections SET status = 'inactive' WHERE connection_id = $1`, [created.connectionId]);
+      const after = JSON.parse(await listText());
+      expect(reads).toHaveBeenCalledTimes(2);
+      expect(after.connections.find((c: any) => c.connectionId === created.connectionId).status).toBe('inactive');
+      for (const c of after.connections) expect(c).toEqual((await api.post('connections/get', { connectionId: c.connectionId })).body);
+      expect(after.connections.map((c: any) => c.connectionId)).toEqual(JSON.parse(first).connections.map((c: any) => c.connectionId));
+      // Another workspace has a list of its own.
+      const other = (await api.post('workspaces/create', { name: 'Other team' })).body;
+      expect(await listText({ workspaceId: other.workspaceId })).toBe('{"connections":[]}');
+    } finally {
+      reads.mockRestore();
+    }
   });
 
   it('deprecates the connections of a deleted destination', async () => {

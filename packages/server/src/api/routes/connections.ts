@@ -1,3 +1,4 @@
+import { connectionListJson } from '../connection-list-cache';
 import { toConnectionRead } from '../presenters/connections';
 import type { ApiSchemas } from '../../schemas/api-schemas';
 import type { RouteModule } from '../route';
@@ -9,8 +10,9 @@ export const connectionRoutes: RouteModule = {
   async 'connections/update'(body: ApiSchemas['ConnectionUpdate'], { services }) {
     return toConnectionRead(await services.connections.update(body));
   },
-  async 'connections/list'(body: ApiSchemas['OptionalWorkspaceIdRequestBody'], { services }): Promise<ApiSchemas['ConnectionReadList']> {
-    return { connections: (await services.connections.list(body.workspaceId)).map(toConnectionRead) };
+  async 'connections/list'(body: ApiSchemas['OptionalWorkspaceIdRequestBody'], { services }) {
+    // The same bytes as { connections: ConnectionRead[] }, serialized once per change.
+    return connectionListJson(services, body.workspaceId);
   },
   async 'connections/get'(body: ApiSchemas['ConnectionIdRequestBody'], { services }) {
     return toConnectionRead(await services.connections.get(body.connectionId));
