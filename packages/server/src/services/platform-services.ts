@@ -10,6 +10,7 @@ import type { DependencyChecks } from './dependency-checks';
 import type { JobService } from './jobs';
 import type { MetricsService } from './metrics';
 import type { NotificationService } from './notifications/notifications';
+import type { SchemaChangeService } from './schema-changes';
 import type { WorkspaceService } from './workspaces';
 
 export interface PlatformServices {
@@ -19,6 +20,8 @@ export interface PlatformServices {
   workspaces: WorkspaceService;
   actors: ActorService;
   connections: ConnectionService;
+  /** Catalog diffs against a connection's saved catalog, and what its sync does about them. */
+  schemaChanges: SchemaChangeService;
   jobs: JobService;
   /** Client credentials and bearer tokens of the public API (/api/public/v1). */
   applications: ApplicationService;

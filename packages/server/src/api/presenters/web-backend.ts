@@ -29,7 +29,7 @@ export function toConnectionListItem(c: ConnectionListItem, definitions: Connect
     ...(scheduleData ? { scheduleData } : {}),
     ...(c.latestJob ? { latestSyncJobCreatedAt: epochSeconds(c.latestJob.createdAt), latestSyncJobStatus: c.latestJob.status } : {}),
     isSyncing: c.latestJob !== null && isActiveJobStatus(c.latestJob.status),
-    schemaChange: 'no_change',
+    schemaChange: c.schemaChange,
   };
 }
 
@@ -53,7 +53,7 @@ export function toWebBackendConnectionRead(
     ...(connection.sourceCatalogId ? { catalogId: connection.sourceCatalogId } : {}),
     ...(latestJob ? { latestSyncJobCreatedAt: epochSeconds(latestJob.job.createdAt), latestSyncJobStatus: latestJob.job.status } : {}),
     isSyncing: latestJob !== undefined && isActiveJobStatus(latestJob.job.status),
-    schemaChange: 'no_change',
+    schemaChange: connection.schemaChange,
   };
 }
 
