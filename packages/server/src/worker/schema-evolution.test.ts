@@ -3,19 +3,39 @@
 // another, and the worker applying the connection's nonBreakingChangesPreference at the start of
 // each sync. After every change the destination is compared with the source row by row.
 import { findDefinition } from '@platform/connectors';
+import { freePort } from '@platform/services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toConnectionRead } from '../api/presenters/connections';
+import { createApiServer, type ApiServer } from '../api/http-server';
 import type { ApiSchemas } from '../schemas/api-schemas';
 import { POSTGRES_SOURCE_DEFINITION_ID } from '../testing/fake-connectors';
 import { startTestPlatform, type SourceDatabase, type TestPlatform } from '../testing/platform-harness';
+import { startTestLake, type TestLake } from '../testing/test-lake';
 
 let platform: TestPlatform;
+let lake: TestLake;
+let api: ApiServer;
+let apiUrl: string;
 
 beforeAll(async () => {
   platform = await startTestPlatform();
+  lake = await startTestLake(platform.dir);
   platform.startWorker({ schemaCheck: platform.services.schemaChanges });
+  // Answers are checked against openapi.yaml: the new shapes must be what the document says.
+  api = createApiServer(platform.services, { port: await freePort(), validateResponses: true });
+  apiUrl = await api.listen();
 }, 120_000);
-afterAll(() => platform?.stop());
+afterAll(async () => {
+  await api?.close();
+  await lake?.stop();
+  await platform?.stop();
+});
+
+async function post(path: string, body: unknown): Promise<any> {
+  const res = await fetch(`${apiUrl}/api/v1/${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const answer = await res.json();
+  expect(res.status, JSON.stringify(answer)).toBe(200);
+  return answer;
+}
 
 interface Scenario {
   connectionId: string;
@@ -63,7 +83,7 @@ async function expectSucceeded(result: ReturnType<typeof sync>) {
   expect(job.status, log).toBe('succeeded');
 }
 
-const connectionRead = async (s: Scenario) => toConnectionRead(await platform.services.connections.get(s.connectionId));
+const connectionRead = (s: { connectionId: string }): Promise<ApiSchemas['ConnectionRead']> => post('connections/get', { connectionId: s.connectionId });
 
 /** The source table's rows in the destination's shape (timestamps as epoch text), ordered by id. */
 function sourceRows(s: Scenario, columns: string[]) {
@@ -163,7 +183,7 @@ describe('ignore', () => {
     expect(await columnType(s, 'phone')).toBeUndefined();
     expect(await finalRows(s, ['id', 'name', 'score', 'updated_at'])).toEqual(await sourceRows(s, ['id', 'name', 'score', 'updated_at']));
 
-    const discovery = await platform.services.schemaChanges.discover(read.sourceId, s.connectionId);
+    const discovery = await post('sources/discover_schema', { sourceId: read.sourceId, connectionId: s.connectionId });
     expect(discovery).toMatchObject({
       catalogId: expect.any(String),
       breakingChange: false,
@@ -181,7 +201,7 @@ describe('ignore', () => {
 
     // The primary key column gone does not break an append stream; the cursor gone does, even under "ignore".
     await s.source.sql('ALTER TABLE customers DROP COLUMN updated_at');
-    const breaking = await platform.services.schemaChanges.discover(read.sourceId, s.connectionId);
+    const breaking = await post('sources/discover_schema', { sourceId: read.sourceId, connectionId: s.connectionId });
     expect(breaking).toMatchObject({ breakingChange: true, connectionStatus: 'inactive' });
     expect(await connectionRead(s)).toMatchObject({ status: 'inactive', schemaChange: 'breaking', breakingChange: true, statusReason: expect.stringContaining('updated_at') });
   }, 300_000);
@@ -193,7 +213,13 @@ describe('ignore', () => {
       destination: { definitionId: findDefinition('destination-postgres')!.id, config: { ...s.destination.config, ssl_mode: { mode: 'disable' } } },
       streams: [{ ...CUSTOMERS, syncMode: 'full_refresh', destinationSyncMode: 'append' }],
     });
-    await expect(platform.services.schemaChanges.discover(otherSource.sourceId, s.connectionId)).rejects.toThrow(/connectionId/);
+    const res = await fetch(`${apiUrl}/api/v1/sources/discover_schema`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ sourceId: otherSource.sourceId, connectionId: s.connectionId }),
+    });
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as { message: string }).message).toMatch(/connectionId/);
   }, 120_000);
 });
 
@@ -233,5 +259,36 @@ describe('propagate_fully', () => {
     expect((await connectionRead(s)).syncCatalog.streams.map((e) => e.stream.name)).toEqual(['customers']);
     // What was synced of the gone stream stays in the destination.
     expect(await s.destination.query('SELECT count(*)::int AS n FROM invoices')).toEqual([{ n: 2 }]);
+  }, 300_000);
+});
+
+describe('destination-s3 (Parquet), propagate_columns', () => {
+  it('writes new files with the new column; the lake reads old and new files together by column name', async () => {
+    const source = await platform.createSourceDatabase();
+    await source.sql(`CREATE TABLE customers (id bigint PRIMARY KEY, name text NOT NULL, score integer, updated_at timestamptz NOT NULL);
+      INSERT INTO customers VALUES (1, 'Ada', 10, '2024-01-01T00:00:00Z'), (2, 'Grace', NULL, '2024-01-02T00:00:00Z')`);
+    const created = await platform.createConnection({
+      source: { definitionId: POSTGRES_SOURCE_DEFINITION_ID, config: source.sourceConfig },
+      destination: { definitionId: findDefinition('destination-s3')!.id, config: lake.destinationConfig('evolving') },
+      streams: [{ ...CUSTOMERS, syncMode: 'incremental', destinationSyncMode: 'append', cursorField: ['updated_at'] }],
+    });
+    expect((await platform.services.actors.discover(created.sourceId)).catalogId).toBeDefined();
+    await platform.services.connections.update({
+      connectionId: created.connectionId,
+      syncCatalog: { streams: [{ stream: CUSTOMERS, config: { ...incrementalAppend, cursorField: ['updated_at'], primaryKey: [['id']] } }] },
+      nonBreakingChangesPreference: 'propagate_columns',
+    });
+    const s = { connectionId: created.connectionId, source, destination: source };
+    await expectSucceeded(sync(s));
+    const path = 'evolving/public/customers';
+    const filesBefore = await lake.objectCount(path);
+
+    await source.sql(`ALTER TABLE customers ADD COLUMN phone text; INSERT INTO customers VALUES (3, 'Linus', 30, '2024-02-01T00:00:00Z', '+1 555 0100')`);
+    const added = await sync(s);
+    expect(added.job.status, added.log).toBe('succeeded');
+    expect(added.log).toContain('schema change: public.customers: field phone added');
+    expect(await lake.objectCount(path)).toBeGreaterThan(filesBefore);
+    const rows = await lake.query(path, 'SELECT id::VARCHAR AS id, name, score::VARCHAR AS score, phone FROM lake ORDER BY id');
+    expect(rows).toEqual(await source.query('SELECT id::text AS id, name, score::text AS score, phone FROM customers ORDER BY id'));
   }, 300_000);
 });
