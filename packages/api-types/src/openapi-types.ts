@@ -1567,7 +1567,7 @@ export interface components {
             sourceId: components["schemas"]["SourceId"];
             /**
              * Format: uuid
-             * @description Accepted for compatibility; unused.
+             * @description With it, the answer carries `catalogDiff` (the discovered catalog against this connection's saved one) and `breakingChange`; the connection records the change (`schemaChange`) and a breaking change, or any change under `nonBreakingChangesPreference: disable`, disables it.
              */
             connectionId?: string;
             /** @description Accepted for compatibility; discovery always runs the connector. */
@@ -1579,7 +1579,66 @@ export interface components {
             jobInfo: components["schemas"]["SynchronousJobRead"];
             /** Format: uuid */
             catalogId?: string;
+            catalogDiff?: components["schemas"]["CatalogDiff"];
+            /** @description A selected stream lost a field its primary key or cursor uses. */
+            breakingChange?: boolean;
+            connectionStatus?: components["schemas"]["ConnectionStatus"];
         };
+        /** @description Describes the difference between two Airbyte catalogs. */
+        CatalogDiff: {
+            /** @description list of stream transformations. order does not matter. */
+            transforms: components["schemas"]["StreamTransform"][];
+        };
+        StreamTransform: {
+            /** @enum {string} */
+            transformType: "add_stream" | "remove_stream" | "update_stream";
+            streamDescriptor: components["schemas"]["StreamDescriptor"];
+            updateStream?: components["schemas"]["StreamTransformUpdateStream"];
+        };
+        StreamTransformUpdateStream: {
+            fieldTransforms: components["schemas"]["FieldTransform"][];
+            streamAttributeTransforms: components["schemas"]["StreamAttributeTransform"][];
+        };
+        /** @description Describes the difference between two Streams. */
+        FieldTransform: {
+            /** @enum {string} */
+            transformType: "add_field" | "remove_field" | "update_field_schema";
+            fieldName: string[];
+            breaking: boolean;
+            addField?: components["schemas"]["FieldAdd"];
+            removeField?: components["schemas"]["FieldRemove"];
+            updateFieldSchema?: components["schemas"]["FieldSchemaUpdate"];
+        };
+        FieldAdd: {
+            schema?: {
+                [key: string]: unknown;
+            };
+        };
+        FieldRemove: {
+            schema?: {
+                [key: string]: unknown;
+            };
+        };
+        FieldSchemaUpdate: {
+            oldSchema: {
+                [key: string]: unknown;
+            };
+            newSchema: {
+                [key: string]: unknown;
+            };
+        };
+        StreamAttributeTransform: {
+            /** @enum {string} */
+            transformType: "update_primary_key";
+            breaking: boolean;
+            updatePrimaryKey?: components["schemas"]["StreamAttributePrimaryKeyUpdate"];
+        };
+        StreamAttributePrimaryKeyUpdate: {
+            oldPrimaryKey?: string[][];
+            newPrimaryKey?: string[][];
+        };
+        /** @enum {string} */
+        SchemaChange: "no_change" | "non_breaking" | "breaking";
         /** Format: uuid */
         DestinationId: string;
         DestinationIdRequestBody: {
@@ -1779,7 +1838,11 @@ export interface components {
             /** Format: uuid */
             sourceCatalogId?: string | null;
             geography?: components["schemas"]["Geography"];
+            /** @description The source's schema lost a field a selected stream's primary key or cursor uses. */
             breakingChange: boolean;
+            schemaChange?: components["schemas"]["SchemaChange"];
+            /** @description Why the platform disabled the connection (a schema change) */
+            statusReason?: string;
             notifySchemaChanges?: boolean;
             nonBreakingChangesPreference?: components["schemas"]["NonBreakingChangesPreference"];
             /**
@@ -2056,8 +2119,7 @@ export interface components {
             latestSyncJobStatus?: components["schemas"]["JobStatus"];
             /** @description A sync or reset job is pending or running. */
             isSyncing: boolean;
-            /** @enum {string} */
-            schemaChange: "no_change" | "non_breaking" | "breaking";
+            schemaChange: components["schemas"]["SchemaChange"];
         };
         WebBackendConnectionCreate: components["schemas"]["ConnectionCreate"] & {
             /** @description Operations created in the connection's workspace and appended to operationIds. */
@@ -2118,8 +2180,7 @@ export interface components {
             latestSyncJobStatus?: components["schemas"]["JobStatus"];
             /** @description A sync or reset job is pending or running. */
             isSyncing: boolean;
-            /** @enum {string} */
-            schemaChange: "no_change" | "non_breaking" | "breaking";
+            schemaChange: components["schemas"]["SchemaChange"];
         };
         WebBackendConnectionReadList: {
             connections: components["schemas"]["WebBackendConnectionListItem"][];

@@ -1,12 +1,17 @@
 // Each connection's last sync and data freshness, for `platform status`: how long ago its
 // latest sync job ended (or that it is running) and how old its data is, that is the time
 // since its last successful sync, the figure /metrics exports as
-// airlock_connection_data_freshness_seconds.
+// airlock_connection_data_freshness_seconds. A connection the platform disabled says why (a
+// breaking schema change, or any change under nonBreakingChangesPreference "disable").
 import { unwrap, type PlatformClient, type Schemas } from '@platform/api-client';
 
 export interface ConnectionSyncs {
   name: string;
   status: Schemas['ConnectionStatus'];
+  /** What the latest discovery found against the connection's catalog (no_change when absent). */
+  schemaChange?: Schemas['SchemaChange'];
+  /** Why the platform disabled it (a schema change). */
+  statusReason?: string;
   /** The latest sync job, any status. */
   latest?: Pick<Schemas['JobRead'], 'id' | 'status' | 'updatedAt'>;
   /** The latest successful sync job. */
@@ -32,7 +37,9 @@ export function connectionSyncLine(c: ConnectionSyncs, nowSeconds: number): stri
       ? `job ${c.latest.id} ${c.latest.status}`
       : `last sync ${c.latest.status} ${ago(c.latest.updatedAt)} (job ${c.latest.id})`;
   const freshness = c.lastSuccess ? `freshness ${formatAge(nowSeconds - c.lastSuccess.updatedAt)}` : 'no successful sync yet';
-  return `${c.name}${state}: ${latest}; ${freshness}`;
+  const schema = c.schemaChange && c.schemaChange !== 'no_change' ? `; schema change: ${c.schemaChange}` : '';
+  const reason = c.statusReason ? `; disabled: ${c.statusReason}` : '';
+  return `${c.name}${state}: ${latest}; ${freshness}${schema}${reason}`;
 }
 
 export async function connectionSyncs(client: PlatformClient): Promise<ConnectionSyncs[]> {
@@ -44,7 +51,7 @@ export async function connectionSyncs(client: PlatformClient): Promise<Connectio
   return Promise.all(
     connections.map(async (c) => {
       const [latest, lastSuccess] = await Promise.all([latestJob(c.connectionId), latestJob(c.connectionId, ['succeeded'])]);
-      return { name: c.name, status: c.status, latest, lastSuccess };
+      return { name: c.name, status: c.status, schemaChange: c.schemaChange, statusReason: c.statusReason, latest, lastSuccess };
     }),
   );
 }

@@ -9,6 +9,7 @@ import { ConnectionService } from './services/connections';
 import { ConnectorInstaller } from './services/connector-packages';
 import { CustomDefinitionService } from './services/custom-definitions';
 import { ConnectorDefinitions } from './services/definitions';
+import { SchemaChangeService } from './services/schema-changes';
 import { createDependencyChecks, type PlatformS3Settings } from './services/dependency-checks';
 import { JobService } from './services/jobs';
 import { MetricsService } from './services/metrics';
@@ -74,6 +75,7 @@ export function createPlatform(options: PlatformOptions): Platform {
   const connections = new ConnectionService(configStore, actors, definitions, workspaces);
   const operations = new OperationService(configStore, workspaces, connections);
   const jobs = new JobService(jobStore, connections);
+  const schemaChanges = new SchemaChangeService(configStore, actors, definitions);
   const applications = new ApplicationService(new ApplicationStore(pool, cipher));
   const notifications = new NotificationService(new NotificationStore(pool), log.child('notifications'), options.notifications);
   const metrics = new MetricsService(new MetricsStore(pool));
@@ -82,5 +84,5 @@ export function createPlatform(options: PlatformOptions): Platform {
     dependencies.close();
     await pool.end();
   };
-  return { log, services: { log, definitions, customDefinitions, workspaces, actors, connections, operations, jobs, applications, notifications, metrics, dependencies }, pool, configStore, jobStore, close };
+  return { log, services: { log, definitions, customDefinitions, workspaces, actors, connections, operations, schemaChanges, jobs, applications, notifications, metrics, dependencies }, pool, configStore, jobStore, close };
 }

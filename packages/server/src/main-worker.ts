@@ -57,6 +57,7 @@ async function main(): Promise<void> {
     log: log.child('jobs'),
     resources: resourceLimitsFromEnv(process.env),
     notifications: platform.services.notifications,
+    schemaCheck: platform.services.schemaChanges,
     ...settings,
     externalTimeouts,
     tmpDir: process.env.PLATFORM_STATE_DIR ? join(process.env.PLATFORM_STATE_DIR, 'tmp') : undefined,

@@ -411,6 +411,23 @@ describe('append_dedup', () => {
   });
 });
 
+describe('append_dedup after the source dropped a field', () => {
+  it('keeps the column with the values the rebuilt rows had for it; new rows leave it NULL', async () => {
+    const d = { stream: 'evolving', namespace: 'public' };
+    const state = streamStateMessage({ name: 'evolving', namespace: 'public' }, { n: 1 });
+    const dedup = (properties: Record<string, JsonSchema>) => catalogOf('evolving', properties, 'append_dedup', { sync_mode: 'incremental', cursor_field: ['n'], primary_key: [['id']] });
+    const before = { id: { type: 'integer' }, n: { type: 'integer' }, phone: { type: ['null', 'string'] } } as Record<string, JsonSchema>;
+    await drain(destinationPostgres.write(config, dedup(before), inputOf([recordBatch(d, [{ id: 1, n: 1, phone: '+1 555 0100' }, { id: 2, n: 1, phone: null }]), state]), ctx));
+    const { phone: _phone, ...after } = before;
+    await drain(destinationPostgres.write(config, dedup(after), inputOf([recordBatch(d, [{ id: 2, n: 2 }, { id: 3, n: 2 }]), state]), ctx));
+    expect(await rows(`SELECT id::text, n::text, phone FROM evolving ORDER BY id`)).toEqual([
+      { id: '1', n: '1', phone: '+1 555 0100' },
+      { id: '2', n: '2', phone: null },
+      { id: '3', n: '2', phone: null },
+    ]);
+  });
+});
+
 describe('identifiers', () => {
   const long = 'a_very_long_field_name_that_goes_on_and_on_past_sixty_three_bytes_';
   const fields = ['a"b', 'with space', 'dot.ted', 'UPPER', 'upper', 'ünïcødé_東京', 'select', `${long}one`, `${long}two`, '_airbyte_ab_id'];

@@ -119,6 +119,7 @@ export async function stageDeduplicated(client: pg.Client, target: NormalizeTarg
   if (primaryKey.length === 0) throw configError(`stream ${configured.stream.name}: deduplication (append_dedup) needs a primary key`);
   const cursor = configured.cursor_field?.length ? configured.cursor_field : (configured.stream.default_cursor_field ?? []);
   const streamPlan = await plan(client, target, `${raw} x`);
+  await keepDroppedColumns(client, target.schema, streamPlan.final);
   // Compared as their typed values (numbers numerically, timestamps in time), as the final table holds them.
   const typed = (path: string[]) => valueExpression('x._airbyte_data', streamPlan.final.columns.find((c) => pathKey(c.path) === pathKey(path)) ?? { path, pgType: 'text' });
   const order = [...(cursor.length ? [`${typed(cursor)} DESC NULLS LAST`] : []), 'x._airbyte_emitted_at DESC', 'x.ctid DESC'].join(', ');
@@ -130,6 +131,21 @@ export async function stageDeduplicated(client: pg.Client, target: NormalizeTarg
         ROW_NUMBER() OVER (PARTITION BY ${primaryKey.map(typed).join(', ')} ORDER BY ${order}) AS _airbyte_row_number
       FROM ${raw} x) d WHERE d._airbyte_row_number = 1${notDeleted}) r`;
   return buildStaged(client, target, streamPlan, rows);
+}
+
+/**
+ * The rebuild of a deduplicated table keeps the columns of the current one that the stream's
+ * schema no longer has (a field the source dropped), with their type: each row takes the value its
+ * raw record holds for the top-level field of that name, so older rows keep theirs.
+ */
+async function keepDroppedColumns(client: pg.Client, schema: string, table: TablePlan): Promise<void> {
+  const planned = new Set([...table.columns.map((c) => c.name), table.hashidColumn]);
+  const { rows } = await client.query<{ name: string; type: string }>(
+    `SELECT attname AS name, format_type(atttypid, atttypmod) AS type FROM pg_attribute
+      WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped AND attname NOT LIKE '\\_airbyte\\_%' ORDER BY attnum`,
+    [qualified(schema, table.name)],
+  );
+  for (const { name, type } of rows) if (!planned.has(name)) table.columns.push({ name, path: [name], pgType: type });
 }
 
 /**

@@ -134,7 +134,7 @@ export class ConnectionService {
       notifySchemaChanges: body.notifySchemaChanges ?? current.notifySchemaChanges,
       resourceRequirements: body.resourceRequirements ?? current.resourceRequirements,
     };
-    const updated = await this.store.updateConnection(body.connectionId, next);
+    const updated = await this.store.updateConnection(body.connectionId, next, { catalogReplaced: body.syncCatalog !== undefined });
     if (!updated) throw new NotFoundError('connection', body.connectionId);
     return updated;
   }

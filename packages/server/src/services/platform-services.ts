@@ -11,6 +11,7 @@ import type { JobService } from './jobs';
 import type { MetricsService } from './metrics';
 import type { NotificationService } from './notifications/notifications';
 import type { OperationService } from './operations';
+import type { SchemaChangeService } from './schema-changes';
 import type { WorkspaceService } from './workspaces';
 
 export interface PlatformServices {
@@ -22,6 +23,8 @@ export interface PlatformServices {
   connections: ConnectionService;
   /** Operations (normalization, dbt, webhook): recorded and linked to connections, not executed. */
   operations: OperationService;
+  /** Catalog diffs against a connection's saved catalog, and what its sync does about them. */
+  schemaChanges: SchemaChangeService;
   jobs: JobService;
   /** Client credentials and bearer tokens of the public API (/api/public/v1). */
   applications: ApplicationService;

@@ -88,6 +88,10 @@ export interface ConnectionRecord {
   nonBreakingChangesPreference: ApiSchemas['NonBreakingChangesPreference'];
   notifySchemaChanges: boolean;
   resourceRequirements: ApiSchemas['ResourceRequirements'] | null;
+  /** What the latest discovery found against syncCatalog; set by recordSchemaChange only. */
+  schemaChange: ApiSchemas['SchemaChange'];
+  /** Why the platform disabled the connection; cleared when it is enabled again. */
+  statusReason: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -101,9 +105,10 @@ export interface ConnectionListItem {
   source: { actorId: string; name: string; definitionId: string };
   destination: { actorId: string; name: string; definitionId: string };
   latestJob: { status: ApiSchemas['JobStatus']; createdAt: Date } | null;
+  schemaChange: ApiSchemas['SchemaChange'];
 }
 
-export type ConnectionInput = Omit<ConnectionRecord, 'connectionId' | 'createdAt' | 'updatedAt'>;
+export type ConnectionInput = Omit<ConnectionRecord, 'connectionId' | 'createdAt' | 'updatedAt' | 'schemaChange' | 'statusReason'>;
 
 // ------------------------------------------------------------------ row mapping
 
@@ -162,6 +167,8 @@ function toConnection(r: any): ConnectionRecord {
     nonBreakingChangesPreference: r.non_breaking_changes_preference,
     notifySchemaChanges: r.notify_schema_changes,
     resourceRequirements: r.resource_requirements,
+    schemaChange: r.schema_change,
+    statusReason: r.status_reason,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
@@ -432,7 +439,7 @@ export class ConfigStore {
    */
   async listConnectionItems(workspaceId: string): Promise<ConnectionListItem[]> {
     const { rows } = await this.pool.query(
-      `SELECT c.connection_id, c.name, c.status, c.schedule_type, c.basic_units, c.basic_time_unit, c.cron_expression, c.cron_time_zone,
+      `SELECT c.connection_id, c.name, c.status, c.schema_change, c.schedule_type, c.basic_units, c.basic_time_unit, c.cron_expression, c.cron_time_zone,
               c.source_id, s.name AS source_name, s.source_definition_id,
               c.destination_id, d.name AS destination_name, d.destination_definition_id,
               j.status AS job_status, j.created_at AS job_created_at
@@ -452,16 +459,45 @@ export class ConfigStore {
       source: { actorId: r.source_id, name: r.source_name, definitionId: r.source_definition_id },
       destination: { actorId: r.destination_id, name: r.destination_name, definitionId: r.destination_definition_id },
       latestJob: r.job_status ? { status: r.job_status, createdAt: r.job_created_at } : null,
+      schemaChange: r.schema_change,
     }));
   }
 
-  /** Writes every mutable field of the connection. */
-  async updateConnection(connectionId: string, next: ConnectionInput): Promise<ConnectionRecord | undefined> {
+  /**
+   * Writes every mutable field of the connection. Enabling it clears the reason it was disabled
+   * for; a new sync catalog is the user's answer to a schema change, which it clears.
+   */
+  async updateConnection(connectionId: string, next: ConnectionInput, options: { catalogReplaced?: boolean } = {}): Promise<ConnectionRecord | undefined> {
     const values = connectionValues(next);
     const assignments = CONNECTION_WRITE_COLUMNS.map((col, i) => `${col} = $${i + 2}`).join(', ');
+    const statusCol = CONNECTION_WRITE_COLUMNS.indexOf('status') + 2;
     const { rows } = await this.pool.query(
-      `UPDATE connections SET ${assignments}, updated_at = now() WHERE connection_id = $1 RETURNING *`,
+      `UPDATE connections SET ${assignments},
+          status_reason = CASE WHEN $${statusCol} = 'inactive' THEN status_reason END,
+          ${options.catalogReplaced ? `schema_change = 'no_change',` : ''}
+          updated_at = now() WHERE connection_id = $1 RETURNING *`,
       [connectionId, ...values],
+    );
+    return rows[0] && toConnection(rows[0]);
+  }
+
+  /**
+   * Records what a discovery found (schemaChange); with `disableReason`, also disables an active
+   * connection and says why. `syncCatalog` replaces the saved catalog (auto-propagation).
+   */
+  async recordSchemaChange(
+    connectionId: string,
+    change: { schemaChange: ApiSchemas['SchemaChange']; disableReason?: string; syncCatalog?: ApiSchemas['AirbyteCatalog']; sourceCatalogId?: string },
+  ): Promise<ConnectionRecord | undefined> {
+    const { rows } = await this.pool.query(
+      `UPDATE connections SET schema_change = $2,
+          status = CASE WHEN $3::text IS NOT NULL AND status = 'active' THEN 'inactive' ELSE status END,
+          status_reason = CASE WHEN $3::text IS NOT NULL AND status IN ('active', 'inactive') THEN $3::text ELSE status_reason END,
+          sync_catalog = COALESCE($4::jsonb, sync_catalog),
+          source_catalog_id = COALESCE($5::uuid, source_catalog_id),
+          updated_at = now()
+        WHERE connection_id = $1 AND status <> 'deprecated' RETURNING *`,
+      [connectionId, change.schemaChange, change.disableReason ?? null, change.syncCatalog ? JSON.stringify(change.syncCatalog) : null, change.sourceCatalogId ?? null],
     );
     return rows[0] && toConnection(rows[0]);
   }

@@ -65,8 +65,11 @@ export interface TestPlatform {
   jobStore: JobStore;
   /** Runs SQL against the platform database. */
   sql<R extends pg.QueryResultRow = any>(text: string, params?: unknown[]): Promise<R[]>;
-  /** A database for source-postgres to read, owned by a role with a distinctive password. */
-  createSourceDatabase(): Promise<SourceDatabase>;
+  /**
+   * A database for source-postgres to read, owned by a role with a distinctive password;
+   * `{ createSchemas: true }` also lets the role create schemas, as destination-postgres needs.
+   */
+  createSourceDatabase(options?: { createSchemas?: boolean }): Promise<SourceDatabase>;
   createConnection(spec: ConnectionSpec): Promise<ConnectionRecord>;
   startWorker(options?: Partial<WorkerOptions>): Worker;
   waitForJob(jobId: number, done?: (job: Job) => boolean, timeoutMs?: number): Promise<Job>;
@@ -117,14 +120,14 @@ export async function startTestPlatform(options: { connectorsDir?: string } = {}
     configStore,
     jobStore,
     sql,
-    async createSourceDatabase() {
+    async createSourceDatabase(options = {}) {
       const source = await createTestDatabase('source', { migrate: false });
       databases.push(source);
       const url = new URL(source.url);
       const database = url.pathname.slice(1);
       // A password that appears in no other text, so scrubbing it from logs masks nothing else.
       const config = { host: url.hostname, port: Number(url.port), database, username: `reader_${database}`, password: `pw-${randomBytes(8).toString('hex')}` };
-      await runSql(source.url, `CREATE ROLE ${config.username} LOGIN PASSWORD '${config.password}'; GRANT ALL ON SCHEMA public TO ${config.username};`);
+      await runSql(source.url, `CREATE ROLE ${config.username} LOGIN PASSWORD '${config.password}'; GRANT ALL ON SCHEMA public TO ${config.username};${options.createSchemas ? ` GRANT CREATE ON DATABASE ${database} TO ${config.username};` : ''}`);
       const asOwner = new URL(source.url);
       asOwner.username = config.username;
       asOwner.password = config.password;

@@ -2,6 +2,7 @@
 // (acknowledged STATE at once, stats, log lines), heartbeat, obey a cancel, and end the
 // attempt and the job through the retry policy.
 import { readLines, type StreamDescriptor } from '@platform/protocol';
+import type { SchemaCheck } from '../services/schema-changes';
 import type { Logger } from '../shared/logger';
 import type { ConfigStore } from '../store/config-store';
 import type { Attempt, Job, JobOutcome, JobStore } from '../store/job-store';
@@ -35,6 +36,8 @@ export interface AttemptRunnerConfig {
   killGraceMs: number;
   /** Bounds on external connectors' reads and writes (the connectors' own defaults when absent). */
   externalTimeouts?: ExternalConnectorTimeouts;
+  /** Checks a sync's source schema against the connection before it runs (schema evolution). */
+  schemaCheck?: SchemaCheck;
 }
 
 /** Why the worker stopped the child itself. */
@@ -94,6 +97,11 @@ export class AttemptRunner {
     let context;
     let limits: ChildLimits;
     try {
+      if (this.job.configType === 'sync' && this.cfg.schemaCheck) {
+        const decision = await this.cfg.schemaCheck.beforeSync(this.job.connectionId);
+        for (const line of decision.log) this.log.write('worker', decision.proceed ? 'INFO' : 'ERROR', line);
+        if (!decision.proceed) return failedWith({ failureOrigin: 'source', failureType: 'config_error', externalMessage: decision.reason, timestamp: Date.now() });
+      }
       context = await loadJobContext(this.job, this.cfg, this.attempt.attemptNumber);
       limits = replicationChildLimits(withConnectionRequirements(this.cfg.resources, context.resourceRequirements));
     } catch (err) {

@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NotificationService } from '../services/notifications/notifications';
+import type { SchemaCheck } from '../services/schema-changes';
 import type { Logger } from '../shared/logger';
 import type { ConfigStore } from '../store/config-store';
 import type { Attempt, Job, JobStore } from '../store/job-store';
@@ -57,6 +58,8 @@ export interface WorkerOptions {
   autoDisableAfterFailures?: number;
   /** Heartbeat and timeout of external connectors' reads and writes. */
   externalTimeouts?: ExternalConnectorTimeouts;
+  /** Discovers the source at the start of each sync attempt and applies the connection's schema-change rules (off without it). */
+  schemaCheck?: SchemaCheck;
 }
 
 /** Retrying the queue itself (the database restarting) backs off from 1 s to 30 s. */
@@ -70,7 +73,7 @@ export class Worker {
   private readonly wakeup = new QueueWakeup();
   private maintenanceTimer?: NodeJS.Timeout;
   private maintenance?: Promise<void>;
-  private readonly options: Required<Omit<WorkerOptions, 'resources' | 'tmpDir' | 'notifications' | 'externalTimeouts'>>;
+  private readonly options: Required<Omit<WorkerOptions, 'resources' | 'tmpDir' | 'notifications' | 'externalTimeouts' | 'schemaCheck'>>;
   private readonly notifications?: NotificationService;
   private notificationTimer?: NodeJS.Timeout;
   private notifying?: Promise<void>;
@@ -114,6 +117,7 @@ export class Worker {
       staleAfterMs: o.staleAfterMs,
       killGraceMs: o.killGraceMs,
       externalTimeouts: options.externalTimeouts,
+      schemaCheck: options.schemaCheck,
     };
   }
 

@@ -34,7 +34,7 @@ export const sourceRoutes: RouteModule = {
     return services.actors.check('source', body.sourceId);
   },
   async 'sources/discover_schema'(body: ApiSchemas['SourceDiscoverSchemaRequestBody'], { services }) {
-    return services.actors.discover(body.sourceId);
+    return services.schemaChanges.discover(body.sourceId, body.connectionId);
   },
   async 'scheduler/sources/check_connection'(body: ApiSchemas['SourceCoreConfig'], { services }) {
     return services.actors.checkConfiguration('source', body.sourceDefinitionId, body.connectionConfiguration, body.sourceId);
