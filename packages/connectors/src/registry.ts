@@ -19,6 +19,11 @@ export interface ConnectorDefinition {
    * instead of starting over.
    */
   supportsRefreshes?: boolean;
+  /**
+   * The connector runs a program written elsewhere (airbyte-cdk's source-declarative-manifest)
+   * through the external-connector path: it has no folder of the fixed connector files.
+   */
+  runsExternalProgram?: boolean;
   load(): Promise<Connector>;
 }
 
@@ -52,6 +57,7 @@ export const CONNECTOR_DEFINITIONS: readonly ConnectorDefinition[] = [
     dockerRepository: 'airbyte/source-declarative-manifest',
     dockerImageTag: DECLARATIVE_CDK_VERSION,
     documentationUrl: 'https://docs.airbyte.com/connector-development/config-based/low-code-cdk-overview',
+    runsExternalProgram: true,
     load: async () => (await import('./declarative/index')).sourceDeclarative,
   },
   {
