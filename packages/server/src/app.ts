@@ -8,6 +8,7 @@ import { ActorService, DEFAULT_CONNECTOR_TIMEOUTS, type ConnectorTimeouts } from
 import { ConnectionService } from './services/connections';
 import { ConnectorInstaller } from './services/connector-packages';
 import { CustomDefinitionService } from './services/custom-definitions';
+import { DeclarativeDefinitionService } from './services/declarative-definitions';
 import { ConnectorDefinitions } from './services/definitions';
 import { SchemaChangeService } from './services/schema-changes';
 import { createDependencyChecks, type PlatformS3Settings } from './services/dependency-checks';
@@ -68,6 +69,7 @@ export function createPlatform(options: PlatformOptions): Platform {
   const workspaces = new WorkspaceService(configStore);
   const installer = options.connectorsDir ? new ConnectorInstaller(options.connectorsDir, log.child('connector-install')) : undefined;
   const customDefinitions = new CustomDefinitionService(configStore, definitions, workspaces, installer, log.child('custom-connectors'));
+  const declarativeDefinitions = new DeclarativeDefinitionService(configStore, definitions, workspaces);
   const actors = new ActorService(configStore, definitions, workspaces, log.child('connectors'), {
     ...DEFAULT_CONNECTOR_TIMEOUTS,
     ...options.connectorTimeouts,
@@ -84,5 +86,5 @@ export function createPlatform(options: PlatformOptions): Platform {
     dependencies.close();
     await pool.end();
   };
-  return { log, services: { log, definitions, customDefinitions, workspaces, actors, connections, operations, schemaChanges, jobs, applications, notifications, metrics, dependencies }, pool, configStore, jobStore, close };
+  return { log, services: { log, definitions, customDefinitions, declarativeDefinitions, workspaces, actors, connections, operations, schemaChanges, jobs, applications, notifications, metrics, dependencies }, pool, configStore, jobStore, close };
 }

@@ -7,6 +7,7 @@ import type {
   AirbyteStateMessage,
   ConfiguredAirbyteCatalog,
   ConnectorSpecification,
+  JsonSchema,
   LogLevel,
 } from '@platform/protocol';
 import type { SourceOutput } from './batches';
@@ -56,6 +57,11 @@ interface ConfigRules<C> {
    * check; the CLI and the worker refuse it as a config_error (validateConnectorConfig).
    */
   validate?(config: C): ConfigProblem[];
+  /**
+   * The schema whose `airbyte_secret` fields are secret in this config, when the config itself
+   * declares more than the spec (a declarative manifest carries its own spec). Default: the spec's.
+   */
+  secretSchema?(config: C): JsonSchema;
 }
 
 export interface Source<C = Record<string, unknown>> extends ConfigRules<C> {

@@ -12,3 +12,4 @@ export { listKeys, listObjects, queryParquet, type LakeObject } from './lake-rea
 export { MEMORY_HOG_SCRIPT, PROTOCOL_FIXTURE_SCRIPT } from './protocol-fixture';
 export { describeNetworkFailureClassification, FAILING_HOST } from './network-failures';
 export { runSourceContractSuite, type SourceContractFixture, type SourceContractOptions } from './source-contract';
+export { startRestApiServer, type RestApiServer, type RestCustomer, type RestOrder, type RestRequest } from './rest-api-server';

@@ -12,6 +12,7 @@ import {
   type Source,
 } from '@platform/connectors';
 import { summarizeDetails } from '@platform/json-schema';
+import type { ConnectorSpecification, JsonSchema } from '@platform/protocol';
 import type { ApiSchemas } from '../schemas/api-schemas';
 import { InvalidInputError, NotFoundError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
@@ -50,6 +51,11 @@ export interface ActorInput {
  * connector's own rules (its `validate` hook). Defaults are applied to a copy: the stored
  * config is what the client sent.
  */
+/** The schema whose airbyte_secret fields are secret in this config (a declarative manifest declares its own). */
+function secretSchemaOf(connector: Connector, spec: ConnectorSpecification, configuration: JsonObject): JsonSchema {
+  return connector.secretSchema?.(configuration) ?? spec.connectionSpecification;
+}
+
 function assertValidConfig(connector: Connector, configuration: JsonObject): void {
   const details = configProblems(connector, configuration, 'connectionConfiguration');
   if (details.length === 0) return;
@@ -85,7 +91,7 @@ export class ActorService {
       definitionId: input.definitionId,
       name: input.name,
       configuration: input.configuration,
-      secretPaths: secretPaths(spec.connectionSpecification),
+      secretPaths: secretPaths(secretSchemaOf(connector, spec, input.configuration)),
     });
   }
 
@@ -93,12 +99,12 @@ export class ActorService {
   async update(kind: ActorKind, actorId: string, changes: { name: string; configuration: JsonObject }): Promise<ActorRecord> {
     const current = await this.get(kind, actorId);
     const { connector, spec } = await this.definitions.load(kind, current.definitionId);
-    const configuration = mergeMaskedSecrets(spec.connectionSpecification, changes.configuration, current.configuration);
+    const configuration = mergeMaskedSecrets(secretSchemaOf(connector, spec, changes.configuration), changes.configuration, current.configuration);
     assertValidConfig(connector, configuration);
     const updated = await this.store.updateActor(kind, actorId, {
       name: changes.name,
       configuration,
-      secretPaths: secretPaths(spec.connectionSpecification),
+      secretPaths: secretPaths(secretSchemaOf(connector, spec, configuration)),
     });
     if (!updated) throw new NotFoundError(kind, actorId);
     return updated;
@@ -132,7 +138,7 @@ export class ActorService {
     let full = configuration;
     if (actorId) {
       const saved = await this.get(kind, actorId);
-      full = mergeMaskedSecrets(spec.connectionSpecification, configuration, saved.configuration);
+      full = mergeMaskedSecrets(secretSchemaOf(connector, spec, configuration), configuration, saved.configuration);
     }
     assertValidConfig(connector, full);
     return this.runCheck(kind, definitionId, full, actorId ?? definitionId);
@@ -140,7 +146,7 @@ export class ActorService {
 
   private async runCheck(kind: ActorKind, definitionId: string, configuration: JsonObject, configId: string): Promise<ApiSchemas['CheckConnectionRead']> {
     const { connector, spec } = await this.definitions.load(kind, definitionId);
-    const secrets = secretValues(spec.connectionSpecification, configuration);
+    const secrets = secretValues(secretSchemaOf(connector, spec, configuration), configuration);
     const result = await runSynchronousJob(
       {
         configType: kind === 'source' ? 'check_connection_source' : 'check_connection_destination',
@@ -172,7 +178,7 @@ export class ActorService {
         configId: sourceId,
         failureOrigin: 'source',
         timeoutMs: this.timeouts.discoverMs,
-        secrets: secretValues(spec.connectionSpecification, source.configuration),
+        secrets: secretValues(secretSchemaOf(connector, spec, source.configuration), source.configuration),
         log: this.log.child('discover', { sourceId }),
       },
       async (ctx) => (connector as Source).discover(validateConnectorConfig(connector, source.configuration), ctx),

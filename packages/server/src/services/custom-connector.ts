@@ -1,6 +1,7 @@
 // A custom definition (platform database) as a connector definition: its program runs as an
 // external connector, by the server (spec, check, discover) and by the worker (read, write).
-import { externalDestination, externalSource, type ConnectorDefinition, type ExternalCommand } from '@platform/connectors';
+// A declarative one (create_manifest) runs its active manifest with airbyte-cdk's runner.
+import { externalDestination, externalSource, manifestSource, type ConnectorDefinition, type ExternalCommand } from '@platform/connectors';
 import type { CustomDefinitionRecord } from '../store/custom-definition-store';
 import { DOCKER_COMMAND } from './docker-connectors';
 
@@ -13,6 +14,7 @@ export function externalCommandOf(record: CustomDefinitionRecord): ExternalComma
 
 export function customConnectorDefinition(record: CustomDefinitionRecord): ConnectorDefinition {
   const command = externalCommandOf(record);
+  const manifest = record.declarativeManifest;
   return {
     id: record.definitionId,
     kind: record.kind,
@@ -21,6 +23,9 @@ export function customConnectorDefinition(record: CustomDefinitionRecord): Conne
     dockerRepository: record.dockerRepository,
     dockerImageTag: record.dockerImageTag,
     documentationUrl: record.documentationUrl,
-    load: async () => (record.kind === 'source' ? externalSource(command, record.spec) : externalDestination(command, record.spec)),
+    load: async () => {
+      if (manifest) return manifestSource(manifest, record.spec);
+      return record.kind === 'source' ? externalSource(command, record.spec) : externalDestination(command, record.spec);
+    },
   };
 }

@@ -50,6 +50,11 @@ export class CustomDefinitionService {
   /** A new version (Airbyte's update changes the image tag): installed and proven before it replaces the old one. */
   async update(kind: ActorKind, definitionId: string, dockerImageTag: string): Promise<CustomDefinitionRecord> {
     const current = await this.existing(kind, definitionId);
+    if (current.declarativeManifest) {
+      throw new InvalidInputError(`source definition ${definitionId} is declarative: publish a manifest version with declarative_source_definitions/create_manifest and activate it with update_active_manifest`, [
+        { path: 'sourceDefinitionId', message: 'a declarative definition changes by manifest version' },
+      ]);
+    }
     const field = kind === 'source' ? 'sourceDefinition' : 'destinationDefinition';
     const installed = await this.resolve(kind, current.dockerRepository, dockerImageTag, field);
     const updated = await this.configStore.customDefinitions.update(definitionId, { dockerImageTag, ...installed });

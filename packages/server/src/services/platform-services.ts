@@ -5,6 +5,7 @@ import type { ActorService } from './actors';
 import type { ApplicationService } from './applications';
 import type { ConnectionService } from './connections';
 import type { CustomDefinitionService } from './custom-definitions';
+import type { DeclarativeDefinitionService } from './declarative-definitions';
 import type { ConnectorDefinitions } from './definitions';
 import type { DependencyChecks } from './dependency-checks';
 import type { JobService } from './jobs';
@@ -18,6 +19,8 @@ export interface PlatformServices {
   log: Logger;
   definitions: ConnectorDefinitions;
   customDefinitions: CustomDefinitionService;
+  /** Low-code manifests registered as source definitions (Airbyte's Builder endpoints). */
+  declarativeDefinitions: DeclarativeDefinitionService;
   workspaces: WorkspaceService;
   actors: ActorService;
   connections: ConnectionService;

@@ -89,6 +89,10 @@ async function actor(configStore: ConfigStore, kind: ActorKind, id: string, time
   // A custom definition runs even after it was deleted: its sources and destinations still exist.
   const custom = await configStore.customDefinitions.get(record.definitionId);
   if (!custom || custom.kind !== kind) throw configError(`The ${kind} "${record.name}" uses connector definition ${record.definitionId}, which this platform does not have`);
+  // A declarative definition runs as the built-in declarative source with its active manifest in the config.
+  if (custom.declarativeManifest) {
+    return { ...record, configuration: { ...record.configuration, manifest: JSON.stringify(custom.declarativeManifest) }, connector: 'source-declarative-manifest', supportsRefreshes: false };
+  }
   const command = { ...externalCommandOf(custom), ...timeouts };
   return { ...record, connector: command.name, supportsRefreshes: false, external: { command, spec: custom.spec } };
 }

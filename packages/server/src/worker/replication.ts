@@ -30,7 +30,8 @@ export async function runReplication(input: ReplicationInput, connectors: Replic
   const { report, signal } = options;
   const stats = new SyncStats(input.streams.map((m) => m.source));
   const secrets = [
-    ...(connectors.source && input.source ? secretValues(connectors.source.spec().connectionSpecification, input.source.config) : []),
+    // A declarative source's manifest declares its own secret fields (secretSchema).
+    ...(connectors.source && input.source ? secretValues(connectors.source.secretSchema?.(input.source.config) ?? connectors.source.spec().connectionSpecification, input.source.config) : []),
     ...secretValues(connectors.destination.spec().connectionSpecification, input.destination.config),
   ];
   const log = (origin: LogOrigin, level: LogLevel, message: string) => report({ type: 'log', at: Date.now(), level, origin, message: scrubText(message, secrets) });

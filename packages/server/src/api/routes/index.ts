@@ -4,6 +4,7 @@ export { healthRoutes } from './health';
 export { workspaceRoutes } from './workspaces';
 export { notificationRoutes } from './notifications';
 export { definitionRoutes } from './definitions';
+export { declarativeDefinitionRoutes } from './declarative-definitions';
 export { sourceRoutes } from './sources';
 export { destinationRoutes } from './destinations';
 export { connectionRoutes } from './connections';
