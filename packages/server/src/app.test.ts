@@ -9,7 +9,7 @@ describe('createPlatform', () => {
     // The pool connects lazily; nothing here touches a database.
     const platform = createPlatform({ databaseUrl: 'postgresql://nobody@127.0.0.1:1/none', secretKey: randomBytes(32), log: createLogger('test', { write: () => {} }) });
     try {
-      expect(Object.keys(platform.services).sort()).toEqual(['actors', 'applications', 'connections', 'customDefinitions', 'declarativeDefinitions', 'definitions', 'dependencies', 'jobs', 'log', 'metrics', 'notifications', 'schemaChanges', 'workspaces']);
+      expect(Object.keys(platform.services).sort()).toEqual(['actors', 'applications', 'connections', 'customDefinitions', 'declarativeDefinitions', 'definitions', 'dependencies', 'jobs', 'log', 'metrics', 'notifications', 'operations', 'schemaChanges', 'workspaces']);
       const values: unknown[] = Object.values(platform.services);
       expect(values).not.toContain(platform.pool);
       expect(values).not.toContain(platform.configStore);
