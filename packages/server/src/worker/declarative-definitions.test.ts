@@ -17,6 +17,7 @@ import { parse } from 'yaml';
 import { createApiServer, type ApiServer } from '../api/http-server';
 import { startTestLake, type TestLake } from '../testing/test-lake';
 import { startTestPlatform, type TestPlatform } from '../testing/platform-harness';
+import { jsonApi } from '../testing/json-api';
 
 const MANIFEST_FILE = join(import.meta.dirname, '../../../connectors/src/declarative/test/source-convertkit/manifest.yaml');
 const API_SECRET = 'ck-secret-7d1e90';
@@ -44,6 +45,7 @@ let platform: TestPlatform;
 let lake: TestLake;
 let api: ApiServer;
 let apiUrl: string;
+const { ok, post } = jsonApi(() => apiUrl);
 let convertkit: Server;
 let convertkitUrl: string;
 const served: Record<string, unknown[]> = {};
@@ -81,18 +83,6 @@ afterAll(async () => {
   await platform?.stop();
   await new Promise((resolve) => convertkit?.close(resolve));
 });
-
-async function post<T = any>(path: string, body: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${apiUrl}/api/v1/${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
-
-async function ok<T = any>(path: string, body: unknown): Promise<T> {
-  const res = await post<T>(path, body);
-  expect(res.status, `${path}: ${JSON.stringify(res.body)}`).toBe(200);
-  return res.body;
-}
 
 /** The vendored manifest, with its only url_base pointed at our server. */
 async function convertkitManifest(): Promise<Record<string, any>> {

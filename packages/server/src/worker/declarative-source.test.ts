@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiServer, type ApiServer } from '../api/http-server';
 import { startTestLake, type TestLake } from '../testing/test-lake';
 import { startTestPlatform, type TestPlatform } from '../testing/platform-harness';
+import { jsonApi } from '../testing/json-api';
 
 const MANIFEST_FILE = join(import.meta.dirname, '../../../../config/manifests/guide-rest-api.yaml');
 const DEFINITION_ID = findDefinition('source-declarative-manifest')!.id;
@@ -51,6 +52,8 @@ let platform: TestPlatform;
 let lake: TestLake;
 let api: ApiServer;
 let apiUrl: string;
+const { ok, post, syncToSuccess } = jsonApi(() => apiUrl);
+const sync = (connectionId: string) => syncToSuccess(platform, connectionId);
 let rest: RestApiServer;
 
 beforeAll(async () => {
@@ -69,26 +72,6 @@ afterAll(async () => {
   await platform?.stop();
   await rest?.close();
 });
-
-async function post<T = any>(path: string, body: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${apiUrl}/api/v1/${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
-
-async function ok<T = any>(path: string, body: unknown): Promise<T> {
-  const res = await post<T>(path, body);
-  expect(res.status, `${path}: ${JSON.stringify(res.body)}`).toBe(200);
-  return res.body;
-}
-
-async function sync(connectionId: string) {
-  const { job } = await ok('connections/sync', { connectionId });
-  const done = await platform.waitForJob(job.id, undefined, 300_000);
-  const read = await ok('jobs/get', { id: job.id });
-  expect(done.status, JSON.stringify(read.attempts.map((a: any) => a.attempt.failureSummary))).toBe('succeeded');
-  return read;
-}
 
 const customerRow = (c: RestCustomer) => ({ id: c.id, name: c.name, email: c.email, updated_at: c.updated_at });
 const orderRow = (o: RestOrder) => ({ id: o.id, customer_id: o.customer_id, amount: o.amount, status: o.status, created_at: o.created_at });

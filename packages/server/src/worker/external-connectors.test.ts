@@ -14,12 +14,14 @@ import { MEMORY_HOG_SCRIPT } from '@platform/connectors/testing';
 import { preinstallConnector } from '../testing/custom-connectors';
 import { FAKE_DESTINATION_ID, FAKE_SOURCE_ID } from '../testing/fake-connectors';
 import { startTestPlatform, type TestPlatform } from '../testing/platform-harness';
+import { jsonApi } from '../testing/json-api';
 import type { Worker } from './worker';
 
 let platform: TestPlatform;
 let connectorsDir: string;
 let api: ApiServer;
 let apiUrl: string;
+const { ok } = jsonApi(() => apiUrl);
 let sourceDefinitionId: string;
 let destinationDefinitionId: string;
 let hogDefinitionId: string;
@@ -44,13 +46,6 @@ afterAll(async () => {
   await platform?.stop();
   if (connectorsDir) await rm(connectorsDir, { recursive: true, force: true });
 });
-
-async function ok<T = any>(path: string, body: unknown): Promise<T> {
-  const res = await fetch(`${apiUrl}/api/v1/${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-  const text = await res.text();
-  expect(res.status, `${path}: ${text}`).toBe(200);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
 
 async function connection(source: { definitionId: string; config: object }, destination: { definitionId: string; config: object }, stream: { name: string; namespace?: string }, extra: object = {}) {
   const s = await ok('sources/create', { sourceDefinitionId: source.definitionId, connectionConfiguration: source.config, name: 'src' });

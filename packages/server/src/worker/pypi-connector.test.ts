@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiServer, type ApiServer } from '../api/http-server';
 import { startTestLake, type TestLake } from '../testing/test-lake';
 import { startTestPlatform, type TestPlatform } from '../testing/platform-harness';
+import { jsonApi } from '../testing/json-api';
 
 const FAKER = { name: 'Faker (PyPI)', dockerRepository: 'airbyte/source-faker', dockerImageTag: '7.2.1' };
 // always_updated false: a synced user is not emitted again, so the second sync shows the state was used.
@@ -25,6 +26,8 @@ let connectorsDir: string;
 let lake: TestLake;
 let api: ApiServer;
 let apiUrl: string;
+const { ok, syncToSuccess } = jsonApi(() => apiUrl);
+const sync = (connectionId: string) => syncToSuccess(platform, connectionId);
 
 beforeAll(async () => {
   connectorsDir = await mkdtemp(join(tmpdir(), 'airlock-connectors-'));
@@ -40,26 +43,6 @@ afterAll(async () => {
   await platform?.stop();
   if (connectorsDir) await rm(connectorsDir, { recursive: true, force: true });
 });
-
-async function post<T = any>(path: string, body: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${apiUrl}/api/v1/${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
-
-async function ok<T = any>(path: string, body: unknown): Promise<T> {
-  const res = await post<T>(path, body);
-  expect(res.status, `${path}: ${JSON.stringify(res.body)}`).toBe(200);
-  return res.body;
-}
-
-async function sync(connectionId: string) {
-  const { job } = await ok('connections/sync', { connectionId });
-  const done = await platform.waitForJob(job.id, undefined, 300_000);
-  const read = await ok('jobs/get', { id: job.id });
-  expect(done.status, JSON.stringify(read.attempts.map((a: any) => a.attempt.failureSummary))).toBe('succeeded');
-  return read;
-}
 
 /** Each stream's ids in the lake, sorted. */
 async function lakeIds(path: string): Promise<Record<string, number[]>> {
