@@ -2,10 +2,12 @@
 // with embedded Postgres, SeaweedFS, the server and a worker) on free ports in a temp state
 // folder, seeded with config/seeds/default.yaml; syncs of "PostgreSQL → MinIO" checked row
 // by row against the source; the guide's curl and Python snippets; `down` + `up` keeping
-// data and history. Everything is torn down at the end, also on failure.
+// data and history; Airbyte's own connector code (a declarative manifest run by airbyte-cdk, a
+// PyPI connector) registered through the Config API and synced twice. Everything is torn down
+// at the end, also on failure.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -21,10 +23,12 @@ import { platformCli, tearDownPlatform } from './cli';
 import { AIRBYTE_COLUMNS, DEMO_CONNECTION as CONNECTION, LAKE_PREFIX, lakeRecords, lakeRows as demoLakeRows, parquetRows, sourceRecords as demoSourceRecords, STREAMS, type Stream } from './demo-lake';
 import { lakeClient } from './lake';
 import { withSourceDb } from './source-db';
+import { startRestApiServer } from '@platform/connectors/testing';
 
 const run = promisify(execFile);
 /** The seed's second connection: the same source into analytics_db with Basic normalization. */
 const ANALYTICS_CONNECTION = 'PostgreSQL → PostgreSQL';
+const REPO_ROOT = path.resolve(import.meta.dirname, '../../..');
 
 let stateDir: string;
 let flags: string[];
@@ -391,4 +395,63 @@ print(f"Statut sync: {status['job']['status']}")
     const view = await (await dremioClient()).query('SELECT count(*) AS n FROM airbyte_customers');
     expect(view.rows).toEqual([{ n: (await sourceRecords('customers')).size }]);
   });
+
+  test('Airbyte connectors registered through the Config API sync into S3 with state carried: the guide’s REST API as a declarative manifest, and airbyte-source-faker from PyPI', async () => {
+    const post = async (route: string, body: unknown): Promise<any> => {
+      const res = await fetch(`${platform.apiUrl}/api/v1/${route}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      const text = await res.text();
+      expect(res.status, `${route}: ${text}`).toBe(200);
+      return text ? JSON.parse(text) : undefined;
+    };
+    const { destinationId } = await post('connections/get', { connectionId });
+    /** An incremental append connection of every discovered stream into the seeded S3 destination, under its own stream prefix. */
+    const connect = async (sourceId: string, prefix: string, cursor: (stream: string) => string) => {
+      const { catalog } = await post('sources/discover_schema', { sourceId });
+      const streams = catalog.streams.map((s: any) => ({ stream: s.stream, config: { ...s.config, selected: true, syncMode: 'incremental', destinationSyncMode: 'append', cursorField: [cursor(s.stream.name)] } }));
+      return (await post('connections/create', { sourceId, destinationId, prefix, syncCatalog: { streams }, status: 'active', name: `${prefix}connection` })).connectionId as string;
+    };
+    const syncOnce = async (id: string) => {
+      const { job } = await post('connections/sync', { connectionId: id });
+      const done = await waitForJob(platform.client, job.id, { timeoutMs: 300_000 });
+      expect(done.job.status, JSON.stringify(done.attempts.at(-1)?.attempt.failureSummary)).toBe('succeeded');
+      return Object.fromEntries((done.attempts.at(-1)!.attempt.streamStats ?? []).map((s) => [s.streamName, s.stats.recordsCommitted ?? 0]));
+    };
+    const streamStates = async (id: string) => Object.fromEntries((await post('state/get', { connectionId: id })).streamState.map((s: any) => [s.streamDescriptor.name, s.streamState]));
+
+    // The guide's REST API source, as the built-in declarative definition with the guide's manifest, against a local API.
+    const day = (d: number) => `2024-02-${String(d).padStart(2, '0')}T09:00:00Z`;
+    const rest = await startRestApiServer({
+      customers: Array.from({ length: 7 }, (_, i) => ({ id: i + 1, name: `customer ${i + 1}`, email: null, updated_at: day(i + 1) })),
+      orders: Array.from({ length: 5 }, (_, i) => ({ id: 100 + i, customer_id: i + 1, amount: 10.5 * i, status: 'new', created_at: day(i + 10) })),
+    });
+    try {
+      const { sourceDefinitions } = await post('source_definitions/list', {});
+      const declarative = sourceDefinitions.find((d: any) => d.name === 'REST API (declarative)');
+      const manifest = readFileSync(path.join(REPO_ROOT, 'config/manifests/guide-rest-api.yaml'), 'utf8');
+      const source = await post('sources/create', {
+        sourceDefinitionId: declarative.sourceDefinitionId,
+        name: 'Guide REST API',
+        connectionConfiguration: { manifest, base_url: rest.baseUrl, api_token: rest.token, start_date: '2024-01-01T00:00:00Z' },
+      });
+      const restConnection = await connect(source.sourceId, 'rest_', (stream) => (stream === 'customers' ? 'updated_at' : 'created_at'));
+      expect(await syncOnce(restConnection)).toEqual({ customers: 7, orders: 5 });
+      expect(await streamStates(restConnection)).toEqual({ customers: { updated_at: day(7) }, orders: { created_at: day(14) } });
+      rest.customers.push({ id: 8, name: 'newcomer', email: 'new@example.com', updated_at: day(20) });
+      rest.rearmFaults();
+      expect(await syncOnce(restConnection)).toEqual({ customers: 1, orders: 0 });
+      expect(await streamStates(restConnection)).toEqual({ customers: { updated_at: day(20) }, orders: { created_at: day(14) } });
+    } finally {
+      await rest.close();
+    }
+
+    // An Airbyte connector from PyPI, by its docker name (PyAirbyte's convention), installed by the platform.
+    const faker = await post('source_definitions/create_custom', { sourceDefinition: { name: 'Faker', dockerRepository: 'airbyte/source-faker', dockerImageTag: '7.2.1' } });
+    const fakerSource = await post('sources/create', { sourceDefinitionId: faker.sourceDefinitionId, name: 'Faker', connectionConfiguration: { count: 40, seed: 7, records_per_slice: 10, parallelism: 1, always_updated: false } });
+    const fakerConnection = await connect(fakerSource.sourceId, 'faker_', () => 'updated_at');
+    const first = await syncOnce(fakerConnection);
+    expect(first.users).toBe(40);
+    expect(Object.keys(await streamStates(fakerConnection)).sort()).toEqual(['products', 'purchases', 'users']);
+    const second = await syncOnce(fakerConnection);
+    expect(Object.values(second).reduce((n, c) => n + c, 0)).toBe(0);
+  }, 900_000);
 });
