@@ -112,8 +112,20 @@ export async function stageOverwrite(client: pg.Client, target: NormalizeTarget,
   return buildStaged(client, target, await plan(client, target, `${raw} x`), rawRows(raw));
 }
 
-/** append_dedup: the final tables rebuilt from one row per primary key of the whole raw table. */
-export async function stageDeduplicated(client: pg.Client, target: NormalizeTarget, raw: string): Promise<Swap[]> {
+/** How append_dedup picks one row per primary key, shared by the rebuild and the merge (merge.ts). */
+export interface DedupPlan {
+  streamPlan: StreamPlan;
+  primaryKey: string[][];
+  /** A path's value in `x._airbyte_data`, typed as the final table holds it. */
+  typed(path: string[]): string;
+  /**
+   * The raw rows of `source` (aliased x; `position` is its load order, e.g. x.ctid) reduced to the
+   * newest per primary key, CDC deletes left out: a subquery aliased r.
+   */
+  newestPerKey(source: string, position: string): string;
+}
+
+export async function planDeduplicated(client: pg.Client, target: NormalizeTarget, raw: string): Promise<DedupPlan> {
   const { configured } = target;
   const primaryKey = configured.primary_key?.length ? configured.primary_key : (configured.stream.source_defined_primary_key ?? []);
   if (primaryKey.length === 0) throw configError(`stream ${configured.stream.name}: deduplication (append_dedup) needs a primary key`);
@@ -122,15 +134,23 @@ export async function stageDeduplicated(client: pg.Client, target: NormalizeTarg
   await keepDroppedColumns(client, target.schema, streamPlan.final);
   // Compared as their typed values (numbers numerically, timestamps in time), as the final table holds them.
   const typed = (path: string[]) => valueExpression('x._airbyte_data', streamPlan.final.columns.find((c) => pathKey(c.path) === pathKey(path)) ?? { path, pgType: 'text' });
-  const order = [...(cursor.length ? [`${typed(cursor)} DESC NULLS LAST`] : []), 'x._airbyte_emitted_at DESC', 'x.ctid DESC'].join(', ');
   const properties = (configured.stream.json_schema as { properties?: Record<string, unknown> }).properties ?? {};
   // A CDC delete is the newest version of its key: the key leaves the final table.
   const notDeleted = '_ab_cdc_deleted_at' in properties ? ` AND (d._airbyte_data ->> '_ab_cdc_deleted_at') IS NULL` : '';
-  const rows = `(SELECT d._airbyte_ab_id, d._airbyte_emitted_at, d._airbyte_data FROM (
+  const newestPerKey = (source: string, position: string) => {
+    const order = [...(cursor.length ? [`${typed(cursor)} DESC NULLS LAST`] : []), 'x._airbyte_emitted_at DESC', `${position} DESC`].join(', ');
+    return `(SELECT d._airbyte_ab_id, d._airbyte_emitted_at, d._airbyte_data FROM (
       SELECT x._airbyte_ab_id, x._airbyte_emitted_at, x._airbyte_data,
         ROW_NUMBER() OVER (PARTITION BY ${primaryKey.map(typed).join(', ')} ORDER BY ${order}) AS _airbyte_row_number
-      FROM ${raw} x) d WHERE d._airbyte_row_number = 1${notDeleted}) r`;
-  return buildStaged(client, target, streamPlan, rows);
+      FROM ${source} x) d WHERE d._airbyte_row_number = 1${notDeleted}) r`;
+  };
+  return { streamPlan, primaryKey, typed, newestPerKey };
+}
+
+/** append_dedup, rebuilt: the final tables built from one row per primary key of the whole raw table. */
+export async function stageDeduplicated(client: pg.Client, target: NormalizeTarget, raw: string, dedup?: DedupPlan): Promise<Swap[]> {
+  const { streamPlan, newestPerKey } = dedup ?? (await planDeduplicated(client, target, raw));
+  return buildStaged(client, target, streamPlan, newestPerKey(raw, 'x.ctid'));
 }
 
 /**

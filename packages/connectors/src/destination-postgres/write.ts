@@ -3,7 +3,7 @@
 // after that commit. Overwrite loads into a staging table instead and swaps it (and the
 // normalized tables built from it) in with one transaction at the end, so a failed sync leaves
 // the previous tables as they were; its STATEs are yielded after that swap. Basic normalization
-// runs once all input is committed (normalize.ts).
+// runs once all input is committed (normalize.ts; append_dedup merges the changed keys, merge.ts).
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { streamKey, type AirbyteMessage, type AirbyteStateMessage, type ConfiguredAirbyteCatalog, type ConfiguredAirbyteStream, type StreamDescriptor } from '@platform/protocol';
@@ -15,7 +15,8 @@ import { errorContext, openConnection, WRITE_CONNECT_TIMEOUT_MS } from './connec
 import { copyCsvIntoRaw } from './csv-copy';
 import { toConnectorError } from './errors';
 import { IdentifierNamer, quoteIdentifier as q } from './identifiers';
-import { appendNormalized, ensureIndex, stageDeduplicated, stageOverwrite, type NormalizeTarget, type Swap } from './normalize';
+import { ensureMergeIndexes, mergeDeduplicated } from './merge';
+import { appendNormalized, ensureIndex, planDeduplicated, stageDeduplicated, stageOverwrite, type NormalizeTarget, type Swap } from './normalize';
 import { copyIntoRaw, RAW_COLUMNS_SQL } from './raw-copy';
 
 export interface PostgresWriteLimits {
@@ -209,9 +210,13 @@ export async function* writeToPostgres(
         for (const s of swaps) staged.add(qualified(target.schema, s.staged));
         await run(label, () => swapIn(target.schema, swaps));
       } else if (configured.destination_sync_mode === 'append_dedup' && basic) {
-        const swaps = await run(label, () => stageDeduplicated(client, target, raw));
-        for (const s of swaps) staged.add(qualified(target.schema, s.staged));
-        await run(label, () => swapIn(target.schema, swaps));
+        const dedup = await run(label, () => planDeduplicated(client, target, raw));
+        if (!(await run(label, () => mergeDeduplicated(client, target, target.rawName, dedup)))) {
+          const swaps = await run(label, () => stageDeduplicated(client, target, raw, dedup));
+          for (const s of swaps) staged.add(qualified(target.schema, s.staged));
+          await run(label, () => swapIn(target.schema, swaps));
+          await run(label, () => ensureMergeIndexes(client, target, target.rawName, dedup));
+        }
       } else if (basic) {
         await run(label, () => appendNormalized(client, target, raw));
       }
