@@ -253,6 +253,28 @@ describe('append_dedup merge, schema changes', () => {
   }, SLOW);
 });
 
+describe('append_dedup when most keys changed', () => {
+  it('rebuilds (cheaper than deleting and inserting nearly every row), then merges again', async () => {
+    const catalog = dedupCatalog('resent', { id: { type: 'integer' }, n: { type: 'integer' } }, [['id']], ['n']);
+    const ids = Array.from({ length: 3000 }, (_, i) => i + 1);
+    await sync(catalog, [ids.map((id) => ({ id, n: 1 }))]);
+    const first = await oidOf('resent');
+    // A re-sync: every row again, two thirds of them newer.
+    await sync(catalog, [ids.map((id) => ({ id, n: id % 3 === 0 ? 1 : 2 }))]);
+    const rebuilt = await oidOf('resent');
+    expect(rebuilt).not.toBe(first);
+    await expectEqualsRebuild(catalog, ['resent']);
+    await sync(catalog, [[{ id: 3, n: 3 }]]);
+    expect(await oidOf('resent')).toBe(rebuilt);
+    await expectEqualsRebuild(catalog, ['resent']);
+    expect(await rows(`SELECT n::text, count(*)::int AS rows FROM resent GROUP BY n ORDER BY n`)).toEqual([
+      { n: '1', rows: 999 },
+      { n: '2', rows: 2000 },
+      { n: '3', rows: 1 },
+    ]);
+  }, SLOW);
+});
+
 describe('append_dedup merge, its writer SIGKILLed mid-merge', () => {
   const properties: Record<string, JsonSchema> = { id: { type: 'integer' }, n: { type: 'integer' }, items: { type: 'array', items: { type: 'object', properties: { sku: { type: 'string' } } } } };
   const catalog = dedupCatalog('killed_merge', properties, [['id']], ['n']);
@@ -287,7 +309,7 @@ describe('append_dedup merge, its writer SIGKILLed mid-merge', () => {
     });
     let running = true;
     const exited = new Promise((resolve) => child.once('close', resolve)).finally(() => (running = false));
-    const lines: AirbyteMessage[] = ids.filter((id) => id <= 1000).map((id) => ({ type: 'RECORD', record: { stream: 'killed_merge', namespace: 'public', data: version(id, 3), emitted_at: (clock += 1) } }));
+    const lines: AirbyteMessage[] = ids.filter((id) => id <= 800).map((id) => ({ type: 'RECORD', record: { stream: 'killed_merge', namespace: 'public', data: version(id, 3), emitted_at: (clock += 1) } }));
     lines.push(streamStateMessage({ name: 'killed_merge', namespace: 'public' }, { n: 3 }));
     child.stdin.end(lines.map(serializeMessage).join(''));
     try {
@@ -316,7 +338,7 @@ describe('append_dedup merge, its writer SIGKILLed mid-merge', () => {
     // The killed sync had committed its raw rows and acknowledged its STATE: the next sync merges them too.
     await sync(catalog, [[version(2000, 4)]]);
     await expectEqualsRebuild(catalog, ['killed_merge', 'killed_merge_items']);
-    const expected = ids.map((id) => ({ id: String(id), n: String(id === 2000 ? 4 : id <= 1000 ? 3 : id % 10 === 0 ? 2 : 1) }));
+    const expected = ids.map((id) => ({ id: String(id), n: String(id === 2000 ? 4 : id <= 800 ? 3 : id % 10 === 0 ? 2 : 1) }));
     expect(await rows(`SELECT id::text, n::text FROM killed_merge ORDER BY killed_merge.id`)).toEqual(expected);
     expect(await rows(`SELECT count(*)::int AS n FROM killed_merge_items`)).toEqual([{ n: 2000 }]);
   }, SLOW);

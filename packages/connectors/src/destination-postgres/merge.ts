@@ -14,6 +14,9 @@ import { ensureIndex, type DedupPlan, type NormalizeTarget } from './normalize';
 
 const qualified = (schema: string, table: string) => `${q(schema)}.${q(table)}`;
 
+/** Up to this many keys a sync always merges; beyond it, only while they are under half the final table. */
+const MERGE_ALWAYS_KEYS = 1000;
+
 /** The raw record's text at `path`: what the raw table's key index holds (a typed cast is not immutable, so it cannot be indexed). */
 const keyText = (data: string, path: string[]) => `(${data} #>> ${pathLiteral(path)})`;
 
@@ -72,7 +75,8 @@ async function hasPlannedLayout(client: pg.Client, table: string, definitions: s
 /**
  * Merges the raw rows not yet in the final table into it. Returns false, having changed nothing,
  * when the rebuild must run instead: no final table yet, a layout change, a key that is not a
- * column, or a new row whose key is NULL (the rebuild keeps one row for all of those).
+ * column, a new row whose key is NULL (the rebuild keeps one row for all of those), or most of the
+ * table's keys changed.
  */
 export async function mergeDeduplicated(client: pg.Client, target: NormalizeTarget, rawName: string, dedup: DedupPlan): Promise<boolean> {
   const { schema } = target;
@@ -111,7 +115,11 @@ interface MergeSql {
   keys: string[];
 }
 
-/** The merge's statements, inside the caller's transaction; false when a new row's key is NULL. */
+/** The planner's row count of a table (-1 before it was ever counted, which makes a merge of many keys a rebuild). */
+const estimatedRows = async (client: pg.Client, table: string) =>
+  Number((await client.query<{ n: number }>('SELECT reltuples AS n FROM pg_class WHERE oid = $1::regclass', [table])).rows[0].n);
+
+/** The merge's statements, inside the caller's transaction; false when the rebuild must run instead (see mergeDeduplicated). */
 async function mergeKeys(client: pg.Client, m: MergeSql): Promise<boolean> {
   const { streamPlan } = m.dedup;
   const n = m.columns.length;
@@ -131,6 +139,8 @@ async function mergeKeys(client: pg.Client, m: MergeSql): Promise<boolean> {
   );
   if (rows[0].null_keys > 0) return false;
   if (rows[0].touched === 0) return true;
+  // Most keys changed (a re-sync, say): a rebuild costs less than deleting and inserting nearly every row.
+  if (rows[0].touched > MERGE_ALWAYS_KEYS && rows[0].touched > (await estimatedRows(client, m.final)) / 2) return false;
   await client.query('ANALYZE pg_temp._airbyte_touched');
   // Every raw row of each touched key: those spelled as the new rows spell it (by the key index),
   // and the one each final row came from (a key another sync spelled otherwise, e.g. 1.0 for 1).
