@@ -39,8 +39,8 @@ async function ensureColumnsIndex(client: pg.Client, schema: string, table: stri
 }
 
 /**
- * The indexes a merge looks up by: the raw table by key text, by _airbyte_ab_id (a final row's own
- * raw row) and by emission; the final table by key and emission; each child table by its parent.
+ * The indexes a merge looks up by: the raw table by key text and by emission; the final table by
+ * key and emission; each child table by its parent.
  * Made after a rebuild too, so the first merge does not build them.
  */
 export async function ensureMergeIndexes(client: pg.Client, target: NormalizeTarget, rawName: string, dedup: DedupPlan): Promise<void> {
@@ -49,7 +49,6 @@ export async function ensureMergeIndexes(client: pg.Client, target: NormalizeTar
   const texts = dedup.primaryKey.map((path) => keyText('_airbyte_data', path));
   const name = `_airbyte_key_${createHash('md5').update(`${rawName}\u0000${texts.join('\u0000')}`).digest('hex').slice(0, 20)}`;
   await client.query(`CREATE INDEX IF NOT EXISTS ${q(name)} ON ${qualified(schema, rawName)} (${texts.join(', ')})`);
-  await ensureIndex(client, schema, rawName, '_airbyte_ab_id');
   await ensureIndex(client, schema, rawName, '_airbyte_emitted_at');
   if (!columns || !(await exists(client, qualified(schema, dedup.streamPlan.final.name)))) return;
   await ensureColumnsIndex(client, schema, dedup.streamPlan.final.name, columns);
@@ -142,17 +141,22 @@ async function mergeKeys(client: pg.Client, m: MergeSql): Promise<boolean> {
   // Most keys changed (a re-sync, say): a rebuild costs less than deleting and inserting nearly every row.
   if (rows[0].touched > MERGE_ALWAYS_KEYS && rows[0].touched > (await estimatedRows(client, m.final)) / 2) return false;
   await client.query('ANALYZE pg_temp._airbyte_touched');
-  // Every raw row of each touched key: those spelled as the new rows spell it (by the key index),
-  // and the one each final row came from (a key another sync spelled otherwise, e.g. 1.0 for 1).
+  // Every raw row of each touched key: those spelled as the new rows spell it, by the key index...
   const rawColumns = 'x.ctid AS _airbyte_row, x._airbyte_ab_id, x._airbyte_emitted_at, x._airbyte_data';
   await client.query(
-    `CREATE TEMPORARY TABLE _airbyte_candidates ON COMMIT DROP AS SELECT DISTINCT ON (c._airbyte_row) c.* FROM (
-      SELECT ${rawColumns} FROM (SELECT DISTINCT ${list('t').join(', ')} FROM pg_temp._airbyte_touched) t JOIN ${m.raw} x ON ${equal(m.keyTexts, list('t.t'))}
-      UNION ALL
-      SELECT ${rawColumns} FROM (SELECT DISTINCT ${list('k').join(', ')} FROM pg_temp._airbyte_touched) t
-        JOIN ${m.final} f ON ${equal(m.columns.map((c) => `f.${q(c)}`), list('t.k'))} JOIN ${m.raw} x ON x._airbyte_ab_id = f._airbyte_ab_id
-    ) c ORDER BY c._airbyte_row`,
+    `CREATE TEMPORARY TABLE _airbyte_candidates ON COMMIT DROP AS SELECT ${rawColumns}
+      FROM (SELECT DISTINCT ${list('t').join(', ')} FROM pg_temp._airbyte_touched) t JOIN ${m.raw} x ON ${equal(m.keyTexts, list('t.t'))}`,
   );
+  // ...and the one a final row came from when an earlier sync spelled its key otherwise (1.0 for
+  // 1): rare, so found by a scan of the raw table only when there is one, rather than by an index.
+  const { rows: otherwise } = await client.query<{ id: string }>(
+    `SELECT f._airbyte_ab_id AS id FROM (SELECT DISTINCT ${list('k').join(', ')} FROM pg_temp._airbyte_touched) t
+      JOIN ${m.final} f ON ${equal(m.columns.map((c) => `f.${q(c)}`), list('t.k'))}
+      WHERE NOT EXISTS (SELECT 1 FROM pg_temp._airbyte_candidates c WHERE c._airbyte_ab_id = f._airbyte_ab_id)`,
+  );
+  if (otherwise.length) {
+    await client.query(`INSERT INTO pg_temp._airbyte_candidates SELECT ${rawColumns} FROM ${m.raw} x WHERE x._airbyte_ab_id = ANY($1::uuid[])`, [otherwise.map((r) => r.id)]);
+  }
   await client.query(
     `CREATE TEMPORARY TABLE _airbyte_winners ON COMMIT DROP AS SELECT * FROM ${m.dedup.newestPerKey('pg_temp._airbyte_candidates', 'x._airbyte_row')}`,
   );
