@@ -71,7 +71,7 @@ function incrementalTable(sizes: PostgresSize[]): ResultTable {
       ];
     }),
     notes: [
-      'After the first sync every 100th row gets a newer created_at and a new note; the next sync reads those (index on created_at, as a cursor column has) and deduplicates in Postgres.',
+      'After the first sync every 100th row gets a newer created_at and a new note; the next sync reads those (index on created_at, as a cursor column has) and merges their keys into the typed table in Postgres.',
       '× full refresh s: this sync\'s seconds over the Basic full refresh\'s (lower is better).',
       'Verified after each sync: the normalized table equals the source table as it is then (row count and checksum of every value).',
     ],
@@ -92,8 +92,8 @@ function cdcTable(cdc: CdcResult): ResultTable {
     notes: [
       `Source: a logged ${formatCount(cdc.tableRows)}-row copy of the bench table in a publication with a pgoutput slot; snapshot synced first in ${formatSeconds(cdc.snapshotSeconds)} s (not in the table).`,
       `Writer: one transaction every 100 ms, half inserts of new rows and half updates of random rows; it committed ${formatCount(cdc.writer.inserted)} inserts and ${formatCount(cdc.writer.updated)} updates in ${formatSeconds(cdc.writer.seconds)} s (${formatCount(writerRate)} changes/s achieved).`,
-      'changes/s: the changes a sync delivered over its seconds (child process: the WAL read, raw COPY, dedup into the typed table, swap) — what the pipeline can apply, above the write rate it was fed.',
-      "lag: per change, the sync's end (its last STATE acknowledged, i.e. the typed table swapped in) minus the change's commit time in the source (_ab_cdc_updated_at); syncs run back to back, so a change waits for the rest of the sync in flight, then the next one.",
+      'changes/s: the changes a sync delivered over its seconds (child process: the WAL read, raw COPY, merge of the changed keys into the typed table) — what the pipeline can apply, above the write rate it was fed.',
+      "lag: per change, the sync's end (its changes merged into the typed table) minus the change's commit time in the source (_ab_cdc_updated_at); syncs run back to back, so a change waits for the rest of the sync in flight, then the next one.",
       `Verified after one more sync with the writer stopped (${formatCount(cdc.finalChanges)} changes): the normalized table equals the source table (checksum of every value), and the raw table holds the snapshot plus exactly one row per committed change.`,
     ],
   };
