@@ -1,6 +1,7 @@
 // Byte-level pieces of the CSV → COPY text pass (csv-raw-lines.ts, typed-lines.ts): a record's
 // fields as offsets into the chunk, an output buffer that grows, and the escapes written
 // straight from the CSV's UTF-8 bytes (multi-byte characters pass through untouched).
+import { randomFillSync } from 'node:crypto';
 
 /** One CSV record: field i is data[starts[i], ends[i]); a quoted field's "" stands for one quote. */
 export interface CsvRecord {
@@ -56,6 +57,36 @@ export function numberForm(data: Buffer, s: number, e: number): NumberForm {
 }
 
 const HEX = '0123456789abcdef';
+/** Each byte's two lowercase hex digits. */
+const HEX_PAIRS = Buffer.from(Array.from({ length: 256 }, (_, b) => HEX[b >> 4] + HEX[b & 15]).join(''), 'latin1');
+
+/** Version 4 UUIDs as their 36 text bytes, from a pool of random bytes refilled in bulk. */
+export class UuidSource {
+  private readonly pool = Buffer.allocUnsafe(16 * 4096);
+  private at = this.pool.length;
+  /** The last UUID, overwritten by the next call. */
+  private readonly text = Buffer.alloc(36);
+
+  next(): Buffer {
+    if (this.at === this.pool.length) {
+      randomFillSync(this.pool);
+      this.at = 0;
+    }
+    const pool = this.pool;
+    const text = this.text;
+    let n = 0;
+    for (let i = 0; i < 16; i++) {
+      let b = pool[this.at + i];
+      if (i === 6) b = (b & 0x0f) | 0x40;
+      else if (i === 8) b = (b & 0x3f) | 0x80;
+      if (i === 4 || i === 6 || i === 8 || i === 10) text[n++] = 0x2d;
+      text[n++] = HEX_PAIRS[b * 2];
+      text[n++] = HEX_PAIRS[b * 2 + 1];
+    }
+    this.at += 16;
+    return text;
+  }
+}
 
 /** A growing output buffer; take() hands over what was written and starts a new one. */
 export class ByteWriter {
@@ -74,6 +105,18 @@ export class ByteWriter {
     this.buf = Buffer.allocUnsafe(Math.max(1024 * 1024, this.buf.length));
     this.length = 0;
     return out;
+  }
+
+  /** `data` in lowercase hex. */
+  hex(data: Buffer): void {
+    this.ensure(data.length * 2);
+    const buf = this.buf;
+    let n = this.length;
+    for (let i = 0; i < data.length; i++) {
+      buf[n++] = HEX_PAIRS[data[i] * 2];
+      buf[n++] = HEX_PAIRS[data[i] * 2 + 1];
+    }
+    this.length = n;
   }
 
   /** What was written so far, valid until the next write. */

@@ -6,11 +6,10 @@
 // the SQL path. The same pass can also write Basic normalization's typed rows (typed-lines.ts).
 // The chunk must be UTF-8, as a COPY of it into a UTF-8 database requires.
 import { isUtf8 } from 'node:buffer';
-import { randomUUID } from 'node:crypto';
 import { Transform, type TransformCallback, type Writable } from 'node:stream';
 import type { CsvFileBatch } from '../framework/batches';
 import { jsonType } from '../framework/expand';
-import { ByteWriter, numberForm, NumberForm, type CsvRecord } from './csv-bytes';
+import { ByteWriter, numberForm, NumberForm, UuidSource, type CsvRecord } from './csv-bytes';
 import type { TypedLines } from './typed-lines';
 
 export type ValueKind = 'number' | 'boolean' | 'string';
@@ -62,6 +61,8 @@ export class CsvToRawLines extends Transform {
   private readonly emittedAt: Buffer;
   private readonly record: CsvRecord;
   private out = new ByteWriter();
+  private readonly uuids = new UuidSource();
+  private static readonly NULL = Buffer.from('null');
   private typedOut = new ByteWriter();
 
   constructor(
@@ -184,8 +185,8 @@ export class CsvToRawLines extends Transform {
     if (record.fieldCount === -1) return;
     const { data, starts, ends, quoted } = record;
     const out = this.out;
-    const id = randomUUID();
-    out.ascii(id);
+    const id = this.uuids.next();
+    out.bytes(id);
     out.bytes(this.emittedAt);
     out.byte(0x7b);
     for (let i = 0; i < this.kinds.length; i++) {
@@ -194,7 +195,7 @@ export class CsvToRawLines extends Transform {
       const s = starts[i];
       const e = ends[i];
       if (s === e && !quoted[i]) {
-        out.ascii('null');
+        out.bytes(CsvToRawLines.NULL);
         continue;
       }
       switch (this.kinds[i]) {
@@ -214,7 +215,7 @@ export class CsvToRawLines extends Transform {
     out.byte(NEWLINE);
     this.rows++;
     const typed = this.typed;
-    if (typed && typed.sqlRows.length <= typed.maxSqlRows && !typed.lines.write(this.typedOut, id, record)) typed.sqlRows.push(id);
+    if (typed && typed.sqlRows.length <= typed.maxSqlRows && !typed.lines.write(this.typedOut, id, record)) typed.sqlRows.push(id.toString('latin1'));
   }
 }
 
