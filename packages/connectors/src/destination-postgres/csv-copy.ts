@@ -14,6 +14,7 @@ import { jsonType } from '../framework/expand';
 import { CsvToRawLines, rawLineKinds } from './csv-raw-lines';
 import { quoteIdentifier as q } from './identifiers';
 import { literal } from './normalization-sql';
+import type { TypedStaging } from './typed-staging';
 
 /** A JSON number as Postgres prints numerics; negative zero is not one (JSON would lose its sign). */
 const JSON_NUMBER = `'^-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?$'`;
@@ -47,17 +48,44 @@ function recordExpression(columns: CsvFileBatch['columns']): string {
   return parts.join(' || ');
 }
 
+/** Basic normalization's typed staging of an overwrite, filled in the same pass on a connection of its own (typed-staging.ts). */
+export interface TypedTarget {
+  staging: TypedStaging;
+  connection(): Promise<pg.Client>;
+}
+
 /** Appends the chunk's rows to `table` (quoted, qualified); `sequence` keeps temporary tables of one transaction apart. */
-export async function copyCsvIntoRaw(client: pg.Client, table: string, batch: CsvFileBatch, sequence: number): Promise<void> {
+export async function copyCsvIntoRaw(client: pg.Client, table: string, batch: CsvFileBatch, sequence: number, typed?: TypedTarget): Promise<void> {
   const kinds = rawLineKinds(batch.columns);
   if (kinds) {
+    const emittedAt = new Date(batch.emittedAt).toISOString();
+    // Without a second connection (the server's limit reached, say) the stream is normalized in SQL afterwards instead.
+    const connection = typed?.staging.active ? await typed.connection().catch(() => undefined) : undefined;
+    if (!connection) typed?.staging.abandon();
+    const typedCopy = connection && typed?.staging.copyChunk(connection, batch, kinds, emittedAt);
     // Building _airbyte_data in SQL costs most of a load; written as COPY text, Postgres only parses it.
-    const lines = new CsvToRawLines(batch.columns, kinds, new Date(batch.emittedAt).toISOString());
+    const lines = new CsvToRawLines(batch.columns, kinds, emittedAt, typedCopy?.output);
     const sink = client.query(copyFrom(`COPY ${table} (_airbyte_ab_id, _airbyte_emitted_at, _airbyte_data) FROM STDIN`));
-    await pipeline(createReadStream(batch.path, { highWaterMark: 1024 * 1024 }), lines, sink);
+    const raw = pipeline(createReadStream(batch.path, { highWaterMark: 1024 * 1024 }), lines, sink);
+    if (typedCopy) {
+      // Either COPY failing stops the other: a typed COPY error ends the pass, a failed pass cancels the typed COPY.
+      typedCopy.done.catch((err: unknown) => lines.destroy(err as Error));
+      try {
+        await raw;
+      } catch (err) {
+        typedCopy.output.sink.destroy(err as Error);
+        await typedCopy.done.catch(() => undefined);
+        throw err;
+      }
+      await typedCopy.done;
+      typed!.staging.checkSqlRows(typedCopy.output);
+    } else {
+      await raw;
+    }
     if (lines.rows !== batch.rowCount) throw new Error(`the CSV chunk ${batch.path} held ${lines.rows} records; the source copied ${batch.rowCount}`);
     return;
   }
+  typed?.staging.abandon();
   await copyCsvThroughTempTable(client, table, batch, sequence);
 }
 

@@ -3,7 +3,8 @@
 // after that commit. Overwrite loads into a staging table instead and swaps it (and the
 // normalized tables built from it) in with one transaction at the end, so a failed sync leaves
 // the previous tables as they were; its STATEs are yielded after that swap. Basic normalization
-// runs once all input is committed (normalize.ts; append_dedup merges the changed keys, merge.ts).
+// runs once all input is committed (normalize.ts; append_dedup merges the changed keys, merge.ts); an overwrite's typed table is filled during the
+// load instead when the stream allows (typed-staging.ts).
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { streamKey, type AirbyteMessage, type AirbyteStateMessage, type ConfiguredAirbyteCatalog, type ConfiguredAirbyteStream, type StreamDescriptor } from '@platform/protocol';
@@ -18,6 +19,7 @@ import { IdentifierNamer, quoteIdentifier as q } from './identifiers';
 import { ensureMergeIndexes, mergeDeduplicated } from './merge';
 import { appendNormalized, ensureIndex, planDeduplicated, stageDeduplicated, stageOverwrite, type NormalizeTarget, type Swap } from './normalize';
 import { copyIntoRaw, RAW_COLUMNS_SQL } from './raw-copy';
+import { TypedStaging } from './typed-staging';
 
 export interface PostgresWriteLimits {
   /** RECORD messages (the CLI path) buffered per stream before they are copied. */
@@ -32,6 +34,8 @@ interface StreamTarget extends NormalizeTarget {
   loadName: string;
   buffered: Array<Record<string, unknown>>;
   bufferedEmittedAt: number;
+  /** Overwrite with Basic normalization: the typed table filled during the load, when the stream allows. */
+  typed?: TypedStaging;
 }
 
 const qualified = (schema: string, table: string) => `${q(schema)}.${q(table)}`;
@@ -75,6 +79,9 @@ export async function* writeToPostgres(
   const client = await openConnection(config, WRITE_CONNECT_TIMEOUT_MS, ctx).catch((err: unknown) => {
     throw toConnectorError(err, errorContext(config));
   });
+  /** The typed stagings' COPYs run beside the raw ones, on a connection of their own. */
+  let typedClient: Promise<pg.Client> | undefined;
+  const typedConnection = () => (typedClient ??= openConnection(config, WRITE_CONNECT_TIMEOUT_MS, ctx));
   /** Which table a failing statement concerned, for the error message. */
   let working: string | undefined;
   const run = async <T>(table: string, operation: () => Promise<T>): Promise<T> => {
@@ -103,6 +110,7 @@ export async function* writeToPostgres(
   };
   let csvBatches = 0;
   const copy = async (target: StreamTarget, records: Iterable<Record<string, unknown>>, emittedAt: number) => {
+    target.typed?.abandon();
     await begin();
     await run(`${target.schema}.${target.rawName}`, () => copyIntoRaw(client, qualified(target.schema, target.loadName), records, emittedAt));
   };
@@ -140,6 +148,11 @@ export async function* writeToPostgres(
           staged.add(load);
         }
         await client.query(`CREATE TABLE IF NOT EXISTS ${load} (${RAW_COLUMNS_SQL})`);
+        if (config.normalization === 'basic') target.typed = TypedStaging.forStream(target);
+        if (target.typed) {
+          staged.add(qualified(target.schema, target.typed.staged));
+          await target.typed.create(client);
+        }
         // Append normalization reads the rows emitted since its last run.
         if (target.loadName === target.rawName) await ensureIndex(client, target.schema, target.rawName, '_airbyte_emitted_at');
       });
@@ -157,7 +170,8 @@ export async function* writeToPostgres(
             const target = targetFor({ name: item.stream, namespace: item.namespace });
             if (!failed.has(streamKey(target.configured.stream))) {
               await begin();
-              await run(`${target.schema}.${target.rawName}`, () => copyCsvIntoRaw(client, qualified(target.schema, target.loadName), item, csvBatches++));
+              const typed = target.typed && { staging: target.typed, connection: typedConnection };
+              await run(`${target.schema}.${target.rawName}`, () => copyCsvIntoRaw(client, qualified(target.schema, target.loadName), item, csvBatches++, typed));
             }
           } finally {
             await item.release();
@@ -206,7 +220,7 @@ export async function* writeToPostgres(
       if (configured.destination_sync_mode === 'overwrite') {
         const load = qualified(target.schema, target.loadName);
         const swaps: Swap[] = [{ staged: target.loadName, target: target.rawName }];
-        if (basic) swaps.push(...(await run(label, () => stageOverwrite(client, target, load))));
+        if (basic) swaps.push(...(await run(label, async () => (await target.typed?.finish(client, load)) ?? stageOverwrite(client, target, load))));
         for (const s of swaps) staged.add(qualified(target.schema, s.staged));
         await run(label, () => swapIn(target.schema, swaps));
       } else if (configured.destination_sync_mode === 'append_dedup' && basic) {
@@ -227,6 +241,8 @@ export async function* writeToPostgres(
   } catch (err) {
     throw toConnectorError(err, errorContext(config, working));
   } finally {
+    // Ended first: a typed COPY still running would hold its staging table against the DROP.
+    if (typedClient) await typedClient.then((c) => c.end()).catch(() => undefined);
     if (!succeeded) await abandon(client, inTransaction, staged, ctx);
     await client.end().catch(() => undefined);
   }
