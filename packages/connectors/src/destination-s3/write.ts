@@ -12,7 +12,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { errorTraceMessage, streamKey, type AirbyteMessage, type AirbyteStateMessage, type ConfiguredAirbyteCatalog, type StreamDescriptor } from '@platform/protocol';
-import type { SourceOutput } from '../framework/batches';
+import { pullReadingPostgresTimestamps, type SourceOutput } from '../framework/batches';
 import type { DestinationContext } from '../framework/connector';
 import { asConnectorError, configError, systemError } from '../framework/errors';
 import type { S3Settings } from './config';
@@ -190,7 +190,7 @@ export async function* writeToS3(
       yield message;
     }
   }
-  const items = readAhead(input)[Symbol.asyncIterator]();
+  const items = readAhead(input, undefined, format.readsPostgresTimestamps ? pullReadingPostgresTimestamps : undefined)[Symbol.asyncIterator]();
   let succeeded = false;
 
   try {

@@ -63,6 +63,7 @@ export class SpillDirectory {
     chunk: CopiedChunk,
     stream: { name: string; namespace: string },
     columns: Array<{ name: string; schema: JsonSchema }>,
+    postgresTimestamps = false,
   ): Promise<CsvFileBatch | undefined> {
     if (chunk.rowCount === 0) {
       await rm(chunk.path, { force: true });
@@ -79,6 +80,7 @@ export class SpillDirectory {
       columns,
       rowCount: chunk.rowCount,
       byteCount: chunk.byteCount,
+      ...(postgresTimestamps ? { postgresTimestamps: true as const } : {}),
       release: async () => {
         if (released) return;
         released = true;
