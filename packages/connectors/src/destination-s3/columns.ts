@@ -155,6 +155,18 @@ export function copyTextType(schema: JsonSchema): string | undefined {
   return type === 'BIGINT' || type === 'DOUBLE' || type === 'BOOLEAN' || type === 'TIME' || type.startsWith('DECIMAL') ? type : undefined;
 }
 
+/**
+ * The SQL of a timestamp column of `schema` typed from `text` without checks (as parquetSelect's
+ * strict SELECT does); undefined when the column is no timestamp.
+ */
+export function strictTimestampSql(text: string, schema: JsonSchema): string | undefined {
+  const type = duckType(schema);
+  return type.startsWith('TIMESTAMP') ? typedValue(text, type, false) : undefined;
+}
+
+/** PostgreSQL's timestamp text as the protocol writes it: framework/batches.ts postgresTimestampToAirbyte in SQL. */
+export const airbyteTimestampSql = (text: string) => `replace(replace(replace(${text}, ' ', 'T'), '+00', 'Z'), 'TBC', ' BC')`;
+
 /** JSON text without insignificant whitespace; numbers, strings and key order exactly as given. */
 const minifiedJson = (text: string) => `regexp_replace(${text}, '("(?:[^"\\\\]|\\\\.)*")|[ \\t\\n\\r]+', '\\1', 'g')`;
 

@@ -20,6 +20,18 @@ const PART_SIZE = 8 * 1024 * 1024;
 /** Parts in flight per upload; PART_SIZE × this bounds the memory an upload takes. */
 const PARTS_IN_FLIGHT = 2;
 const DELETE_BATCH = 1000;
+/** Commands whose bodies are data files: SigV4 hashes each (8 MB parts) unless told not to. */
+const DATA_BODIES = new Set(['PutObjectCommand', 'UploadPartCommand']);
+
+/** An endpoint on this machine: nothing between us and the server can alter a body. */
+export function isLoopbackEndpoint(endpoint: string): boolean {
+  try {
+    const host = new URL(endpoint).hostname;
+    return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  } catch {
+    return false;
+  }
+}
 
 export class ObjectStore {
   readonly bucket: string;
@@ -41,6 +53,19 @@ export class ObjectStore {
       maxAttempts: 3,
       requestHandler: { connectionTimeout: 5_000, requestTimeout: 120_000 },
     });
+    // On loopback, data bodies go as S3's UNSIGNED-PAYLOAD: the signer takes a preset
+    // x-amz-content-sha256 as the payload's hash instead of computing SHA-256 over every part
+    // (0.9 CPU s of a 10M-row sync). Remote endpoints keep signed payloads.
+    if (isLoopbackEndpoint(settings.endpoint)) {
+      this.client.middlewareStack.add(
+        (next, context) => (args) => {
+          const request = args.request as { headers?: Record<string, string> };
+          if (DATA_BODIES.has(context.commandName ?? '') && request.headers) request.headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
+          return next(args);
+        },
+        { step: 'build', name: 'unsignedPayloadOnLoopback' },
+      );
+    }
   }
 
   /** `s3://bucket/key`, for messages. */

@@ -5,7 +5,11 @@ import type { SourceOutput } from '../framework/batches';
 
 const isBatch = (item: SourceOutput) => item.type === 'CSV_FILE_BATCH' || item.type === 'RECORD_BATCH';
 
-export async function* readAhead(input: AsyncIterable<SourceOutput>, maxItems = 100): AsyncGenerator<SourceOutput> {
+/**
+ * `pullAs` runs each `next()` of the input (default: as it is); destination-s3 passes
+ * pullReadingPostgresTimestamps when its format reads PostgreSQL's timestamp text.
+ */
+export async function* readAhead(input: AsyncIterable<SourceOutput>, maxItems = 100, pullAs: <T>(pull: () => T) => T = (pull) => pull()): AsyncGenerator<SourceOutput> {
   const iterator = input[Symbol.asyncIterator]();
   const queued: SourceOutput[] = [];
   let ended = false;
@@ -15,7 +19,7 @@ export async function* readAhead(input: AsyncIterable<SourceOutput>, maxItems = 
   const pull = async () => {
     try {
       while (!ended && queued.length < maxItems && !queued.some(isBatch)) {
-        const next = await iterator.next();
+        const next = await pullAs(() => iterator.next());
         if (next.done) ended = true;
         else queued.push(next.value);
       }

@@ -12,7 +12,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { errorTraceMessage, streamKey, type AirbyteMessage, type AirbyteStateMessage, type ConfiguredAirbyteCatalog, type StreamDescriptor } from '@platform/protocol';
-import type { SourceOutput } from '../framework/batches';
+import { pullReadingPostgresTimestamps, type SourceOutput } from '../framework/batches';
 import type { DestinationContext } from '../framework/connector';
 import { asConnectorError, configError, systemError } from '../framework/errors';
 import type { S3Settings } from './config';
@@ -84,10 +84,14 @@ export async function* writeToS3(
   const store = new ObjectStore(settings);
   const uploads = new UploadQueue(store, limits.uploadsInFlight);
   let duckdb: Promise<DuckDb> | undefined;
+  const openDuckDbOnce = () => (duckdb ??= openDuckDb(workDir, ctx.limits));
   const format = outputFormat(settings.format, {
-    duckdb: async () => (await (duckdb ??= openDuckDb(workDir, ctx.limits))).connection,
+    duckdb: async () => (await openDuckDbOnce()).connection,
     maxFileBytes: limits.maxFileBytes,
   });
+  // Parquet converts with DuckDB: it opens while the source reads the first chunk (a failure
+  // surfaces at the first conversion).
+  if (settings.format.type === 'parquet') void openDuckDbOnce().catch(() => undefined);
   // One timestamp names every file of this sync, as Airbyte's ${EPOCH} etc. do.
   const syncTime = new Date();
   const sinks = new Map<string, StreamSink>();
@@ -190,7 +194,7 @@ export async function* writeToS3(
       yield message;
     }
   }
-  const items = readAhead(input)[Symbol.asyncIterator]();
+  const items = readAhead(input, undefined, format.readsPostgresTimestamps ? pullReadingPostgresTimestamps : undefined)[Symbol.asyncIterator]();
   let succeeded = false;
 
   try {

@@ -2,7 +2,7 @@
 import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
 import type { AirbyteMessage, JsonSchema } from '@platform/protocol';
-import type { CsvFileBatch, SourceOutput } from './batches';
+import { postgresTimestampToAirbyte, type CsvFileBatch, type SourceOutput } from './batches';
 
 type Caster = (text: string) => unknown;
 
@@ -90,9 +90,12 @@ export function casterFor(schema: JsonSchema, options: CastOptions = {}): Caster
   }
 }
 
+/** Whether a batch column holds PostgreSQL's timestamp text (CsvFileBatch.postgresTimestamps). */
+export const isDateTimeColumn = (schema: JsonSchema) => jsonType(schema) === 'string' && schema.format === 'date-time';
+
 /** Reads a CSV batch file back as records, NULL (empty unquoted) fields becoming null. */
 export async function* csvBatchRecords(batch: CsvFileBatch, options: CastOptions = {}): AsyncGenerator<Record<string, unknown>> {
-  const casters = batch.columns.map((c) => casterFor(c.schema, options));
+  const casters = batch.columns.map((c) => (batch.postgresTimestamps && isDateTimeColumn(c.schema) ? postgresTimestampToAirbyte : casterFor(c.schema, options)));
   // COPY writes NULL as an empty unquoted field and '' as a quoted one; the cast context tells them apart.
   const parser = createReadStream(batch.path).pipe(
     parse({ from_line: 2, cast: (value, ctx) => (value === '' && !ctx.quoting ? null : value) }),

@@ -78,7 +78,11 @@ export function errorContext(config: PostgresSourceConfig, stream?: string): Err
   return { host: config.host, port: config.port, database: config.database, username: config.username, stream };
 }
 
-const SESSION_SETUP = "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; SET extra_float_digits = 1";
+// Every output setting a value's text depends on, whatever the server's or role's defaults:
+// timestamps may reach a destination as PostgreSQL writes them (CsvFileBatch.postgresTimestamps),
+// floats in their shortest exact form (3 also before PostgreSQL 12), bytea inside arrays as hex.
+const SESSION_SETUP =
+  "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; SET extra_float_digits = 3; SET bytea_output = 'hex'";
 
 /** Connects (trying SSL variants per ssl_mode) and prepares the session; throws a mapped ConnectorError. */
 export async function connect(

@@ -1,14 +1,13 @@
 // The fast path: `COPY (query) TO STDOUT (FORMAT csv, HEADER)` streamed straight into a temp
-// file with back-pressure, handed on as a CsvFileBatch. No JS object is built per row.
-import { createWriteStream, rmSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+// file with back-pressure (copy-to-file.ts), handed on as a CsvFileBatch. No JS object is built per row.
+import { rmSync } from 'node:fs';
+import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
 import type { JsonSchema } from '@platform/protocol';
 import type { CsvFileBatch } from '../framework/batches';
+import { CopyToFile } from './copy-to-file';
 
 export interface CopiedChunk {
   path: string;
@@ -46,15 +45,17 @@ export class SpillDirectory {
 
   async copy(client: pg.Client, query: string, signal?: AbortSignal): Promise<CopiedChunk> {
     const path = join(this.dir, `chunk-${String(this.nextChunk++).padStart(6, '0')}.csv`);
-    const copy = client.query(copyTo(`COPY (${query}) TO STDOUT (FORMAT csv, HEADER)`));
-    const file = createWriteStream(path);
+    const file = await open(path, 'w');
     try {
-      await pipeline(copy, file, signal ? { signal } : {});
+      const copy = client.query(new CopyToFile(`COPY (${query}) TO STDOUT (FORMAT csv, HEADER)`, file, signal));
+      const { rowCount, byteCount } = await copy.result;
+      await file.close();
+      return { path, rowCount, byteCount };
     } catch (err) {
+      await file.close().catch(() => {});
       await rm(path, { force: true });
       throw err;
     }
-    return { path, rowCount: copy.rowCount, byteCount: file.bytesWritten };
   }
 
   /** Wraps a copied chunk as a batch; an empty chunk is deleted at once and yields nothing. */
@@ -62,6 +63,7 @@ export class SpillDirectory {
     chunk: CopiedChunk,
     stream: { name: string; namespace: string },
     columns: Array<{ name: string; schema: JsonSchema }>,
+    postgresTimestamps = false,
   ): Promise<CsvFileBatch | undefined> {
     if (chunk.rowCount === 0) {
       await rm(chunk.path, { force: true });
@@ -78,6 +80,7 @@ export class SpillDirectory {
       columns,
       rowCount: chunk.rowCount,
       byteCount: chunk.byteCount,
+      ...(postgresTimestamps ? { postgresTimestamps: true as const } : {}),
       release: async () => {
         if (released) return;
         released = true;

@@ -200,6 +200,27 @@ describe('BC timestamps', () => {
   });
 });
 
+describe("values whatever the role's output settings", () => {
+  it('reads the same text as under the defaults: the session fixes every output setting', async () => {
+    await db.sql(`
+      CREATE TABLE public.rendered (id int PRIMARY KEY, at timestamptz, day date, ratio float8, span interval, blobs bytea[]);
+      INSERT INTO public.rendered VALUES (1, '2024-01-02 03:04:05.123456+00', '2024-01-02', 0.1, '1 day 02:03:04', ARRAY['\\x00ff'::bytea]);
+      CREATE ROLE odd_settings LOGIN PASSWORD 'odd';
+      GRANT SELECT ON public.rendered TO odd_settings;
+      ALTER ROLE odd_settings SET TimeZone = 'Asia/Kolkata';
+      ALTER ROLE odd_settings SET DateStyle = 'SQL, DMY';
+      ALTER ROLE odd_settings SET IntervalStyle = 'sql_standard';
+      ALTER ROLE odd_settings SET extra_float_digits = -3;
+      ALTER ROLE odd_settings SET bytea_output = 'escape';
+    `);
+    const catalog = await configured('rendered');
+    const records = async (c: PostgresSourceConfig) => (await collectOutput(sourcePostgres.read(c, catalog, undefined, ctx))).records.map((r) => r.data);
+    const expected = [{ id: 1, at: '2024-01-02T03:04:05.123456Z', day: '2024-01-02', ratio: 0.1, span: '1 day 02:03:04', blobs: ['\\x00ff'] }];
+    expect(await records(config)).toEqual(expected);
+    expect(await records({ ...config, username: 'odd_settings', password: 'odd' })).toEqual(expected);
+  });
+});
+
 describe('full refresh in ctid ranges', () => {
   const read = async (state: AirbyteStateMessage[] | undefined) =>
     collectOutput(readPostgres(config, await configured('wide'), state, ctx, { chunkRows: 500, chunkBytes: 1 << 30 }));

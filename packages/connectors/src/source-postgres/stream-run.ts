@@ -1,7 +1,7 @@
 // What one stream's read needs, and the SQL pieces both read modes share.
 import pg from 'pg';
 import type { ConnectorContext } from '../framework/connector';
-import type { CsvFileBatch } from '../framework/batches';
+import { postgresTimestampsWelcome, type CsvFileBatch } from '../framework/batches';
 import type { SourceColumn, SourceTable } from './catalog';
 import type { ReadTuning } from './config';
 import type { SpillDirectory } from './copy-chunk';
@@ -52,15 +52,21 @@ export async function relationStats(client: pg.Client, table: SourceTable): Prom
   return rows[0];
 }
 
-/** `SELECT <typed expressions> FROM <relation> AS _ab_src <rest>` for COPY. */
-export function selectQuery(run: StreamRun, rest: string): string {
-  const list = run.columns.map((c) => `${c.mapping.select(quote(c.name))} AS ${quote(c.name)}`).join(', ');
+/**
+ * `SELECT <typed expressions> FROM <relation> AS _ab_src <rest>` for COPY; timestamps as
+ * PostgreSQL writes them when `postgresTimestamps`.
+ */
+export function selectQuery(run: StreamRun, rest: string, postgresTimestamps = false): string {
+  const expression = (c: SourceColumn) => (postgresTimestamps && c.mapping.postgresTimestamp ? quote(c.name) : c.mapping.select(quote(c.name)));
+  const list = run.columns.map((c) => `${expression(c)} AS ${quote(c.name)}`).join(', ');
   return `SELECT ${list} FROM ${qualifiedName(run.table)} AS ${SOURCE_ALIAS} ${rest}`;
 }
 
 /** COPYs one chunk to a file; returns the batch (absent when the chunk is empty) and its row count. */
 export async function copyChunk(run: StreamRun, rest: string): Promise<{ batch?: CsvFileBatch; rowCount: number }> {
-  const chunk = await run.spill.copy(run.client, selectQuery(run, rest), run.ctx.signal);
+  // Decided before the first await: the consumer's context is the one that resumed this read.
+  const postgresTimestamps = postgresTimestampsWelcome() && run.columns.some((c) => c.mapping.postgresTimestamp);
+  const chunk = await run.spill.copy(run.client, selectQuery(run, rest, postgresTimestamps), run.ctx.signal);
   const columns = run.columns.map((c) => ({ name: c.name, schema: nullable(c.mapping.schema) }));
-  return { batch: await run.spill.toBatch(chunk, run.descriptor, columns), rowCount: chunk.rowCount };
+  return { batch: await run.spill.toBatch(chunk, run.descriptor, columns, postgresTimestamps), rowCount: chunk.rowCount };
 }

@@ -4,6 +4,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { CsvFileBatch } from '../../framework/batches';
+import { isDateTimeColumn } from '../../framework/expand';
 import type { FormatSettings, ParquetSettings, TextSettings } from '../config';
 import type { InputColumn } from '../columns';
 import { LineFile } from '../line-file';
@@ -29,6 +30,8 @@ export interface OutputFormat {
    * catalog); absent when the format takes the chunk's records instead.
    */
   convertCsvBatch?(batch: CsvFileBatch, columns: InputColumn[], dir: string, label: string): Promise<string[]>;
+  /** Whether convertCsvBatch reads CSV batches with PostgreSQL's timestamp text (CsvFileBatch.postgresTimestamps). */
+  readsPostgresTimestamps?: boolean;
 }
 
 export interface FormatDeps {
@@ -101,8 +104,15 @@ function parquetFormat(settings: ParquetSettings, deps: FormatDeps): OutputForma
     },
     convertCsvBatch(batch, columns, dir, label) {
       const csvColumns = batch.columns.map((c) => c.name);
-      return toParquet({ kind: 'csv', path: batch.path, columns: columns.length > 0 ? columns : batch.columns, csvColumns, emittedAt: batch.emittedAt }, dir, label);
+      // The batch's own schemas say which columns hold PostgreSQL's timestamp text.
+      const postgresTimestampColumns = batch.postgresTimestamps ? batch.columns.filter((c) => isDateTimeColumn(c.schema)).map((c) => c.name) : [];
+      return toParquet(
+        { kind: 'csv', path: batch.path, columns: columns.length > 0 ? columns : batch.columns, csvColumns, postgresTimestampColumns, emittedAt: batch.emittedAt },
+        dir,
+        label,
+      );
     },
+    readsPostgresTimestamps: true,
   };
 }
 

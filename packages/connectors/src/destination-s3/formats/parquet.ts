@@ -11,7 +11,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { systemError } from '../../framework/errors';
 import { withoutRowContent } from '../../framework/row-content';
 import type { ParquetSettings } from '../config';
-import { copyTextType, parquetSelect, sqlString, type InputColumn } from '../columns';
+import { airbyteTimestampSql, copyTextType, parquetSelect, sqlString, strictTimestampSql, type InputColumn } from '../columns';
 import { ROW_ORDINAL_SQL, ensureRowIdSequence, rowIdPrefix, rowIdSql } from '../row-ids';
 
 export type StagedFile =
@@ -19,7 +19,11 @@ export type StagedFile =
    * A CSV file as PostgreSQL COPY (FORMAT csv, HEADER) writes it: NULL unquoted-empty, '' quoted.
    * `csvColumns` names its columns in file order; `columns` (the catalog's) decide the output.
    */
-  | { kind: 'csv'; path: string; columns: InputColumn[]; csvColumns: string[]; emittedAt: number }
+  /**
+   * `postgresTimestampColumns` hold PostgreSQL's timestamp text (CsvFileBatch.postgresTimestamps):
+   * typed from it directly, and rewritten to the protocol's text wherever text is kept.
+   */
+  | { kind: 'csv'; path: string; columns: InputColumn[]; csvColumns: string[]; postgresTimestampColumns: string[]; emittedAt: number }
   /**
    * One `{"e": <emitted_at ms>, "v": [<each column's text or null>], "x": <JSON text of the
    * properties outside the catalog, or null>}` per line; `maxLineBytes` bounds its longest line.
@@ -48,14 +52,19 @@ function csvSelect(staged: Extract<StagedFile, { kind: 'csv' }>, bufferBytes: nu
     return (!tolerant && column && copyTextType(column.schema)) || 'VARCHAR';
   });
   const positions = new Map(staged.csvColumns.map((name, i) => [name, i]));
+  const postgresText = new Set(staged.postgresTimestampColumns);
   // A catalog column the chunk lacks is NULL, so every file of the stream has the same columns.
   const text = (i: number) => {
     const position = positions.get(staged.columns[i].name);
-    return position === undefined ? undefined : `t.c${position}`;
+    if (position === undefined) return undefined;
+    return postgresText.has(staged.columns[i].name) ? airbyteTimestampSql(`t.c${position}`) : `t.c${position}`;
   };
   const typed = (i: number) => {
     const position = positions.get(staged.columns[i].name);
-    return position === undefined || readTypes[position] === 'VARCHAR' ? undefined : `t.c${position}`;
+    if (position === undefined) return undefined;
+    // DuckDB reads PostgreSQL's text and the protocol's as the same instants (destination-s3.test.ts).
+    if (postgresText.has(staged.columns[i].name)) return strictTimestampSql(`t.c${position}`, staged.columns[i].schema);
+    return readTypes[position] === 'VARCHAR' ? undefined : `t.c${position}`;
   };
   const types = readTypes.map((type, i) => `'c${i}': '${type}'`).join(', ');
   // allow_quoted_nulls=false keeps '' (quoted) apart from NULL (unquoted empty).
