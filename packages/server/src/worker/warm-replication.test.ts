@@ -1,7 +1,7 @@
 // The replication child spawned ahead of time, with a worker against a real Postgres and the
 // test connectors in real child processes: an attempt runs in it and the next one is spawned
 // when the attempt ends; a connection with its own memory limit gets a child of its own (its
-// heap flag differs) and leaves the waiting one; stopping the worker stops it.
+// heap flag differs) and leaves the waiting one; it exits with its worker, killed or stopped.
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { isPidAlive } from '@platform/services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../testing/platform-harness';
 import { FAKE_DESTINATION_ID, FAKE_SOURCE_ID } from '../testing/fake-connectors';
-import { environmentOf, replicationChildOf, waitFor } from '../testing/processes';
+import { environmentOf, replicationChildOf, spawnWorkerProcess, waitFor } from '../testing/processes';
 import { PRELOAD_VARIABLE } from './child-protocol';
 import type { Worker } from './worker';
 
@@ -62,6 +62,17 @@ describe('the replication child spawned ahead of time', () => {
     expect(ids).toEqual(range(500));
     expect(isPidAlive(ahead)).toBe(true);
     expect(await waitingChild()).toBe(ahead);
+  });
+
+  it('exits when its worker is killed (SIGKILL) while it waits', async () => {
+    const doomed = spawnWorkerProcess({ PLATFORM_DATABASE_URL: platform.databaseUrl, PLATFORM_SECRET_KEY: platform.secretKey, WORKER_ID: 'doomed-worker' });
+    try {
+      const ahead = await waitFor("the killed worker's child spawned ahead of time", () => replicationChildOf(doomed.pid!));
+      doomed.kill('SIGKILL');
+      await waitFor('the orphaned child to exit', () => !isPidAlive(ahead), 10_000);
+    } finally {
+      doomed.kill('SIGKILL');
+    }
   });
 
   it('stops when the worker stops', async () => {
