@@ -145,7 +145,7 @@ export async function measurePeers(env: PeersEnv, rows: number): Promise<PeersSi
 async function platformSync(env: SyncEnv, setup: SyncSetup): Promise<Omit<PipelineRun, 'platformCpu'>> {
   const worker = env.platform.run.services.find((s) => s.name === 'worker');
   if (!worker) throw new Error('the run file names no worker');
-  const sampler = new PeakRssSampler(descendantsOf(worker.pid));
+  const sampler = new PeakRssSampler(descendantsOf(worker.pid, new Set([worker.pid])));
   const cpuBefore = platformCpu(env.platform.stateDir);
   let sync: Awaited<ReturnType<typeof runPlatformSync>>;
   let peakRssBytes: number;
