@@ -12,7 +12,6 @@ import type * as Baseline from '../connector/baseline-pipeline';
 import { runInChild } from '../lib/run-in-child';
 import { prepareSync, runBaselineSync, runPlatformSync, type SyncEnv, type SyncPhases, type SyncSetup } from '../platform/demo-sync';
 import { descendantsOf, PeakRssSampler } from '../platform/peak-rss-sampler';
-import { processChildren, processTree } from '../platform/proc-stats';
 import type { PlatformHandle } from '../platform/workspace';
 import { sourceChecksum, verifyParquet, type TableChecksum, type VerifiedOutput } from './checksum';
 import { runDlt } from './dlt-pipeline';
@@ -138,12 +137,15 @@ export async function measurePeers(env: PeersEnv, rows: number): Promise<PeersSi
   };
 }
 
-/** A sync through the API, with the replication child's peak RSS sampled: the worker's descendants that were not there before. */
+/**
+ * A sync through the API, with the replication child's peak RSS sampled: all the worker's
+ * descendants, since the child that runs the sync was spawned ahead of time (the next one,
+ * spawned when the attempt ends, is only there once the sync's child has exited).
+ */
 async function platformSync(env: SyncEnv, setup: SyncSetup): Promise<Omit<PipelineRun, 'platformCpu'>> {
   const worker = env.platform.run.services.find((s) => s.name === 'worker');
   if (!worker) throw new Error('the run file names no worker');
-  const before = new Set(processTree(worker.pid, processChildren()));
-  const sampler = new PeakRssSampler(descendantsOf(worker.pid, before));
+  const sampler = new PeakRssSampler(descendantsOf(worker.pid, new Set([worker.pid])));
   const cpuBefore = platformCpu(env.platform.stateDir);
   let sync: Awaited<ReturnType<typeof runPlatformSync>>;
   let peakRssBytes: number;

@@ -10,6 +10,8 @@ export interface LoadSpec {
   method: 'GET' | 'POST';
   /** JSON body for POST. */
   body?: string;
+  /** Extra request headers, e.g. Accept-Encoding. */
+  headers?: Record<string, string>;
   clients: number;
   requestsPerClient: number;
   /** Process trees (name → root pid) whose CPU time the measured requests cost is reported. */
@@ -79,7 +81,7 @@ function request(agent: http.Agent, spec: LoadSpec): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       spec.url,
-      { method: spec.method, agent, headers: spec.body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(spec.body) } },
+      { method: spec.method, agent, headers: { ...spec.headers, ...(spec.body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(spec.body) }) } },
       (res) => {
         let bytes = 0;
         const chunks: Buffer[] = [];

@@ -87,6 +87,17 @@ function requestPath(target: string): string {
   }
 }
 
+/** Whether an Accept-Encoding header takes gzip (named, or `*`, without q=0). */
+export function acceptsGzip(header: string | undefined): boolean {
+  if (!header) return false;
+  return header.split(',').some((part) => {
+    const [coding, ...params] = part.split(';').map((p) => p.trim().toLowerCase());
+    if (coding !== 'gzip' && coding !== '*') return false;
+    const q = params.find((p) => p.startsWith('q='));
+    return q === undefined || Number(q.slice(2)) > 0;
+  });
+}
+
 export function createApiServer(services: PlatformServices, options: ApiServerOptions = {}): ApiServer {
   const log = options.log ?? services.log.child('api');
   const document = loadOpenApi();
@@ -103,7 +114,7 @@ export function createApiServer(services: PlatformServices, options: ApiServerOp
       return;
     }
     if (body instanceof JsonBytes) {
-      res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': body.bytes.length });
+      res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': body.bytes.length, Vary: 'Accept-Encoding' });
       res.end(body.bytes);
       return;
     }
@@ -173,6 +184,12 @@ export function createApiServer(services: PlatformServices, options: ApiServerOp
     const validateResponse = options.validateResponses && response.status === 200 ? operation.responseValidator() : undefined;
     if (validateResponse && !validateResponse(response.body instanceof JsonBytes ? JSON.parse(response.body.bytes.toString('utf8')) : response.body)) {
       throw new Error(`Response of ${operation.operationId} does not match openapi.yaml: ${JSON.stringify(schemaErrorsToDetails(validateResponse.errors))}`);
+    }
+    if (response.body instanceof JsonBytes && acceptsGzip(req.headers['accept-encoding'])) {
+      const gzipped = await response.body.gzipped();
+      res.writeHead(response.status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Encoding': 'gzip', 'Content-Length': gzipped.length, Vary: 'Accept-Encoding' });
+      res.end(gzipped);
+      return response.status;
     }
     send(res, response.status, response.body, response.contentType);
     return response.status;

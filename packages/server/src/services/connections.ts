@@ -46,10 +46,9 @@ export class ConnectionService {
     return this.store.listConnections(workspace.workspaceId);
   }
 
-  /** The resolved workspace and the connections version (ConfigStore.connectionsVersion), for a cached list. */
-  async listVersion(workspaceId?: string): Promise<{ workspaceId: string; version: string }> {
-    const workspace = await this.workspaces.resolve(workspaceId);
-    return { workspaceId: workspace.workspaceId, version: await this.store.connectionsVersion() };
+  /** The connections version (ConfigStore.connectionsVersion), for a cached list. */
+  version(): Promise<string> {
+    return this.store.connectionsVersion();
   }
 
   /** The connections of a resolved workspace and the version they are at. */

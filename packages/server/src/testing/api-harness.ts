@@ -28,6 +28,8 @@ export interface TestApi {
   pool: Pool;
   configStore: ConfigStore;
   jobStore: JobStore;
+  /** Its database and the key its secrets are sealed with. */
+  database: { url: string; secretKey: string };
   logLines: string[];
   /** POSTs JSON (or a raw string, sent as is) to /api/v1/<path>. */
   post<T = any>(path: string, body?: unknown, init?: RequestInit): Promise<ApiResponse<T>>;
@@ -43,14 +45,18 @@ export async function startTestApi(
     platformS3?: PlatformS3Settings;
     /** Where create_custom installs connectors (off when absent). */
     connectorsDir?: string;
+    /** Serve this other server's database with its key (as a second server process would) instead of a fresh one; that server drops it. */
+    databaseOf?: TestApi;
   } = {},
 ): Promise<TestApi> {
-  const database = await createTestDatabase('api');
+  const shared = options.databaseOf?.database;
+  const database = shared ? { url: shared.url, drop: async () => undefined } : await createTestDatabase('api');
+  const secretKey = shared?.secretKey ?? randomBytes(32).toString('hex');
   const logLines: string[] = [];
   const log = createLogger('test', { level: 'debug', write: (line) => logLines.push(line) });
   const platform = createPlatform({
     databaseUrl: database.url,
-    secretKey: randomBytes(32).toString('hex'),
+    secretKey,
     log,
     poolSize: 4,
     connectorTimeouts: { checkMs: 15_000, discoverMs: 15_000, ...options.connectorTimeouts },
@@ -66,6 +72,7 @@ export async function startTestApi(
     pool: platform.pool,
     configStore: platform.configStore,
     jobStore: platform.jobStore,
+    database: { url: database.url, secretKey },
     logLines,
     async post(path, body, init) {
       const res = await fetch(`${url}/api/v1/${path}`, {

@@ -12,7 +12,8 @@ import type { BackoffPolicy } from '../shared/backoff';
 import { createAttemptDir, removeAttemptDir } from './attempt-files';
 import { parseChildReport, type AttemptFailure, type ReplicationInput } from './child-protocol';
 import { loadJobContext, type ExternalConnectorTimeouts } from './job-context';
-import { startReplication, type ReplicationProcess } from './replication-process';
+import { replicationSpec, spawnReplication, type ReplicationProcess } from './replication-process';
+import type { WarmReplication } from './warm-replication';
 import { replicationChildLimits, type ChildLimits, type ResourceLimits } from '../shared/resource-limits';
 import { withConnectionRequirements } from './resources';
 import { decideAfterFailure, retryDecidingType, type JobDecision } from './retry-policy';
@@ -38,6 +39,8 @@ export interface AttemptRunnerConfig {
   externalTimeouts?: ExternalConnectorTimeouts;
   /** Checks a sync's source schema against the connection before it runs (schema evolution). */
   schemaCheck?: SchemaCheck;
+  /** A child spawned ahead of time, taken when it fits the attempt; else the attempt spawns its own. */
+  warmReplication?: WarmReplication;
 }
 
 /** Why the worker stopped the child itself. */
@@ -121,7 +124,7 @@ export class AttemptRunner {
       return failedWith(failureFrom('airbyte_platform', err));
     }
     try {
-      return await this.replicate({ ...context.input, limits: limits.connectors }, limits, context.resourceRequirements?.memory_limit !== undefined, tmpDir);
+      return await this.replicate({ ...context.input, limits: limits.connectors, tmpDir }, limits, context.resourceRequirements?.memory_limit !== undefined, tmpDir);
     } finally {
       // The child's spill files hold source rows: they go with the attempt, once the child is gone.
       await this.process?.terminate(this.cfg.killGraceMs);
@@ -130,7 +133,8 @@ export class AttemptRunner {
   }
 
   private async replicate(input: ReplicationInput, limits: ChildLimits, limitsFromConnection: boolean, tmpDir: string): Promise<Ending> {
-    const proc = startReplication(input, limits.execArgv, tmpDir);
+    const spec = replicationSpec(limits.execArgv);
+    const proc = (this.cfg.warmReplication?.take(spec) ?? spawnReplication(spec, tmpDir)).start(input);
     this.process = proc;
     if (!proc.entry.precompiled) this.cfg.log.info(`replication child runs from TypeScript through tsx: ${proc.entry.reason}`, { attemptId: this.attempt.id });
     const stderrTail: string[] = [];

@@ -6,10 +6,12 @@
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findDefinition } from '@platform/connectors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPassedToChild } from './child-env';
+import { PRELOAD_VARIABLE } from './child-protocol';
 import { startTestLake, type TestLake } from '../testing/test-lake';
 import { startTestPlatform, type SourceDatabase, type TestPlatform } from '../testing/platform-harness';
 import { childPids, exitOf, isPidAlive } from '@platform/services';
@@ -96,7 +98,7 @@ describe('the replication child', () => {
     await setPace(true);
     const conn = await pacedConnection('env');
     const job = await platform.services.jobs.sync(conn.connectionId);
-    await growingChunk();
+    const chunk = await growingChunk();
     const child = await replicationChildOf(worker.pid!);
     const env = environmentOf(child);
     const raw = Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\n');
@@ -105,10 +107,13 @@ describe('the replication child', () => {
     for (const secret of [platform.secretKey, platform.databaseUrl, ...(databasePassword.length > 3 ? [databasePassword] : []), ...Object.values(WORKER_ONLY)]) {
       expect(raw).not.toContain(secret);
     }
-    const setByWorker = ['TMPDIR'];
+    const setByWorker = ['TMPDIR', PRELOAD_VARIABLE];
     expect(Object.keys(env).filter((name) => !isPassedToChild(name) && !setByWorker.includes(name))).toEqual([]);
     // What it does need is there: its own attempt's tmp directory, and the connectors' settings.
-    expect(env.TMPDIR.startsWith(`${tmpRoot}/`) && /\/attempt-\d+$/.test(env.TMPDIR)).toBe(true);
+    // A child spawned ahead of time starts in the worker's TMPDIR and moves to its attempt's with the input.
+    const attemptDir = new RegExp(`^${tmpRoot}/attempt-\\d+/`);
+    expect(chunk).toMatch(attemptDir);
+    expect(env[PRELOAD_VARIABLE] ? env.TMPDIR === tmpdir() : attemptDir.test(`${env.TMPDIR}/`)).toBe(true);
     expect(env.SOURCE_POSTGRES_CHUNK_ROWS).toBe('5000');
     expect(env.PATH).toBe(process.env.PATH);
 

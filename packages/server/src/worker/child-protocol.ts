@@ -7,6 +7,9 @@ import type { StreamMapping } from './namespace-mapping';
 import type { AttemptFailureType } from './retry-policy';
 import type { StatsSnapshot } from './sync-stats';
 
+/** Set in a child spawned ahead of time: it loads every connector while it waits for its input. */
+export const PRELOAD_VARIABLE = 'REPLICATION_PRELOAD';
+
 export interface ConnectorInvocation {
   /** Registry name, e.g. "source-postgres". */
   connector: string;
@@ -27,6 +30,8 @@ export interface ReplicationInput {
   connectionId?: string;
   /** Each connector's share of the child's memory, passed in its context (ConnectorContext.limits). */
   limits?: { source?: ConnectorLimits; destination?: ConnectorLimits };
+  /** The attempt's own directory: the child's TMPDIR, where every spill file of its connectors goes. */
+  tmpDir: string;
 }
 
 /** The child reports source, destination or replication; the worker adds its own two. */

@@ -15,7 +15,8 @@ import { findConnectorDefinition } from './connectors';
 import { mapStream } from './namespace-mapping';
 
 export interface JobContext {
-  input: ReplicationInput;
+  /** All but the attempt's directory, which the attempt creates once it is about to start the child. */
+  input: Omit<ReplicationInput, 'tmpDir'>;
   /** Secret values of both configs, scrubbed from every log line the worker writes. */
   secrets: string[];
   /** Selected streams left out because an earlier attempt of the job completed them. */
@@ -121,7 +122,7 @@ export async function loadJobContext(
   const catalog = { streams: configured.streams.map((s) => withGeneration(isReset ? asReset(s) : s, job.id)) };
   const streams = entries.map((e) => mapStream({ name: e.stream.name, namespace: e.stream.namespace ?? null }, connection, e.config.aliasName));
 
-  const input: ReplicationInput = {
+  const input: JobContext['input'] = {
     destination: invocation(destination),
     catalog,
     streams,

@@ -1,10 +1,11 @@
 // The replication child (Airbyte's orchestrator pod): one per attempt, spawned by the
 // worker. Reads a ReplicationInput line on stdin, runs source and destination in this
 // process, and reports ChildReport lines on stdout. It exits at once when the worker goes
-// away (stdin closes or we are re-parented) so no orphan keeps writing.
-import { externalDestination, externalSource } from '@platform/connectors';
+// away (stdin closes or we are re-parented) so no orphan keeps writing. A child spawned ahead
+// of time (REPLICATION_PRELOAD) loads every connector while it waits for its input.
+import { CONNECTOR_DEFINITIONS, externalDestination, externalSource } from '@platform/connectors';
 import { readLines } from '@platform/protocol';
-import type { ChildReport, ConnectorInvocation, ReplicationInput } from './child-protocol';
+import { PRELOAD_VARIABLE, type ChildReport, type ConnectorInvocation, type ReplicationInput } from './child-protocol';
 import { loadDestination, loadSource } from './connectors';
 import { runReplication } from './replication';
 
@@ -42,7 +43,18 @@ const destinationOf = (i: ConnectorInvocation) => (i.external ? externalDestinat
 async function readInput(lines: AsyncIterator<string>): Promise<ReplicationInput> {
   const first = await lines.next();
   if (first.done) process.exit(EXIT_PARENT_GONE);
-  return JSON.parse(first.value) as ReplicationInput;
+  const input = JSON.parse(first.value) as ReplicationInput;
+  // A child spawned ahead of time started elsewhere; the connectors read it when they spill (os.tmpdir()).
+  process.env.TMPDIR = input.tmpDir;
+  return input;
+}
+
+/**
+ * Loads every registered connector's modules, as a child spawned ahead of time does before its
+ * input comes. A connector that fails to load fails again, with its error, when an attempt loads it.
+ */
+async function preloadConnectors(): Promise<void> {
+  await Promise.all(CONNECTOR_DEFINITIONS.map((d) => d.load().catch(() => undefined)));
 }
 
 function exitWhenParentGoes(lines: AsyncIterator<string>): void {
@@ -67,6 +79,7 @@ async function main(): Promise<void> {
   let outcome: 'succeeded' | 'failed';
   try {
     const lines = readLines(process.stdin)[Symbol.asyncIterator]();
+    if (process.env[PRELOAD_VARIABLE]) await preloadConnectors();
     const input = await readInput(lines);
     exitWhenParentGoes(lines);
     const [source, destination] = await Promise.all([input.source ? sourceOf(input.source) : undefined, destinationOf(input.destination)]);

@@ -27,6 +27,7 @@ async function replicate(source: Record<string, unknown>, destination: Record<st
     catalog: configured,
     state,
     streams: configured.streams.map((s) => mapStream(s.stream, { namespaceDefinition: 'customformat', namespaceFormat: 'production_${SOURCE_NAMESPACE}', prefix: 'raw_' })),
+    tmpDir: dir,
   };
   const outcome = await runReplication(input, { source: fakeSource, destination: fakeDestination }, { report: (r) => reports.push(r), signal: new AbortController().signal });
   return { outcome, reports, of: <T extends ChildReport['type']>(t: T) => reports.filter((r): r is Extract<ChildReport, { type: T }> => r.type === t) };
@@ -57,6 +58,7 @@ describe('runReplication', () => {
       catalog,
       streams,
       limits: { source: { memoryMiB: 256 }, destination: { memoryMiB: 512 } },
+      tmpDir: dir,
     };
     expect(await runReplication(input, { source, destination }, { report: () => undefined, signal: new AbortController().signal })).toBe('succeeded');
     expect(seen).toEqual({ source: { memoryMiB: 256 }, destination: { memoryMiB: 512 } });

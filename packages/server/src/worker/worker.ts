@@ -22,7 +22,9 @@ import { formatLogLine, type AttemptFailure } from './child-protocol';
 import type { ExternalConnectorTimeouts } from './job-context';
 import { JobSlots } from './job-slots';
 import { QueueWakeup } from './queue-wakeup';
-import { replicationChildMemoryBytes, type ResourceLimits } from '../shared/resource-limits';
+import { replicationChildLimits, replicationChildMemoryBytes, type ResourceLimits } from '../shared/resource-limits';
+import { replicationSpec } from './replication-process';
+import { WarmReplication } from './warm-replication';
 import { ATTEMPT_BACKOFF, decideAfterFailure } from './retry-policy';
 import { DEFAULT_AUTO_DISABLE_AFTER_FAILURES } from '../services/notifications/notifications';
 import { DEFAULT_MAX_JOBS } from './settings';
@@ -60,6 +62,8 @@ export interface WorkerOptions {
   externalTimeouts?: ExternalConnectorTimeouts;
   /** Discovers the source at the start of each sync attempt and applies the connection's schema-change rules (off without it). */
   schemaCheck?: SchemaCheck;
+  /** Keep one replication child spawned ahead of time for the next attempt (./warm-replication.ts); on by default. */
+  warmReplication?: boolean;
 }
 
 /** Retrying the queue itself (the database restarting) backs off from 1 s to 30 s. */
@@ -73,7 +77,8 @@ export class Worker {
   private readonly wakeup = new QueueWakeup();
   private maintenanceTimer?: NodeJS.Timeout;
   private maintenance?: Promise<void>;
-  private readonly options: Required<Omit<WorkerOptions, 'resources' | 'tmpDir' | 'notifications' | 'externalTimeouts' | 'schemaCheck'>>;
+  private readonly options: Required<Omit<WorkerOptions, 'resources' | 'tmpDir' | 'notifications' | 'externalTimeouts' | 'schemaCheck' | 'warmReplication'>>;
+  private readonly warmReplication?: WarmReplication;
   private readonly notifications?: NotificationService;
   private notificationTimer?: NodeJS.Timeout;
   private notifying?: Promise<void>;
@@ -104,6 +109,8 @@ export class Worker {
     if (!options.tmpDir) this.ownTmpDir = mkdtempSync(join(tmpdir(), 'airlock-worker-'));
     this.slots = new JobSlots(o.maxJobs, o.memoryBudgetBytes);
     this.childMemoryBytes = replicationChildMemoryBytes(options.resources ?? {});
+    const usualExecArgv = replicationChildLimits(options.resources ?? {}).execArgv;
+    if (options.warmReplication ?? true) this.warmReplication = new WarmReplication(() => replicationSpec(usualExecArgv), o.log);
     this.runnerConfig = {
       workerId: o.workerId,
       jobStore: o.jobStore,
@@ -118,6 +125,7 @@ export class Worker {
       killGraceMs: o.killGraceMs,
       externalTimeouts: options.externalTimeouts,
       schemaCheck: options.schemaCheck,
+      warmReplication: this.warmReplication,
     };
   }
 
@@ -138,6 +146,7 @@ export class Worker {
     this.maintenanceTimer = setInterval(maintain, staleAfterMs / 3);
     this.listener = this.listen();
     this.dispatcher = this.dispatch();
+    this.warmReplication?.replenish();
     if (this.notifications) {
       this.notificationTimer = setInterval(() => this.notify(), this.options.notificationIntervalMs);
       this.notify();
@@ -179,7 +188,7 @@ export class Worker {
     const timer = setTimeout(() => {
       for (const runner of this.running) runner.interrupt('shutdown');
     }, graceMs);
-    await Promise.all([this.dispatcher, this.maintenance, this.listener, this.notifying]);
+    await Promise.all([this.dispatcher, this.maintenance, this.listener, this.notifying, this.warmReplication?.stop()]);
     clearTimeout(timer);
     if (this.ownTmpDir) rmSync(this.ownTmpDir, { recursive: true, force: true });
     this.options.log.info('worker stopped', { workerId: this.options.workerId });
@@ -267,6 +276,7 @@ export class Worker {
       this.running.delete(runner);
     }
     log.info('attempt ended', { jobId: job.id, attempt: attempt.attemptNumber });
+    this.warmReplication?.replenish();
     this.notify();
   }
 

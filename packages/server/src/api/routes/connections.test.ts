@@ -1,3 +1,5 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestApi, type TestApi } from '../../testing/api-harness';
 import { FAKE_DESTINATION_ID, FAKE_SOURCE_ID, S3_CONFIG, S3_DESTINATION_DEFINITION_ID, useTestConnectors } from '../../testing/fake-connectors';
@@ -238,6 +240,63 @@ describe('connections', () => {
     } finally {
       reads.mockRestore();
     }
+  });
+
+  it('lists fresh at once when another server process creates, updates or deletes a connection, also to 50 clients at a time', async () => {
+    const other = await startTestApi({ connectorDefinitions: useTestConnectors(), databaseOf: api });
+    try {
+      const listedHere = async () => (await api.post('connections/list', {})).body.connections as any[];
+      await listedHere(); // cached
+      const created = (await other.post('connections/create', { sourceId, destinationId: s3Id, name: 'made elsewhere' })).body;
+      expect((await listedHere()).find((c) => c.connectionId === created.connectionId)).toEqual((await api.post('connections/get', { connectionId: created.connectionId })).body);
+      expect((await other.post('connections/update', { connectionId: created.connectionId, name: 'renamed elsewhere' })).status).toBe(200);
+      expect((await listedHere()).find((c) => c.connectionId === created.connectionId).name).toBe('renamed elsewhere');
+
+      // 50 clients at once right after a change: each sees it, one rebuild serves them, and the version reads are shared.
+      expect((await other.post('connections/update', { connectionId: created.connectionId, name: 'renamed for 50' })).status).toBe(200);
+      const rebuilds = vi.spyOn(api.configStore, 'listConnectionsVersioned');
+      const versionReads = vi.spyOn(api.configStore, 'connectionsVersion');
+      try {
+        const lists = await Promise.all(Array.from({ length: 50 }, () => listedHere()));
+        for (const list of lists) expect(list.find((c) => c.connectionId === created.connectionId).name).toBe('renamed for 50');
+        expect(rebuilds.mock.calls.length).toBeLessThanOrEqual(2);
+        expect(versionReads.mock.calls.length).toBeLessThan(50);
+      } finally {
+        rebuilds.mockRestore();
+        versionReads.mockRestore();
+      }
+
+      expect((await other.post('connections/delete', { connectionId: created.connectionId })).status).toBe(204);
+      expect((await listedHere()).map((c) => c.connectionId)).not.toContain(created.connectionId);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('sends the list gzip\'d to a client that accepts it, the same bytes once inflated, and fresh after a change', async () => {
+    const list = async (acceptEncoding: string) => {
+      // node:http, not fetch: fetch inflates on its own and hides the encoding.
+      const res = await new Promise<IncomingMessage>((resolve, reject) =>
+        httpRequest(`${api.url}/api/v1/connections/list`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Accept-Encoding': acceptEncoding } }, resolve).on('error', reject).end('{}'),
+      );
+      const chunks: Buffer[] = [];
+      for await (const chunk of res) chunks.push(chunk as Buffer);
+      return { encoding: res.headers['content-encoding'], vary: res.headers.vary, body: Buffer.concat(chunks) };
+    };
+    const plain = await list('identity');
+    expect(plain.encoding).toBeUndefined();
+    expect(plain.vary).toBe('Accept-Encoding');
+    for (const accepted of ['gzip', 'gzip, deflate, br', 'br;q=1.0, gzip;q=0.8', '*']) {
+      const gzipped = await list(accepted);
+      expect(gzipped.encoding).toBe('gzip');
+      expect(gunzipSync(gzipped.body).equals(plain.body)).toBe(true);
+    }
+    expect((await list('gzip;q=0')).encoding).toBeUndefined();
+
+    const created = (await api.post('connections/create', { sourceId, destinationId: s3Id, name: 'gzip fresh' })).body;
+    const after = await list('gzip');
+    expect(JSON.parse(gunzipSync(after.body).toString('utf8')).connections.map((c: any) => c.connectionId)).toContain(created.connectionId);
+    expect(gunzipSync(after.body).equals((await list('identity')).body)).toBe(true);
   });
 
   it('deprecates the connections of a deleted destination', async () => {
