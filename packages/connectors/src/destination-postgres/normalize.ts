@@ -1,6 +1,7 @@
 // Runs Basic normalization for one stream after its raw rows are committed. Overwrite and
-// deduplication build new tables that the caller swaps in within one transaction; append adds
-// the raw rows the final table does not have yet. Deduplication is one ROW_NUMBER() pass in
+// deduplication's rebuild build new tables that the caller swaps in within one transaction (a
+// later dedup sync merges only its keys, merge.ts); append adds the raw rows the final table does
+// not have yet. Deduplication is one ROW_NUMBER() pass in
 // Postgres: per primary key the newest cursor wins, ties go to the later emission, then to the
 // later-loaded row (raw tables are append-only, so physical order is load order).
 import type pg from 'pg';
