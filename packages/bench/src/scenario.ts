@@ -8,6 +8,8 @@ export interface BenchOptions {
   repeat: number;
   /** How long the platform scenario watches an idle platform's CPU time (`--idle-seconds N`). */
   idleSeconds: number;
+  /** Parts of a scenario to run (`--parts full-refresh,cdc`); undefined runs them all. */
+  parts: string[] | undefined;
 }
 
 export interface ScenarioContext {

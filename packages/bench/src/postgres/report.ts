@@ -13,20 +13,28 @@ export interface PostgresSize {
   table: string;
   checksum: TableChecksum;
   loadAverage: [number, number];
-  fullRefresh: FullRefreshRuns;
-  incremental: IncrementalRuns;
+  /** Undefined for the parts --parts left out. */
+  fullRefresh?: FullRefreshRuns;
+  incremental?: IncrementalRuns;
 }
 
 const LABELS = { copy: 'baseline: COPY TO STDOUT | COPY FROM STDIN', raw: 'connectors, normalization none (raw)', basic: 'connectors, Basic normalization' } as const;
 
-export function postgresReport(sizes: PostgresSize[], cdc: CdcResult, repeat: number): ScenarioReport {
-  return { tables: [fullRefreshTable(sizes, repeat), incrementalTable(sizes), cdcTable(cdc)], targets: sizes.flatMap(targets) };
+export function postgresReport(sizes: PostgresSize[], cdc: CdcResult | undefined, repeat: number): ScenarioReport {
+  const measured = sizes.filter((s): s is MeasuredSize => s.fullRefresh !== undefined);
+  const incremental = measured.filter((s) => s.incremental !== undefined);
+  return {
+    tables: [...(measured.length ? [fullRefreshTable(measured, repeat)] : []), ...(incremental.length ? [incrementalTable(incremental)] : []), ...(cdc ? [cdcTable(cdc)] : [])],
+    targets: measured.flatMap(targets),
+  };
 }
 
-const rowsPerSecond = (size: PostgresSize, run: PipelineRun) => size.checksum.rows / run.seconds;
-const ratio = (size: PostgresSize, name: 'raw' | 'basic') => size.fullRefresh.copy.seconds / size.fullRefresh[name].seconds;
+type MeasuredSize = PostgresSize & { fullRefresh: FullRefreshRuns };
 
-function fullRefreshTable(sizes: PostgresSize[], repeat: number): ResultTable {
+const rowsPerSecond = (size: MeasuredSize, run: PipelineRun) => size.checksum.rows / run.seconds;
+const ratio = (size: MeasuredSize, name: 'raw' | 'basic') => size.fullRefresh.copy.seconds / size.fullRefresh[name].seconds;
+
+function fullRefreshTable(sizes: MeasuredSize[], repeat: number): ResultTable {
   return {
     title: 'Postgres → Postgres, full refresh (overwrite): the connectors against COPY between the same two databases, same run',
     columns: ['pipeline', 'rows', 'seconds', 'CPU s', 'rows/s', '× COPY', 'peak RSS MB', 'STATEs'],
@@ -56,13 +64,13 @@ function fullRefreshTable(sizes: PostgresSize[], repeat: number): ResultTable {
   };
 }
 
-function incrementalTable(sizes: PostgresSize[]): ResultTable {
+function incrementalTable(sizes: MeasuredSize[]): ResultTable {
   return {
     title: 'Incremental | Deduped (cursor created_at, key id, Basic normalization) against the full refresh',
     columns: ['sync', 'table rows', 'rows read', 'seconds', 'CPU s', '× full refresh s'],
     rows: sizes.flatMap((size) => {
       const full = size.fullRefresh.basic;
-      const { initial, changed } = size.incremental;
+      const { initial, changed } = size.incremental!;
       const rows = formatCount(size.checksum.rows);
       return [
         ['full refresh, Basic (above)', rows, rows, formatSeconds(full.seconds), formatSeconds(full.cpuSeconds), '1.00×'],
@@ -99,7 +107,7 @@ function cdcTable(cdc: CdcResult): ResultTable {
   };
 }
 
-function targets(size: PostgresSize): Target[] {
+function targets(size: MeasuredSize): Target[] {
   const rows = formatCount(size.checksum.rows);
   return (['raw', 'basic'] as const).map((name) => ({
     description: `connectors (${name === 'raw' ? 'raw' : 'Basic normalization'}) rows/s ≥ ${MIN_RATIO}× COPY at ${rows} rows`,
