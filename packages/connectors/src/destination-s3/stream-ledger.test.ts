@@ -1,14 +1,14 @@
 // Failed, killed and retried attempts against a real SeaweedFS: what readers of the stream's
 // path see after each attempt, and what the next attempt keeps, resumes or removes. A killed
 // attempt is a write left suspended mid-way: its `finally` never runs, as after kill -9.
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { AirbyteMessage, AirbyteStateMessage, ConfiguredAirbyteStream, DestinationSyncMode } from '@platform/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SourceOutput } from '../framework/batches';
 import type { DestinationContext } from '../framework/connector';
 import { createDestinationS3 } from './index';
 import { ledgerRoot, ledgerStreamId } from './stream-ledger';
-import { BUCKET, catalogOf, configuredStream, lakeConfig, listKeys, queryParquet, runWrite, startLake, stateOf, type Lake } from './test/lake';
+import { BUCKET, catalogOf, configuredStream, getObject, lakeConfig, listKeys, queryParquet, runWrite, startLake, stateOf, type Lake } from './test/lake';
 
 let lake: Lake;
 beforeAll(async () => {
@@ -163,6 +163,36 @@ describe('destination-s3 attempts', { timeout: 60_000 }, () => {
     expect((await runWrite(destination, config, catalogOf(events('append', 31)), (async function* () { yield rows(10); })(), { writerId: 'connection-b', resumeState: [] })).thrown).toBeUndefined();
     expect(await visibleIds(prefix)).toEqual([1, 2, 3, 4, 10]);
   });
+
+  // Killed after promote.json and some of the copies: the staged files were complete, so the next
+  // attempt must make exactly that generation current, object for object and row for row.
+  for (const copiedBeforeKill of [1, 3]) {
+    it(`a promotion killed after ${copiedBeforeKill} of 3 copies is finished by the next attempt: exactly the new generation, object by object`, async () => {
+      const prefix = `promotion-killed-${copiedBeforeKill}`;
+      const config = lakeConfig(lake, { s3_bucket_path: prefix });
+      expect((await runWrite(destination, config, catalogOf(events('overwrite', 1)), (async function* () { yield rows(1, 2); })(), { ...WRITER, resumeState: [] })).thrown).toBeUndefined();
+      // Generation 2 stages and commits three files, then its source fails: nothing promoted yet.
+      const staging = await runWrite(destination, config, catalogOf(events('overwrite', 2)), failing(rows(3, 4), rows(5, 6), rows(7, 8), stateOf('events', 1)), { ...WRITER, resumeState: [] });
+      expect(staging.messages).toEqual([stateOf('events', 1)]);
+      const genDir = `${ledgerRoot(prefix)}connection-1/${ledgerStreamId({ name: 'events', namespace: 'public' })}/g2/`;
+      const staged = (await listKeys(lake, genDir)).filter((k) => k.endsWith('.parquet')).sort();
+      expect(staged).toHaveLength(3);
+      const finalKeys = staged.map((_, i) => `${prefix}/public/events/2025_01_01_1735689600000_${i}.parquet`);
+      const stagedBytes = await Promise.all(staged.map((key) => getObject(lake, key)));
+      // What promote() leaves when killed mid-way: its record, then the first copies.
+      await lake.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${genDir}promote.json`, Body: JSON.stringify(staged.map((key, i) => [key, finalKeys[i]])) }));
+      for (let i = 0; i < copiedBeforeKill; i++) {
+        await lake.client.send(new CopyObjectCommand({ Bucket: BUCKET, Key: finalKeys[i], CopySource: `${BUCKET}/${staged[i]}` }));
+      }
+
+      const next = await runWrite(destination, config, catalogOf(events('overwrite', 3)), failing(), { ...WRITER, resumeState: [] });
+      expect(next.thrown).toMatchObject({ message: 'source lost its connection' });
+      expect((await listKeys(lake, `${prefix}/public/events/`)).sort()).toEqual(finalKeys);
+      for (const [i, key] of finalKeys.entries()) expect((await getObject(lake, key)).equals(stagedBytes[i])).toBe(true);
+      expect(await visibleIds(prefix)).toEqual([3, 4, 5, 6, 7, 8]);
+      expect(await listKeys(lake, genDir)).toEqual([]);
+    });
+  }
 
   it('finishes a promotion that an interrupted attempt left half done', async () => {
     const prefix = 'promotion';
