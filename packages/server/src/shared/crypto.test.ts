@@ -28,9 +28,9 @@ describe('secret encryption', () => {
   });
 
   it('seals secret paths (nested too), opens them and masks them', () => {
-    const config = { host: 'db', password: 'pw', port: 5432, tunnel: { key: { n: 1 } }, empty: null };
+    const config = { host: 'db', password: 'p@ss w0rd', port: 5432, tunnel: { key: { n: 1 } }, empty: null };
     const sealed = sealSecrets(config, ['password', 'tunnel.key', 'empty', 'absent.path'], cipher);
-    expect(JSON.stringify(sealed)).not.toContain('pw');
+    expect(JSON.stringify(sealed)).not.toContain('p@ss w0rd');
     expect(sealed.empty).toBeNull();
     const opened = openSecrets(sealed, cipher);
     expect(opened.configuration).toEqual(config);

@@ -52,9 +52,12 @@ async function readInput(lines: AsyncIterator<string>): Promise<ReplicationInput
 /**
  * Loads every registered connector's modules, as a child spawned ahead of time does before its
  * input comes. A connector that fails to load fails again, with its error, when an attempt loads it.
+ * DuckDB's native library too: destination-s3 loads it only when a sync starts writing (so a cold
+ * child overlaps it with the first COPY), which a child waiting for its input can do beforehand.
  */
 async function preloadConnectors(): Promise<void> {
-  await Promise.all(CONNECTOR_DEFINITIONS.map((d) => d.load().catch(() => undefined)));
+  const duckDb = import('@duckdb/node-api').catch(() => undefined);
+  await Promise.all([...CONNECTOR_DEFINITIONS.map((d) => d.load().catch(() => undefined)), duckDb]);
 }
 
 function exitWhenParentGoes(lines: AsyncIterator<string>): void {
