@@ -1,18 +1,15 @@
 // A writer killed with SIGKILL in the middle of an overwrite: the previous raw and final tables
 // stay readable as they were, and the next sync removes what the killed one left.
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { serializeMessage, streamStateMessage, type AirbyteMessage, type ConfiguredAirbyteCatalog } from '@platform/protocol';
 import { loadFixtures, recordBatch } from '../testing/index';
 import { destinationPostgres, type PostgresDestinationConfig } from './index';
-import { FIXTURES_DIR, startDestinationPostgres, type DestinationPostgres } from './test/postgres-fixture';
+import { FIXTURES_DIR, spawnCliWriter, startDestinationPostgres, type DestinationPostgres } from './test/postgres-fixture';
 
 const SLOW = 180_000;
-const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
 const ctx = { log: () => {} };
 const catalog: ConfiguredAirbyteCatalog = {
   streams: [
@@ -60,14 +57,7 @@ it('leaves the previous tables as they were, and the next sync cleans up after i
   const before = await snapshot();
   expect(before.final.map((r) => r.id)).toEqual(['1', '2', '3']);
 
-  await writeFile(join(dir, 'config.json'), JSON.stringify(config));
-  await writeFile(join(dir, 'catalog.json'), JSON.stringify(catalog));
-  // Straight through tsx's loader: one process, so SIGKILL hits the writer itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'destination-postgres', 'write', '--config', join(dir, 'config.json'), '--catalog', join(dir, 'catalog.json')], {
-    stdio: ['pipe', 'ignore', 'ignore'],
-  });
-  let running = true;
-  const exited = new Promise((resolve) => child.once('close', resolve)).finally(() => (running = false));
+  const { child, running, exited } = await spawnCliWriter(dir, config, catalog);
   const lines: AirbyteMessage[] = [];
   for (let id = 100; id < 2100; id++) lines.push({ type: 'RECORD', record: { stream: 'killed', namespace: 'public', data: { id, tags: ['new'] }, emitted_at: Date.now() } });
   lines.push(streamStateMessage(descriptor, { ids: 2000 }));
@@ -75,7 +65,7 @@ it('leaves the previous tables as they were, and the next sync cleans up after i
   child.stdin.write(lines.map(serializeMessage).join(''));
   let staged = 0;
   while (staged < 2000) {
-    expect(running, 'the writer exited before committing its first batch').toBe(true);
+    expect(running(), 'the writer exited before committing its first batch').toBe(true);
     const tables = await stagingTables();
     staged = tables.length ? Number((await db.sql<{ n: string }>(`SELECT count(*) AS n FROM "${tables[0].tablename}"`)).rows[0].n) : 0;
     if (staged < 2000) await new Promise((resolve) => setTimeout(resolve, 100));

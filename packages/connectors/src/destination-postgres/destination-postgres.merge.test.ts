@@ -3,11 +3,9 @@
 // table (what every sync did before) and with the expected rows of a model of deduplication, over
 // updates, deletes, re-inserts, out-of-order cursors, duplicate keys in one sync, a NULL cursor, a
 // composite key spelled two ways, nested objects and arrays; and a sync SIGKILLed mid-merge.
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serializeMessage, streamStateMessage, type AirbyteMessage, type ConfiguredAirbyteCatalog, type JsonSchema } from '@platform/protocol';
@@ -16,11 +14,10 @@ import { loadFixtures } from '../testing/index';
 import { IdentifierNamer, quoteIdentifier as q } from './identifiers';
 import { destinationPostgres, type PostgresDestinationConfig } from './index';
 import { stageDeduplicated } from './normalize';
-import { FIXTURES_DIR, startDestinationPostgres, type DestinationPostgres } from './test/postgres-fixture';
+import { FIXTURES_DIR, spawnCliWriter, startDestinationPostgres, type DestinationPostgres } from './test/postgres-fixture';
 
 const SLOW = 180_000;
 const ctx = { log: () => {} };
-const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
 
 let db: DestinationPostgres;
 let config: PostgresDestinationConfig;
@@ -302,20 +299,14 @@ describe('append_dedup merge, its writer SIGKILLed mid-merge', () => {
     await holder.connect();
     await holder.query('BEGIN');
     await holder.query('LOCK TABLE public.killed_merge_items IN SHARE MODE');
-    await writeFile(join(dir, 'config.json'), JSON.stringify(config));
-    await writeFile(join(dir, 'catalog.json'), JSON.stringify(catalog));
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'destination-postgres', 'write', '--config', join(dir, 'config.json'), '--catalog', join(dir, 'catalog.json')], {
-      stdio: ['pipe', 'ignore', 'ignore'],
-    });
-    let running = true;
-    const exited = new Promise((resolve) => child.once('close', resolve)).finally(() => (running = false));
+    const { child, running, exited } = await spawnCliWriter(dir, config, catalog);
     const lines: AirbyteMessage[] = ids.filter((id) => id <= 800).map((id) => ({ type: 'RECORD', record: { stream: 'killed_merge', namespace: 'public', data: version(id, 3), emitted_at: (clock += 1) } }));
     lines.push(streamStateMessage({ name: 'killed_merge', namespace: 'public' }, { n: 3 }));
     child.stdin.end(lines.map(serializeMessage).join(''));
     try {
       // Waiting on the lock: the writer has deleted final rows in its open transaction.
       for (;;) {
-        expect(running, 'the writer exited before reaching the merge').toBe(true);
+        expect(running(), 'the writer exited before reaching the merge').toBe(true);
         const waiting = await rows(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'DELETE FROM "public"."killed_merge_items"%'`);
         if (waiting.length) break;
         await new Promise((resolve) => setTimeout(resolve, 100));

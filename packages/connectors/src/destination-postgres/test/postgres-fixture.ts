@@ -1,12 +1,15 @@
 // A real embedded Postgres with an empty analytics_db to write to, for this connector's tests.
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Writable } from 'node:stream';
 import pg from 'pg';
 import { PostgresService, type StartedPostgresService } from '@platform/services';
 
 export const FIXTURES_DIR = new URL('.', import.meta.url).pathname;
 export const FIXTURE_DATABASE = 'analytics_db';
+const MAIN = new URL('../../main.ts', import.meta.url).pathname;
 
 export interface DestinationPostgres {
   service: StartedPostgresService;
@@ -45,4 +48,25 @@ export async function startDestinationPostgres(): Promise<DestinationPostgres> {
       await rm(root, { recursive: true, force: true });
     },
   };
+}
+
+export interface CliWriter {
+  child: ChildProcessByStdio<Writable, null, null>;
+  running(): boolean;
+  exited: Promise<unknown>;
+}
+
+/**
+ * The connector's CLI `write` with `config` and `catalog` written to `dir`, straight through tsx's
+ * loader: one process, so a SIGKILL hits the writer itself. Its stdin is left to the caller.
+ */
+export async function spawnCliWriter(dir: string, config: unknown, catalog: unknown): Promise<CliWriter> {
+  await writeFile(join(dir, 'config.json'), JSON.stringify(config));
+  await writeFile(join(dir, 'catalog.json'), JSON.stringify(catalog));
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'destination-postgres', 'write', '--config', join(dir, 'config.json'), '--catalog', join(dir, 'catalog.json')], {
+    stdio: ['pipe', 'ignore', 'ignore'],
+  });
+  let running = true;
+  const exited = new Promise((resolve) => child.once('close', resolve)).finally(() => (running = false));
+  return { child, running: () => running, exited };
 }
