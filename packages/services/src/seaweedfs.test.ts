@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MissingDependencyError } from './errors.js';
-import { SeaweedService, findWeedBinary, type StartedSeaweedService } from './seaweedfs.js';
+import { SeaweedService, clearOfDerivedGrpcPorts, findWeedBinary, type StartedSeaweedService } from './seaweedfs.js';
 import { tempDir } from './test-dirs.js';
 
 const BUCKET = 'lake';
@@ -34,6 +34,12 @@ async function bounded<T>(items: T[], limit: number, fn: (item: T) => Promise<un
     while (next < items.length) await fn(items[next++]);
   }));
 }
+
+it('chooses no port that weed mini reserves as another port + 10000 (it refuses to start on one)', () => {
+  expect(clearOfDerivedGrpcPorts([28335, 38336, 40000])).toBe(true);
+  expect(clearOfDerivedGrpcPorts([28335, 38335, 40000])).toBe(false);
+  expect(clearOfDerivedGrpcPorts([38335, 40000, 28335])).toBe(false);
+});
 
 describe('SeaweedService', () => {
   let root: string;

@@ -90,6 +90,25 @@ export function findWeedBinary(): string {
   return found;
 }
 
+/**
+ * `weed mini` reserves each of its ports + 10000 for a derived gRPC port and refuses to start when
+ * an explicitly given port is one of them, so no chosen port may be another's + 10000.
+ */
+export function clearOfDerivedGrpcPorts(ports: number[]): boolean {
+  const chosen = new Set(ports);
+  return ports.every((port) => !chosen.has(port + GRPC_PORT_OFFSET));
+}
+
+/** Free ports for master, volume, filer and S3 (each with its gRPC port), clear of one another's derived gRPC ports. */
+async function servicePorts(s3Port: number | undefined): Promise<number[]> {
+  for (let i = 0; i < 20; i++) {
+    const ports = await freePorts(8, HOST);
+    if (s3Port !== undefined) ports[6] = s3Port;
+    if (clearOfDerivedGrpcPorts(ports)) return ports;
+  }
+  throw new Error('no set of free ports clear of SeaweedFS gRPC port derivation');
+}
+
 async function adminPort(): Promise<number> {
   for (let i = 0; i < 50; i++) {
     const port = 20_000 + Math.floor(Math.random() * (65_535 - GRPC_PORT_OFFSET - 20_000));
@@ -151,9 +170,9 @@ export class SeaweedService {
     const { dataDir, accessKeyId = 'platform', secretAccessKey = 'platform-secret' } = this.opts;
     const weed = findWeedBinary();
     if (this.opts.s3Port !== undefined) await assertPortFree(this.opts.s3Port, HOST, 'SeaweedFS S3');
-    const [master, masterGrpc, volume, volumeGrpc, filer, filerGrpc, s3Free, s3Grpc] = await freePorts(8, HOST);
-    const s3 = this.opts.s3Port ?? s3Free;
-    const admin = await adminPort();
+    const [master, masterGrpc, volume, volumeGrpc, filer, filerGrpc, s3, s3Grpc] = await servicePorts(this.opts.s3Port);
+    let admin = await adminPort();
+    while (!clearOfDerivedGrpcPorts([master, masterGrpc, volume, volumeGrpc, filer, filerGrpc, s3, s3Grpc, admin])) admin = await adminPort();
     const ports = [master, masterGrpc, volume, volumeGrpc, filer, filerGrpc, s3, s3Grpc, admin, admin + GRPC_PORT_OFFSET];
 
     await fs.mkdir(dataDir, { recursive: true });
