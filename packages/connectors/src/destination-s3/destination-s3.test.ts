@@ -12,7 +12,9 @@ import { expectValidSpec } from '../testing/assertions';
 import { createDestinationS3, destinationS3 } from './index';
 import { keySegment } from './key-segments';
 import { spec } from './spec';
+import { ListPartsCommand } from '@aws-sdk/client-s3';
 import {
+  BUCKET,
   catalogOf,
   configuredStream,
   csvBatch,
@@ -356,18 +358,25 @@ describe('destination-s3 commit semantics', () => {
       emittedAt: 1,
       records: Array.from({ length: n }, (_, i) => ({ id: from + i })),
     });
-    const rowsAtState: number[] = [];
+    let statesSeen = 0;
     for await (const m of destinationS3.write(config, catalogOf(customers()), inputOf(batch(0, 3), stateOf('customers', 1), batch(3, 4), stateOf('customers', 2)), { log: () => undefined })) {
       expect(m.type).toBe('STATE');
-      // An overwrite's files are staged (under commits/.airbyte/) until the sync ends: count those.
-      const parquet = (await listKeys(lake, 'commits/')).filter((k) => k.endsWith('.parquet'));
-      const [row] = await queryParquet(lake, parquet, 'SELECT count(*) AS n FROM lake');
-      rowsAtState.push(Number(row.n));
+      // An overwrite's files are uncompleted uploads until the sync ends. STATE n covers the first
+      // n files (one per STATE here): each must have all its parts on the server, as recorded.
+      // Later files may already be uploading (uploads run ahead of acknowledgements).
+      const entries = (await listKeys(lake, 'commits/.airbyte/')).filter((k) => /\/up-\d+\.json$/.test(k)).sort();
+      const covered = entries.slice(0, ++statesSeen);
+      expect(covered).toHaveLength(statesSeen);
+      for (const entry of covered) {
+        const upload = JSON.parse((await getObject(lake, entry)).toString()) as { key: string; uploadId: string; parts?: Array<{ PartNumber: number; ETag: string }> };
+        expect(upload.parts?.length).toBeGreaterThan(0);
+        const onServer = await lake.client.send(new ListPartsCommand({ Bucket: BUCKET, Key: upload.key, UploadId: upload.uploadId }));
+        expect(onServer.Parts?.map((p) => ({ PartNumber: p.PartNumber, ETag: p.ETag }))).toEqual(upload.parts);
+      }
     }
-    // Later records may already be in too (uploads run ahead of acknowledgements), never fewer.
-    expect(rowsAtState).toHaveLength(2);
-    expect(rowsAtState[0]).toBeGreaterThanOrEqual(3);
-    expect(rowsAtState[1]).toBe(7);
+    expect(statesSeen).toBe(2);
+    const [row] = await queryParquet(lake, await listKeys(lake, 'commits/public/customers/'), 'SELECT list(id ORDER BY id) AS ids FROM lake');
+    expect((row.ids as unknown[]).map(Number)).toEqual([0, 1, 2, 3, 4, 5, 6]);
   });
 
   it('overwrite replaces earlier files only after the new sync succeeded, and never a neighbour sharing the prefix', async () => {

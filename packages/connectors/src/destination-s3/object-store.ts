@@ -1,8 +1,11 @@
 // The only place that talks to S3. Every call maps its failure through errors.ts.
 import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import {
   AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
   CopyObjectCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectsCommand,
   DeleteObjectCommand,
   GetObjectCommand,
@@ -11,10 +14,17 @@ import {
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
+  UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { S3Settings } from './config';
 import { toConnectorError } from './errors';
+
+/** An uploaded part of a multipart upload, as CompleteMultipartUpload wants it back. */
+export interface UploadedPart {
+  PartNumber: number;
+  ETag: string;
+}
 
 const PART_SIZE = 8 * 1024 * 1024;
 /** Parts in flight per upload; PART_SIZE × this bounds the memory an upload takes. */
@@ -88,6 +98,64 @@ export class ObjectStore {
         leavePartsOnError: false,
       }).done(),
     );
+  }
+
+  /** Starts a multipart upload at `key`: nothing is visible there until it is completed. */
+  async startUpload(key: string, contentType: string): Promise<string> {
+    const { UploadId } = await this.call(`start of an upload to ${this.url(key)}`, () =>
+      this.client.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key, ContentType: contentType })),
+    );
+    if (!UploadId) throw toConnectorError(new Error('no upload id in the answer'), this.context(`start of an upload to ${this.url(key)}`));
+    return UploadId;
+  }
+
+  /** Uploads a local file as the parts of a started upload, PARTS_IN_FLIGHT at a time, without completing it. */
+  async uploadParts(key: string, uploadId: string, localPath: string): Promise<UploadedPart[]> {
+    const file = await open(localPath);
+    try {
+      const { size } = await file.stat();
+      const count = Math.max(1, Math.ceil(size / PART_SIZE));
+      const parts: UploadedPart[] = [];
+      let next = 0;
+      const worker = async () => {
+        for (let i = next++; i < count; i = next++) {
+          const body = Buffer.alloc(Math.min(PART_SIZE, size - i * PART_SIZE));
+          await file.read(body, 0, body.length, i * PART_SIZE);
+          const { ETag } = await this.call(`upload of part ${i + 1} of ${this.url(key)}`, () =>
+            this.client.send(new UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumber: i + 1, Body: body })),
+          );
+          parts[i] = { PartNumber: i + 1, ETag: ETag ?? '' };
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(PARTS_IN_FLIGHT, count) }, worker));
+      return parts;
+    } finally {
+      await file.close();
+    }
+  }
+
+  /**
+   * Completes a started upload; false when the server no longer knows it (already completed
+   * or aborted: the caller tells which by looking for the object).
+   */
+  async completeUpload(key: string, uploadId: string, parts: UploadedPart[]): Promise<boolean> {
+    try {
+      await this.client.send(new CompleteMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, MultipartUpload: { Parts: parts } }));
+      return true;
+    } catch (err) {
+      if ((err as Error).name === 'NoSuchUpload') return false;
+      throw toConnectorError(err, this.context(`completion of the upload of ${this.url(key)}`));
+    }
+  }
+
+  /** Aborts one upload; one the server no longer knows is fine. */
+  async abortUpload(key: string, uploadId: string): Promise<void> {
+    try {
+      await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId }));
+    } catch (err) {
+      if ((err as Error).name === 'NoSuchUpload') return;
+      throw toConnectorError(err, this.context(`abort of the upload of ${this.url(key)}`));
+    }
   }
 
   async putText(key: string, body: string): Promise<void> {

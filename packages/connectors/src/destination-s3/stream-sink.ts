@@ -1,6 +1,6 @@
 // Everything written for one stream in one sync: its record buffer, its CSV chunks, the part
-// numbers of its files, and its ledger (stream-ledger.ts): overwrite files are staged and made
-// current at the end, append files are recorded before they upload.
+// numbers of its files, and its ledger (stream-ledger.ts): overwrite files are uploads at their
+// final keys completed at the end, append files are recorded before they upload.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ConfiguredAirbyteStream, JsonSchema, LogLevel } from '@platform/protocol';
@@ -112,7 +112,7 @@ export class StreamSink {
 
   /** After every file is uploaded and every STATE acknowledged: overwrite makes the new files current. */
   async finish(): Promise<void> {
-    if (this.overwrite) await this.ledger.promote(async () => this.keys.keyFor(await this.allocatePart()));
+    if (this.overwrite) await this.ledger.promote();
     else await this.ledger.close();
   }
 
@@ -122,19 +122,28 @@ export class StreamSink {
   }
 
   private async upload(files: string[]): Promise<void> {
+    const { uploads, format, log, store } = this.deps;
     for (const file of files) {
-      let key: string;
-      if (this.overwrite) key = this.ledger.nextStagedKey();
-      else await this.ledger.recordFinalKey((key = this.keys.keyFor(await this.allocatePart())));
-      await this.deps.uploads.add(file, key, this.deps.format.contentType, () => this.deps.log('INFO', `${this.label}: uploaded ${this.deps.store.url(key)}`));
+      const key = this.keys.keyFor(await this.allocatePart());
+      if (this.overwrite) {
+        const send = this.ledger.nextUpload(key, format.contentType);
+        await uploads.run(file, () => send(file), () => log('INFO', `${this.label}: uploaded ${store.url(key)} (visible once the sync completes)`));
+      } else {
+        await this.ledger.recordFinalKey(key);
+        await uploads.add(file, key, format.contentType, () => log('INFO', `${this.label}: uploaded ${store.url(key)}`));
+      }
     }
   }
 
-  /** Part numbers continue after any this sync's naming already produced (same names on a rerun). */
+  /**
+   * Part numbers continue after any this sync's naming already produced (same names on a
+   * rerun), and after the kept uncompleted uploads of an earlier attempt, which LIST does not show.
+   */
   private async allocatePart(): Promise<number> {
     if (this.nextPart === undefined) {
       let highest = -1;
-      for (const key of await this.deps.store.listKeys(this.keys.thisSyncPrefix)) highest = Math.max(highest, this.keys.partNumberOf(key) ?? -1);
+      const taken = [...(await this.deps.store.listKeys(this.keys.thisSyncPrefix)), ...this.ledger.finalKeys];
+      for (const key of taken) highest = Math.max(highest, this.keys.partNumberOf(key) ?? -1);
       this.nextPart = highest + 1;
     }
     return this.nextPart++;

@@ -13,12 +13,16 @@ export class UploadQueue {
   ) {}
 
   /** Starts uploading `localPath` to `key` (deleting the local file after); waits only for a free slot. */
-  async add(localPath: string, key: string, contentType: string, onUploaded: () => void): Promise<void> {
+  add(localPath: string, key: string, contentType: string, onUploaded: () => void): Promise<void> {
+    return this.run(localPath, () => this.store.uploadFile(key, localPath, contentType), onUploaded);
+  }
+
+  /** Starts `send` (which uploads `localPath` its own way), deleting the local file after; waits only for a free slot. */
+  async run(localPath: string, send: () => Promise<void>, onUploaded: () => void): Promise<void> {
     this.throwIfFailed();
     while (this.inFlight.size >= this.maxInFlight) await Promise.race(this.inFlight);
     this.throwIfFailed();
-    const upload: Promise<void> = this.store
-      .uploadFile(key, localPath, contentType)
+    const upload: Promise<void> = send()
       .then(async () => {
         onUploaded();
         await rm(localPath, { force: true });

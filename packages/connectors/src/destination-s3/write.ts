@@ -1,6 +1,6 @@
 // The write loop. Commit rule: a STATE is yielded only after every record before it (of the
 // streams it covers) is in S3 and the stream's ledger has a checkpoint for it. Overwrite files
-// are staged and made current (older objects removed) only after the whole input was
+// are uncompleted uploads, completed (older objects removed) only after the whole input was
 // consumed and every file uploaded; a failed attempt removes what it wrote past its last
 // checkpoint, and the next attempt removes what a killed one left (stream-ledger.ts).
 // A stream fails alone: one the source reports INCOMPLETE, or whose data cannot be converted
@@ -105,7 +105,6 @@ export async function* writeToS3(
       generation: configured.generation_id,
       mode: configured.destination_sync_mode === 'overwrite' ? 'overwrite' : 'append',
       keys,
-      extension: format.extension,
       label,
       log: ctx.log,
     });
